@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "StarCert",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "starcert", targets: ["starcert"]),
+        .library(name: "StarCertCore", targets: ["StarCertCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // 5.0.1 keeps every pair of a mapping, so StarCert reports each duplicated key itself
+        // (6.x stops at the first duplicate with a single error).
+        .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .target(
+            name: "StarCertCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("Standards")]
+        ),
+        .executableTarget(
+            name: "starcert",
+            dependencies: [
+                "StarCertCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "StarCertTestSupport",
+            dependencies: ["StarCertCore"]
+        ),
+        .testTarget(
+            name: "StarCertCoreTests",
+            dependencies: [
+                "StarCertCore",
+                "StarCertTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "StarCertCommandTests",
+            dependencies: ["starcert", "StarCertTestSupport"]
+        ),
+    ]
+)

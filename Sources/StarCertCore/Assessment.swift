@@ -1,0 +1,110 @@
+/// What an auditor, or a company assessing itself, recorded in an assessment file (format 1).
+public struct Assessment: Sendable {
+    public let format: Int
+    public let standardID: String
+    public let kind: Kind
+    /// The auditor's own reference, if given.
+    public let reportNumber: String?
+    public let organization: Organization
+    public let audit: Audit
+    /// One judgement per veto item of the standard, in the standard's order.
+    public let vetoJudgements: [VetoJudgement]
+    /// One record per scored item of the standard, in the standard's order.
+    public let itemRecords: [ItemRecord]
+
+    public enum Kind: String, Sendable, CaseIterable {
+        case initial
+        case surveillance
+        case recertification
+        case selfAssessment = "self-assessment"
+
+        /// 初次认证, 监督审核, …
+        public var chineseName: String {
+            switch self {
+            case .initial: return "初次认证"
+            case .surveillance: return "监督评价"
+            case .recertification: return "再认证"
+            case .selfAssessment: return "自我评价"
+            }
+        }
+    }
+
+    public struct Organization: Sendable {
+        public let name: String
+        public let nameEnglish: String?
+        public let creditCode: CreditCode
+        public let address: String
+        public let scope: String
+    }
+
+    public struct Audit: Sendable {
+        public let start: CalendarDate
+        public let end: CalendarDate
+        public let sites: [String]
+        public let team: [TeamMember]
+    }
+
+    public struct TeamMember: Sendable {
+        public enum Role: String, Sendable, CaseIterable {
+            case leader
+            case member
+            case expert
+            case observer
+
+            public var chineseName: String {
+                switch self {
+                case .leader: return "组长"
+                case .member: return "组员"
+                case .expert: return "技术专家"
+                case .observer: return "观察员"
+                }
+            }
+        }
+
+        public let name: String
+        public let role: Role
+    }
+
+    public struct Finding: Sendable {
+        public enum Severity: String, Sendable, CaseIterable {
+            case major
+            case minor
+            case observation
+
+            public var chineseName: String {
+                switch self {
+                case .major: return "严重"
+                case .minor: return "一般"
+                case .observation: return "观察项"
+                }
+            }
+        }
+
+        public let text: String
+        public let severity: Severity?
+    }
+
+    public struct Photo: Sendable {
+        /// The path as written in the file, relative to the assessment file.
+        public let file: String
+        /// The path resolved against the assessment file's folder.
+        public let resolvedPath: String
+        public let caption: String?
+    }
+
+    public struct VetoJudgement: Sendable {
+        public let itemID: String
+        public let passed: Bool
+        public let evidence: [String]
+        public let findings: [Finding]
+    }
+
+    public struct ItemRecord: Sendable {
+        public let itemID: String
+        public let percent: Int
+        public let evidence: [String]
+        public let strengths: [String]
+        public let findings: [Finding]
+        public let photos: [Photo]
+    }
+}

@@ -1,0 +1,376 @@
+import Foundation
+import Yams
+
+/// The outcome of reading one assessment file: the assessment when it has no errors, and every
+/// diagnostic (errors and warnings) in order of position.
+public struct ParsedAssessment: Sendable {
+    public let assessment: Assessment?
+    public let standard: Standard?
+    public let diagnostics: [Diagnostic]
+
+    public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
+}
+
+/// Reads and validates assessment files against `../docs/assessment-format.md`.
+public struct AssessmentParser: Sendable {
+    public let catalog: StandardCatalog
+
+    public init(catalog: StandardCatalog) {
+        self.catalog = catalog
+    }
+
+    /// Reads the file at `path`; a missing or unreadable file is one error.
+    public func parse(fileAt path: String) -> ParsedAssessment {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var log = DiagnosticLog(file: path)
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let problem = !exists ? "no such file" : isDirectory.boolValue ? "it is a folder" : "it cannot be read"
+            log.error("cannot open the assessment file: \(problem); expected a readable YAML or JSON file", line: 0, column: 0)
+            return ParsedAssessment(assessment: nil, standard: nil, diagnostics: log.sorted)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        return parse(Array(data), file: path, baseDirectory: folder.isEmpty ? "." : folder)
+    }
+
+    /// Reads `bytes` as the assessment file `file`; photo paths are resolved against `baseDirectory`.
+    public func parse(_ bytes: [UInt8], file: String, baseDirectory: String) -> ParsedAssessment {
+        var run = AssessmentReading(catalog: catalog, reader: YAMLReader(file: file), baseDirectory: baseDirectory)
+        let assessment = run.read(bytes)
+        let hasErrors = run.reader.log.hasErrors
+        return ParsedAssessment(
+            assessment: hasErrors ? nil : assessment,
+            standard: run.standard,
+            diagnostics: run.reader.log.sorted)
+    }
+}
+
+/// One pass over one file.
+private struct AssessmentReading {
+    let catalog: StandardCatalog
+    var reader: YAMLReader
+    let baseDirectory: String
+    var standard: Standard?
+
+    init(catalog: StandardCatalog, reader: YAMLReader, baseDirectory: String) {
+        self.catalog = catalog
+        self.reader = reader
+        self.baseDirectory = baseDirectory
+    }
+
+    static let topKeys = ["format", "standard", "kind", "report_no", "organization", "audit", "veto", "items"]
+    static let expected = "an assessment file (format 1; see docs/assessment-format.md)"
+
+    mutating func read(_ bytes: [UInt8]) -> Assessment? {
+        guard let root = SourceText.compose(bytes, log: &reader.log, expected: Self.expected) else { return nil }
+        guard let top = reader.fields(root, of: "the assessment") else { return nil }
+        reader.checkKeys(top, known: Self.topKeys, of: "the assessment", severity: .warning)
+
+        var format: Int?
+        if let node = reader.required("format", in: top, of: "the assessment", expected: "1") {
+            format = reader.wholeNumber(node, "`format`", in: 0...Int.max)
+            if let value = format, value != 1 {
+                reader.error("format \(value) is not supported; expected 1 (this StarCert reads assessment format 1)", at: node)
+                format = nil
+            }
+        }
+        let standardID = readStandard(top)
+        let kind = reader.required("kind", in: top, of: "the assessment", expected: Self.kindChoices)
+            .flatMap { reader.choice($0, "`kind`", as: Assessment.Kind.self) }
+        let reportNumber = reader.optional("report_no", in: top).flatMap { reader.text($0, "`report_no`") }
+        let organization = reader.required("organization", in: top, of: "the assessment", expected: "the organization's name, credit_code, address and scope")
+            .flatMap { readOrganization($0) }
+        let audit = reader.required("audit", in: top, of: "the assessment", expected: "the audit's start and end dates and team")
+            .flatMap { readAudit($0, kind: kind) }
+        let veto = readVeto(top)
+        let items = readItems(top)
+
+        guard let format, let standardID, let kind, let organization, let audit, let veto, let items else { return nil }
+        return Assessment(
+            format: format, standardID: standardID, kind: kind, reportNumber: reportNumber,
+            organization: organization, audit: audit, vetoJudgements: veto, itemRecords: items)
+    }
+
+    static let kindChoices = Assessment.Kind.allCases.map(\.rawValue).joined(separator: " | ")
+
+    private mutating func readStandard(_ top: Fields) -> String? {
+        guard let node = reader.required("standard", in: top, of: "the assessment", expected: "the id of a standard, e.g. \(catalog.defaultStandard?.id ?? "Q/BJKB 006-2026")"),
+              let id = reader.text(node, "`standard`")
+        else { return nil }
+        if let found = catalog.standard(id) {
+            standard = found
+            return id
+        }
+        let known = catalog.standards.map(\.id)
+        var message = "unknown standard `\(id)`; expected one of: \(known.joined(separator: ", "))"
+        if let suggestion = Suggestion.nearest(to: id, among: known) { message += " — did you mean `\(suggestion)`?" }
+        reader.error(message, at: node)
+        return nil
+    }
+
+    private mutating func readOrganization(_ node: Node) -> Assessment.Organization? {
+        let what = "`organization`"
+        guard let fields = reader.fields(node, of: what) else { return nil }
+        reader.checkKeys(fields, known: ["name", "name_en", "credit_code", "address", "scope"], of: what, severity: .warning)
+        let name = reader.required("name", in: fields, of: what, expected: "the organization's registered name")
+            .flatMap { reader.text($0, "the organization's `name`") }
+        let nameEnglish = reader.optional("name_en", in: fields).flatMap { reader.text($0, "the organization's `name_en`") }
+        let address = reader.required("address", in: fields, of: what, expected: "the organization's address")
+            .flatMap { reader.text($0, "the organization's `address`") }
+        let scope = reader.required("scope", in: fields, of: what, expected: "the scope of the evaluation")
+            .flatMap { reader.text($0, "the organization's `scope`") }
+        var creditCode: CreditCode?
+        if let codeNode = reader.required("credit_code", in: fields, of: what, expected: "the 18-character unified social credit code"),
+           let text = reader.text(codeNode, "`credit_code`") {
+            switch CreditCode.validate(text) {
+            case let .success(code):
+                creditCode = code
+                if code.value == AssessmentTemplate.placeholderCreditCode {
+                    reader.warning("the credit code is still the sample from `starcert init`; expected the organization's own code", at: codeNode)
+                }
+            case let .failure(problem):
+                reader.error("the credit code `\(text)` is not valid: \(problem)", at: codeNode)
+            }
+        }
+        for key in ["name", "address", "scope"] {
+            if let node = fields[key]?.value, case let .scalar(scalar) = node, scalar.string.contains(AssessmentTemplate.placeholderMark) {
+                reader.warning("the organization's `\(key)` still holds the \(AssessmentTemplate.placeholderMark) placeholder; expected the real \(key)", at: node)
+            }
+        }
+        guard let name, let address, let scope, let creditCode else { return nil }
+        return Assessment.Organization(name: name, nameEnglish: nameEnglish, creditCode: creditCode, address: address, scope: scope)
+    }
+
+    private mutating func readAudit(_ node: Node, kind: Assessment.Kind?) -> Assessment.Audit? {
+        let what = "`audit`"
+        guard let fields = reader.fields(node, of: what) else { return nil }
+        reader.checkKeys(fields, known: ["start", "end", "sites", "team"], of: what, severity: .warning)
+        let start = reader.required("start", in: fields, of: what, expected: "the first day of the audit, YYYY-MM-DD")
+            .flatMap { reader.date($0, "`audit.start`") }
+        let endNode = reader.required("end", in: fields, of: what, expected: "the last day of the audit, YYYY-MM-DD")
+        let end = endNode.flatMap { reader.date($0, "`audit.end`") }
+        if let start, let end, let endNode, end < start {
+            reader.error("the audit ends (\(end)) before it starts (\(start)); expected an end date on or after the start", at: endNode)
+        }
+        let sites = reader.optional("sites", in: fields).flatMap { reader.texts($0, "`audit.sites`") } ?? []
+        var team: [Assessment.TeamMember]? = []
+        if let teamNode = reader.optional("team", in: fields) {
+            team = readTeam(teamNode)
+        }
+        if kind != nil, kind != .selfAssessment, team?.isEmpty == true {
+            let anchor = fields["team"]?.keyNode ?? node
+            reader.error("the audit team is empty; expected at least one member for a \(kind!.rawValue) evaluation, e.g. `- {name: 张三, role: leader}`", at: anchor)
+        }
+        guard let start, let end, let team, end >= start else { return nil }
+        return Assessment.Audit(start: start, end: end, sites: sites, team: team)
+    }
+
+    private mutating func readTeam(_ node: Node) -> [Assessment.TeamMember]? {
+        guard let list = reader.list(node, "`audit.team`", expected: "members like `{name: 张三, role: leader}`") else { return nil }
+        var team: [Assessment.TeamMember] = []
+        var ok = true
+        for (index, element) in list.enumerated() {
+            let what = "team member \(index + 1)"
+            guard let fields = reader.fields(element, of: what) else { ok = false; continue }
+            reader.checkKeys(fields, known: ["name", "role"], of: what, severity: .warning)
+            let name = reader.required("name", in: fields, of: what, expected: "the person's name")
+                .flatMap { reader.text($0, "the name of \(what)") }
+            let role = reader.required("role", in: fields, of: what, expected: Assessment.TeamMember.Role.allCases.map(\.rawValue).joined(separator: " | "))
+                .flatMap { reader.choice($0, "the role of \(what)", as: Assessment.TeamMember.Role.self) }
+            if let name, let role { team.append(Assessment.TeamMember(name: name, role: role)) } else { ok = false }
+        }
+        if ok, !team.isEmpty, !team.contains(where: { $0.role == .leader }) {
+            reader.warning("the audit team has no leader; the report's signature block expects one member with `role: leader`", at: node)
+        }
+        return ok ? team : nil
+    }
+
+    // MARK: Veto and scored items
+
+    private mutating func readVeto(_ top: Fields) -> [Assessment.VetoJudgement]? {
+        guard let standard else { return nil }
+        let ids = standard.vetoItems.map(\.id)
+        if ids.isEmpty, top["veto"] == nil { return [] }
+        guard let node = reader.required("veto", in: top, of: "the assessment", expected: "a judgement (passed: true or false) for veto item \(ids.joined(separator: ", "))"),
+              let (entries, complete) = itemEntries(node, key: top["veto"]?.keyNode, of: "`veto`", expectedIDs: ids, isVeto: true)
+        else { return nil }
+        var judgements: [Assessment.VetoJudgement] = []
+        var ok = complete
+        for entry in entries {
+            if let judgement = readVetoJudgement(entry) { judgements.append(judgement) } else { ok = false }
+        }
+        return ok ? judgements : nil
+    }
+
+    private mutating func readItems(_ top: Fields) -> [Assessment.ItemRecord]? {
+        guard let standard else { return nil }
+        let ids = standard.items.map(\.id)
+        guard let node = reader.required("items", in: top, of: "the assessment", expected: "a record with `percent` for each of the \(ids.count) scored items"),
+              let (entries, complete) = itemEntries(node, key: top["items"]?.keyNode, of: "`items`", expectedIDs: ids, isVeto: false)
+        else { return nil }
+        var records: [Assessment.ItemRecord] = []
+        var ok = complete
+        for entry in entries {
+            if let record = readItemRecord(entry) { records.append(record) } else { ok = false }
+        }
+        return ok ? records : nil
+    }
+
+    /// The known entries of `veto` or `items` in the standard's order, and whether every id was
+    /// known and present (unknown and missing ids are reported).
+    private mutating func itemEntries(_ node: Node, key anchor: Node?, of what: String, expectedIDs: [String], isVeto: Bool) -> (entries: [MappingEntry], complete: Bool)? {
+        guard let standard, let fields = reader.fields(node, of: what) else { return nil }
+        var ok = true
+        for entry in fields.entries where !expectedIDs.contains(entry.key) {
+            ok = false
+            reader.error(unknownItemMessage(entry.key, in: what, standard: standard, isVeto: isVeto), at: entry.keyNode)
+        }
+        let missing = expectedIDs.filter { fields[$0] == nil }
+        if !missing.isEmpty {
+            ok = false
+            let names = missing.map { id in "\(id) \(title(of: id, in: standard))" }
+            let noun = isVeto ? "veto item" : "scored item"
+                        reader.error(
+                "\(what) lacks \(missing.count == 1 ? noun : noun + "s") \(names.joined(separator: ", ")); "
+                    + "expected every \(noun) of \(standard.id) exactly once",
+                at: anchor ?? node)
+        }
+        return (expectedIDs.compactMap { fields[$0] }, ok)
+    }
+
+    private func title(of id: String, in standard: Standard) -> String {
+        standard.item(id)?.title ?? standard.vetoItems.first { $0.id == id }?.title ?? ""
+    }
+
+    private func unknownItemMessage(_ id: String, in what: String, standard: Standard, isVeto: Bool) -> String {
+        let own = isVeto ? standard.vetoItems.map(\.id) : standard.items.map(\.id)
+        let other = isVeto ? standard.items.map(\.id) : standard.vetoItems.map(\.id)
+        if other.contains(id) {
+            return isVeto
+                ? "\(id) is a scored item, not a veto item; expected it under `items` with a `percent`"
+                : "\(id) is a veto item (一票否决), not a scored item; expected it under `veto` with `passed: true` or `false`"
+        }
+        if let section = standard.section(id) {
+            let parts = (isVeto ? section.vetoItems.map(\.id) : section.items.map(\.id))
+            return "\(id) is a section of \(standard.id), not an item; expected its items \(parts.joined(separator: ", ")) instead"
+        }
+        var message = "unknown item id `\(id)` in \(what); expected an item of \(standard.id)"
+        if let suggestion = Suggestion.nearest(to: id, among: own) {
+            message += " — did you mean \(suggestion)?"
+        }
+        return message
+    }
+
+    private mutating func readVetoJudgement(_ entry: MappingEntry) -> Assessment.VetoJudgement? {
+        let what = "veto item \(entry.key)"
+        guard let fields = reader.fields(entry.value, of: what) else { return nil }
+        reader.checkKeys(fields, known: ["passed", "evidence", "findings"], of: what, severity: .warning)
+        let passed = reader.required("passed", in: fields, of: what, expected: "true or false")
+            .flatMap { reader.boolean($0, "`passed` of \(what)") }
+        let evidence = reader.optional("evidence", in: fields).flatMap { reader.texts($0, "the evidence of \(what)") }
+        let findings = reader.optional("findings", in: fields).flatMap { readFindings($0, of: what) }
+        if passed == false, (findings ?? []).isEmpty {
+            reader.warning("\(what) failed but has no findings; expected the reason under `findings`, since it rules out any star level", at: entry.keyNode)
+        }
+        guard let passed else { return nil }
+        return Assessment.VetoJudgement(itemID: entry.key, passed: passed, evidence: evidence ?? [], findings: findings ?? [])
+    }
+
+    private mutating func readItemRecord(_ entry: MappingEntry) -> Assessment.ItemRecord? {
+        let what = "item \(entry.key)"
+        guard let fields = reader.fields(entry.value, of: what) else { return nil }
+        reader.checkKeys(fields, known: ["percent", "evidence", "strengths", "findings", "photos"], of: what, severity: .warning)
+        let percentNode = reader.required("percent", in: fields, of: what, expected: "a whole number from 0 to 100")
+        let percent = percentNode.flatMap { reader.wholeNumber($0, "`percent` of \(what)", in: 0...100) }
+        let evidence = reader.optional("evidence", in: fields).flatMap { reader.texts($0, "the evidence of \(what)") }
+        let strengths = reader.optional("strengths", in: fields).flatMap { reader.texts($0, "the strengths of \(what)") }
+        let findings = reader.optional("findings", in: fields).flatMap { readFindings($0, of: what) }
+        let photos = reader.optional("photos", in: fields).flatMap { readPhotos($0, of: what) }
+
+        if let percent, let percentNode {
+            if percent % 5 != 0 {
+                reader.warning("`percent` of \(what) is \(percent), not a multiple of 5; check it is not a typo", at: percentNode)
+            }
+            if percent < 60, fields["findings"] == nil || (findings?.isEmpty ?? false) {
+                reader.warning("\(what) is scored \(percent)% (below 60%) without findings; expected findings that explain the shortfall", at: entry.keyNode)
+            }
+        }
+        if fields["evidence"] == nil || (evidence?.isEmpty ?? false) {
+            reader.warning("\(what) has no evidence; expected what was examined (documents, records, interviews, site checks)", at: entry.keyNode)
+        }
+        let optionalPartsOK = (fields["evidence"] == nil || evidence != nil) && (fields["strengths"] == nil || strengths != nil)
+            && (fields["findings"] == nil || findings != nil) && (fields["photos"] == nil || photos != nil)
+        guard let percent, optionalPartsOK else { return nil }
+        return Assessment.ItemRecord(
+            itemID: entry.key, percent: percent, evidence: evidence ?? [], strengths: strengths ?? [],
+            findings: findings ?? [], photos: photos ?? [])
+    }
+
+    private mutating func readFindings(_ node: Node, of owner: String) -> [Assessment.Finding]? {
+        if case .scalar = node {
+            return reader.text(node, "the findings of \(owner)").map { [Assessment.Finding(text: $0, severity: nil)] }
+        }
+        guard let list = reader.list(node, "the findings of \(owner)", expected: "findings like `- {text: …, severity: minor}`") else { return nil }
+        var findings: [Assessment.Finding] = []
+        var ok = true
+        for (index, element) in list.enumerated() {
+            let what = "finding \(index + 1) of \(owner)"
+            if case .scalar = element {
+                if let text = reader.text(element, what) { findings.append(Assessment.Finding(text: text, severity: nil)) } else { ok = false }
+                continue
+            }
+            guard let fields = reader.fields(element, of: what) else { ok = false; continue }
+            reader.checkKeys(fields, known: ["text", "severity"], of: what, severity: .warning)
+            let text = reader.required("text", in: fields, of: what, expected: "what falls short").flatMap { reader.text($0, "the text of \(what)") }
+            var severity: Assessment.Finding.Severity?
+            if let severityNode = reader.optional("severity", in: fields) {
+                severity = reader.choice(severityNode, "the severity of \(what)", as: Assessment.Finding.Severity.self)
+                if severity == nil { ok = false }
+            }
+            if let text { findings.append(Assessment.Finding(text: text, severity: severity)) } else { ok = false }
+        }
+        return ok ? findings : nil
+    }
+
+    private mutating func readPhotos(_ node: Node, of owner: String) -> [Assessment.Photo]? {
+        guard let list = reader.list(node, "the photos of \(owner)", expected: "photos like `- {file: photos/site.jpg, caption: …}`") else { return nil }
+        var photos: [Assessment.Photo] = []
+        var ok = true
+        for (index, element) in list.enumerated() {
+            let what = "photo \(index + 1) of \(owner)"
+            var fileNode = element
+            var caption: String?
+            if case .mapping = element {
+                guard let fields = reader.fields(element, of: what) else { ok = false; continue }
+                reader.checkKeys(fields, known: ["file", "caption"], of: what, severity: .warning)
+                guard let node = reader.required("file", in: fields, of: what, expected: "the picture's path, relative to this file") else { ok = false; continue }
+                fileNode = node
+                caption = reader.optional("caption", in: fields).flatMap { reader.text($0, "the caption of \(what)") }
+            }
+            guard let file = reader.text(fileNode, "the file of \(what)") else { ok = false; continue }
+            let resolved = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
+            if let problem = PhotoFile.problem(at: resolved) {
+                reader.error("\(what) `\(file)` \(problem); expected a JPEG or PNG file (paths are relative to the assessment file)", at: fileNode)
+                ok = false
+                continue
+            }
+            photos.append(Assessment.Photo(file: file, resolvedPath: resolved, caption: caption))
+        }
+        return ok ? photos : nil
+    }
+}
+
+/// Checks that a photo exists and is a JPEG or PNG by its first bytes.
+enum PhotoFile {
+    static func problem(at path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "does not exist (looked for \(path))" }
+        if isDirectory.boolValue { return "is a folder" }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return "cannot be read" }
+        defer { try? handle.close() }
+        let head = Array((try? handle.read(upToCount: 8)) ?? Data())
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) || head == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] { return nil }
+        return "is neither a JPEG nor a PNG picture"
+    }
+}
