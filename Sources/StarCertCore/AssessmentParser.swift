@@ -160,7 +160,7 @@ private struct AssessmentReading {
         }
         if kind != nil, kind != .selfAssessment, team?.isEmpty == true {
             let anchor = fields["team"]?.keyNode ?? node
-            reader.error("the audit team is empty; expected at least one member for a \(kind!.rawValue) evaluation, e.g. `- {name: 张三, role: leader}`", at: anchor)
+            reader.error("the audit team is empty; expected at least one member when `kind` is \(kind!.rawValue), e.g. `- {name: 张三, role: leader}`", at: anchor)
         }
         guard let start, let end, let team, end >= start else { return nil }
         return Assessment.Audit(start: start, end: end, sites: sites, team: team)
@@ -222,11 +222,11 @@ private struct AssessmentReading {
     private mutating func itemEntries(_ node: Node, key anchor: Node?, of what: String, expectedIDs: [String], isVeto: Bool) -> (entries: [MappingEntry], complete: Bool)? {
         guard let standard, let fields = reader.fields(node, of: what) else { return nil }
         var ok = true
+        let missing = expectedIDs.filter { fields[$0] == nil }
         for entry in fields.entries where !expectedIDs.contains(entry.key) {
             ok = false
-            reader.error(unknownItemMessage(entry.key, in: what, standard: standard, isVeto: isVeto), at: entry.keyNode)
+            reader.error(unknownItemMessage(entry.key, in: what, standard: standard, isVeto: isVeto, missing: missing), at: entry.keyNode)
         }
-        let missing = expectedIDs.filter { fields[$0] == nil }
         if !missing.isEmpty {
             ok = false
             let names = missing.map { id in "\(id) \(title(of: id, in: standard))" }
@@ -243,7 +243,8 @@ private struct AssessmentReading {
         standard.item(id)?.title ?? standard.vetoItems.first { $0.id == id }?.title ?? ""
     }
 
-    private func unknownItemMessage(_ id: String, in what: String, standard: Standard, isVeto: Bool) -> String {
+    /// Explains an id that is not an item here; a typo is matched first against the ids still missing.
+    private func unknownItemMessage(_ id: String, in what: String, standard: Standard, isVeto: Bool, missing: [String]) -> String {
         let own = isVeto ? standard.vetoItems.map(\.id) : standard.items.map(\.id)
         let other = isVeto ? standard.items.map(\.id) : standard.vetoItems.map(\.id)
         if other.contains(id) {
@@ -256,7 +257,7 @@ private struct AssessmentReading {
             return "\(id) is a section of \(standard.id), not an item; expected its items \(parts.joined(separator: ", ")) instead"
         }
         var message = "unknown item id `\(id)` in \(what); expected an item of \(standard.id)"
-        if let suggestion = Suggestion.nearest(to: id, among: own) {
+        if let suggestion = Suggestion.nearest(to: id, among: missing) ?? Suggestion.nearest(to: id, among: own) {
             message += " — did you mean \(suggestion)?"
         }
         return message
