@@ -19,6 +19,7 @@ let package = Package(
         .target(
             name: "StarCertCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
+            exclude: ["README.md"],
             resources: [.copy("Standards")]
         ),
         .executableTarget(
@@ -26,11 +27,13 @@ let package = Package(
             dependencies: [
                 "StarCertCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .target(
             name: "StarCertTestSupport",
-            dependencies: ["StarCertCore"]
+            dependencies: ["StarCertCore"],
+            exclude: ["README.md"]
         ),
         .testTarget(
             name: "StarCertCoreTests",
