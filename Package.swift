@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "starcert", targets: ["starcert"]),
         .library(name: "StarCertCore", targets: ["StarCertCore"]),
+        .library(name: "Typesetting", targets: ["Typesetting"]),
+        .library(name: "StarCertReports", targets: ["StarCertReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,17 +24,38 @@ let package = Package(
             exclude: ["README.md"],
             resources: [.copy("Standards")]
         ),
+        .systemLibrary(
+            name: "CPangoCairo",
+            pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CQREncode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .target(
+            name: "Typesetting",
+            dependencies: ["CPangoCairo", "CQREncode"],
+            exclude: ["README.md"]
+        ),
+        .target(
+            name: "StarCertReports",
+            dependencies: ["StarCertCore", "Typesetting"],
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "starcert",
             dependencies: [
                 "StarCertCore",
+                "StarCertReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
         ),
         .target(
             name: "StarCertTestSupport",
-            dependencies: ["StarCertCore"],
+            dependencies: ["StarCertCore", "Typesetting"],
             exclude: ["README.md"]
         ),
         .testTarget(
@@ -42,6 +65,14 @@ let package = Package(
                 "StarCertTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
+        .testTarget(
+            name: "TypesettingTests",
+            dependencies: ["Typesetting", "StarCertTestSupport"]
+        ),
+        .testTarget(
+            name: "StarCertReportsTests",
+            dependencies: ["StarCertReports", "StarCertTestSupport"]
         ),
         .testTarget(
             name: "StarCertCommandTests",

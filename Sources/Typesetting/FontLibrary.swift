@@ -1,0 +1,111 @@
+import CPangoCairo
+import Foundation
+
+/// Where the fonts come from: a fontconfig file naming font folders, and the families that
+/// serve as serif and sans. Nothing else installed on the host is used.
+public struct FontConfiguration: Hashable, Sendable {
+    /// A fontconfig configuration file (`Fonts/fonts.conf`); its `<dir>` entries name the font folders.
+    public var configFile: URL
+    public var serifFamily: String
+    public var sansFamily: String
+    /// What to tell a user to install when a family is missing.
+    public var installHint: String
+
+    public init(configFile: URL, serifFamily: String, sansFamily: String, installHint: String) {
+        self.configFile = configFile
+        self.serifFamily = serifFamily
+        self.sansFamily = sansFamily
+        self.installHint = installHint
+    }
+
+    public func family(_ role: FontRole) -> String {
+        switch role {
+        case .serif: return serifFamily
+        case .sans: return sansFamily
+        }
+    }
+}
+
+public enum TypesettingError: Error, CustomStringConvertible, Equatable {
+    case fontConfiguration(String)
+    case missingFont(family: String, bold: Bool, hint: String)
+    case cairo(String)
+
+    public var description: String {
+        switch self {
+        case let .fontConfiguration(message):
+            return "the font configuration cannot be used: \(message)"
+        case let .missingFont(family, bold, hint):
+            return "the font \(family)\(bold ? " Bold" : "") is not installed; \(hint)"
+        case let .cairo(message):
+            return "the PDF could not be drawn: \(message)"
+        }
+    }
+}
+
+/// An isolated fontconfig configuration built from a `FontConfiguration`; owns its `FcConfig`.
+final class FontLibrary {
+    let config: UnsafeMutablePointer<FcConfig>
+    let configuration: FontConfiguration
+
+    init(_ configuration: FontConfiguration) throws {
+        self.configuration = configuration
+        guard FileManager.default.fileExists(atPath: configuration.configFile.path) else {
+            throw TypesettingError.fontConfiguration("\(configuration.configFile.path) does not exist")
+        }
+        guard let config = FcConfigCreate() else { throw TypesettingError.fontConfiguration("fontconfig could not start") }
+        self.config = config
+        // A writable cache keeps fontconfig quiet and makes later runs faster; the configuration
+        // file itself is included as written.
+        let xml = """
+            <?xml version="1.0"?>
+            <fontconfig>
+              <cachedir>\(Self.escape(Self.cacheDirectory()))</cachedir>
+              <include ignore_missing="no">\(Self.escape(configuration.configFile.path))</include>
+            </fontconfig>
+            """
+        let loaded = xml.withCString { FcConfigParseAndLoadFromMemory(config, $0, 1) }
+        guard loaded != 0, FcConfigBuildFonts(config) != 0 else {
+            throw TypesettingError.fontConfiguration("\(configuration.configFile.path) is not a valid fontconfig file")
+        }
+        for role in FontRole.allCases {
+            for bold in [false, true] where !hasFace(family: configuration.family(role), bold: bold) {
+                throw TypesettingError.missingFont(family: configuration.family(role), bold: bold, hint: configuration.installHint)
+            }
+        }
+    }
+
+    deinit {
+        FcConfigDestroy(config)
+    }
+
+    /// Whether the configuration holds `family` in the requested weight itself (not a substitute).
+    private func hasFace(family: String, bold: Bool) -> Bool {
+        guard let pattern = FcPatternCreate() else { return false }
+        defer { FcPatternDestroy(pattern) }
+        _ = family.withCString { FcPatternAddString(pattern, FC_FAMILY, $0) }
+        FcPatternAddInteger(pattern, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR)
+        guard let objects = FcObjectSetCreate() else { return false }
+        defer { FcObjectSetDestroy(objects) }
+        FcObjectSetAdd(objects, FC_WEIGHT)
+        guard let list = FcFontList(config, pattern, objects) else { return false }
+        defer { FcFontSetDestroy(list) }
+        return list.pointee.nfont > 0
+    }
+
+    private static func cacheDirectory() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_CACHE_HOME"] ?? environment["HOME"].map { $0 + "/.cache" } ?? NSTemporaryDirectory()
+        let folder = base + "/starcert/fontconfig"
+        if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+           FileManager.default.isWritableFile(atPath: folder) {
+            return folder
+        }
+        return NSTemporaryDirectory() + "starcert-fontconfig"
+    }
+
+    private static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

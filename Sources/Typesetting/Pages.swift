@@ -1,0 +1,84 @@
+/// Lines of one laid-out paragraph placed on a page. The text and frame are public so
+/// pagination can be tested without drawing; the measured layout stays inside this module.
+public struct TextFragment {
+    /// The text of the placed lines, one string per line.
+    public let lines: [String]
+    /// The box the lines occupy.
+    public let frame: Rect
+    public let style: TextStyle
+
+    let layout: TextLayout
+    let lineRange: Range<Int>
+
+    public var text: String { lines.joined() }
+}
+
+/// A QR code's modules, row by row; `true` is dark. No quiet zone is included.
+public struct QRMatrix: Hashable, Sendable {
+    public let width: Int
+    public let modules: [Bool]
+
+    public func isDark(row: Int, column: Int) -> Bool { modules[row * width + column] }
+}
+
+/// Something drawn on a page, at its final position (points from the page's top left).
+public enum PageItem {
+    case text(TextFragment)
+    case rectangle(Rect, fill: Color?, stroke: Color?, lineWidth: Length)
+    case line(from: Point, to: Point, color: Color, width: Length)
+    case polygon([Point], fill: Color?, stroke: Color?, lineWidth: Length)
+    case image(ImageData, frame: Rect)
+    case qrCode(QRMatrix, frame: Rect, color: Color)
+
+    /// The area the item covers.
+    public var bounds: Rect {
+        switch self {
+        case let .text(fragment): return fragment.frame
+        case let .rectangle(rect, _, _, _): return rect
+        case let .line(from, to, _, _):
+            return Rect(x: min(from.x, to.x), y: min(from.y, to.y), width: abs(to.x - from.x), height: abs(to.y - from.y))
+        case let .polygon(points, _, _, _):
+            let xs = points.map(\.x)
+            let ys = points.map(\.y)
+            return Rect(x: xs.min() ?? 0, y: ys.min() ?? 0, width: (xs.max() ?? 0) - (xs.min() ?? 0), height: (ys.max() ?? 0) - (ys.min() ?? 0))
+        case let .image(_, frame): return frame
+        case let .qrCode(_, frame, _): return frame
+        }
+    }
+}
+
+/// One page of a laid-out document.
+public struct Page {
+    public let size: Size
+    /// 1-based, counted over the whole document.
+    public let number: Int
+    /// Which `PageSequence` of the document the page belongs to.
+    public let sequence: Int
+    /// The area the body text flows in.
+    public let body: Rect
+    public internal(set) var items: [PageItem]
+
+    public var fragments: [TextFragment] {
+        items.compactMap { if case let .text(fragment) = $0 { return fragment } else { return nil } }
+    }
+
+    /// All text on the page, fragments in placement order, lines joined by newlines.
+    public var text: String { fragments.map { $0.lines.joined(separator: "\n") }.joined(separator: "\n") }
+}
+
+/// A bookmark of the PDF outline.
+public struct OutlineEntry: Hashable, Sendable {
+    public let title: String
+    public let level: Int
+    public let page: Int
+    public let y: Length
+}
+
+/// The result of layout: pages of positioned items, ready to draw.
+public struct LaidOutDocument {
+    public let metadata: DocumentMetadata
+    public let pages: [Page]
+    public let outline: [OutlineEntry]
+    /// Things the layout had to compromise on (text cut to fit a fixed box), for the caller to report.
+    public let warnings: [String]
+}

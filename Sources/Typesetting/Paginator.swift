@@ -1,0 +1,444 @@
+/// Lines from one or more layouts stacked vertically: a paragraph, or a table cell's paragraphs.
+/// Splitting between any two lines is how paragraphs and table rows run across pages.
+struct LineStack {
+    struct Line {
+        let layout: TextLayout
+        let index: Int
+        /// Space above this line when it is not the first on a page or in a cell part.
+        let gapBefore: Length
+        /// Left offset of the layout from the stack's left edge.
+        let x: Length
+        /// A hanging list marker drawn beside this line.
+        let marker: TextLayout?
+        let markerX: Length
+        var advance: Length { layout.advance(index) }
+    }
+
+    var lines: [Line] = []
+
+    mutating func append(_ paragraph: Paragraph, layout: TextLayout, marker: TextLayout?, spaceBefore: Length) {
+        let textX = paragraph.indent + paragraph.markerWidth
+        for index in layout.lines.indices {
+            lines.append(Line(
+                layout: layout, index: index, gapBefore: index == 0 ? spaceBefore : 0, x: textX,
+                marker: index == 0 ? marker : nil, markerX: paragraph.indent))
+        }
+    }
+
+    /// Height of lines `range` when `range.lowerBound` starts a page or cell part (its gap is dropped).
+    func height(_ range: Range<Int>) -> Length {
+        var total: Length = 0
+        for position in range {
+            if position != range.lowerBound { total += lines[position].gapBefore }
+            total += lines[position].advance
+        }
+        return total
+    }
+
+    /// How many lines from `start` fit in `available`.
+    func fitting(from start: Int, in available: Length) -> Int {
+        var total: Length = 0
+        var count = 0
+        for position in start..<lines.count {
+            total += (position == start ? 0 : lines[position].gapBefore) + lines[position].advance
+            if total > available + 0.001 { break }
+            count += 1
+        }
+        return count
+    }
+
+    /// Page items for lines `range` with the first line's top at `origin`.
+    func items(_ range: Range<Int>, at origin: Point) -> [PageItem] {
+        var items: [PageItem] = []
+        var y = origin.y
+        var position = range.lowerBound
+        while position < range.upperBound {
+            if position != range.lowerBound { y += lines[position].gapBefore }
+            let first = lines[position]
+            var end = position + 1
+            while end < range.upperBound, lines[end].layout === first.layout, lines[end].gapBefore == 0 { end += 1 }
+            let layoutRange = first.index..<lines[end - 1].index + 1
+            let height = (position..<end).reduce(0) { $0 + lines[$1].advance }
+            let width = layoutRange.map { first.layout.lines[$0].x + first.layout.lines[$0].width }.max() ?? 0
+            items.append(.text(TextFragment(
+                lines: layoutRange.map { first.layout.lines[$0].text },
+                frame: Rect(x: origin.x + first.x, y: y, width: width, height: height),
+                style: first.layout.style, layout: first.layout, lineRange: layoutRange)))
+            if let marker = first.marker {
+                // Align the marker's baseline with the first line's.
+                let shift = first.layout.lines[first.index].baseline - first.layout.lines[first.index].top
+                    - (marker.lines[0].baseline - marker.lines[0].top)
+                items.append(.text(TextFragment(
+                    lines: [marker.lines[0].text],
+                    frame: Rect(x: origin.x + first.markerX, y: y + shift, width: marker.lines[0].width, height: marker.lines[0].height),
+                    style: marker.style, layout: marker, lineRange: 0..<1)))
+            }
+            y += height
+            position = end
+        }
+        return items
+    }
+}
+
+/// Lays a document out into pages: paragraphs split between lines with orphan and widow control,
+/// headings kept with what follows, tables split between rows and inside rows with the header repeated.
+final class Paginator {
+    private let engine: TextEngine
+    private var pages: [Page] = []
+    private var outline: [OutlineEntry] = []
+    private var warnings: [String] = []
+    private var sequence: PageSequence!
+    private var sequenceIndex = 0
+    private var documentSequences: [PageSequence] = []
+    private var y: Length = 0
+    /// Whether anything was placed on the current page yet (space before is dropped at a page top).
+    private var pageIsEmpty = true
+
+    init(engine: TextEngine) {
+        self.engine = engine
+    }
+
+    func layout(_ document: Document) -> LaidOutDocument {
+        documentSequences = document.sequences
+        for (index, sequence) in document.sequences.enumerated() {
+            self.sequence = sequence
+            sequenceIndex = index
+            newPage()
+            for (position, block) in sequence.blocks.enumerated() {
+                let next = sequence.blocks.dropFirst(position + 1).first
+                place(block, next: next)
+            }
+        }
+        addRunningTexts()
+        return LaidOutDocument(metadata: document.metadata, pages: pages, outline: outline, warnings: warnings)
+    }
+
+    // MARK: Pages
+
+    private var body: Rect { sequence.body }
+    private var remaining: Length { body.maxY - y }
+
+    private func newPage() {
+        pages.append(Page(size: sequence.size, number: pages.count + 1, sequence: sequenceIndex, body: body, items: []))
+        y = body.y
+        pageIsEmpty = true
+    }
+
+    private func emit(_ items: [PageItem]) {
+        pages[pages.count - 1].items += items
+        if !items.isEmpty { pageIsEmpty = false }
+    }
+
+    private func advance(by space: Length) {
+        if !pageIsEmpty { y += space }
+    }
+
+    // MARK: Blocks
+
+    private func place(_ block: Block, next: Block?) {
+        switch block {
+        case let .paragraph(paragraph):
+            placeStack(stack(for: paragraph), spaceAfter: paragraph.spaceAfter)
+        case let .heading(heading):
+            placeHeading(heading, next: next)
+        case let .table(table):
+            placeTable(table)
+        case let .figure(figure):
+            placeWhole(figureItems(figure))
+        case let .drawing(drawing):
+            placeWhole(drawingItems(drawing, width: body.width), spaceBefore: drawing.spaceBefore, spaceAfter: drawing.spaceAfter)
+        case let .space(length):
+            advance(by: length)
+        case .pageBreak:
+            if !pageIsEmpty { newPage() }
+        case let .keepTogether(blocks):
+            if !pageIsEmpty, height(of: blocks) > remaining { newPage() }
+            for (position, inner) in blocks.enumerated() { place(inner, next: blocks.dropFirst(position + 1).first ?? next) }
+        case let .placed(texts, drawing):
+            if let drawing { emit(drawingItems(drawing, width: sequence.size.width)) }
+            for text in texts { emit(fittedItems(text)) }
+        }
+    }
+
+    private func stack(for paragraph: Paragraph, width: Length? = nil) -> LineStack {
+        let available = (width ?? body.width) - paragraph.indent - paragraph.markerWidth
+        let layout = engine.layout(paragraph.spans, style: paragraph.style, width: available)
+        let marker = paragraph.marker.map { engine.layout([Span($0)], style: paragraph.style.with { $0.alignment = .left }, width: nil) }
+        var stack = LineStack()
+        stack.append(paragraph, layout: layout, marker: marker, spaceBefore: paragraph.spaceBefore)
+        return stack
+    }
+
+    /// Places a paragraph's lines, splitting across pages; at least two lines stay together at
+    /// the bottom and at the top of a page when the paragraph has enough lines.
+    private func placeStack(_ stack: LineStack, spaceAfter: Length) {
+        var start = 0
+        let total = stack.lines.count
+        while start < total {
+            if start == 0, let first = stack.lines.first { advance(by: first.gapBefore) }
+            var count = stack.fitting(from: start, in: remaining)
+            let left = total - start
+            if count < left {
+                let minimum = min(2, left)
+                if count < minimum, !pageIsEmpty {
+                    newPage()
+                    continue
+                }
+                // Keep at least two lines for the next page (no widow).
+                if left - count == 1, count >= 3 { count -= 1 }
+                count = max(count, 1)
+            }
+            emit(stack.items(start..<start + count, at: Point(x: body.x, y: y)))
+            y += stack.height(start..<start + count)
+            start += count
+            if start < total { newPage() }
+        }
+        advance(by: spaceAfter)
+    }
+
+    private func placeHeading(_ heading: Heading, next: Block?) {
+        let headingStack = stack(for: heading.paragraph)
+        let needed = headingStack.height(0..<headingStack.lines.count) + (pageIsEmpty ? 0 : heading.paragraph.spaceBefore)
+            + heading.paragraph.spaceAfter + (next.map(startHeight) ?? 0)
+        if !pageIsEmpty, needed > remaining { newPage() }
+        if let level = heading.outlineLevel {
+            let top = y + (pageIsEmpty ? 0 : heading.paragraph.spaceBefore)
+            outline.append(OutlineEntry(title: heading.outlineTitle ?? heading.paragraph.text, level: level, page: pages.count, y: top))
+        }
+        placeStack(headingStack, spaceAfter: heading.paragraph.spaceAfter)
+    }
+
+    /// The least height a block needs at the bottom of a page, so a heading above it is not left alone.
+    private func startHeight(_ block: Block) -> Length {
+        switch block {
+        case let .paragraph(paragraph):
+            let stack = stack(for: paragraph)
+            return paragraph.spaceBefore + stack.height(0..<min(2, stack.lines.count))
+        case let .heading(heading):
+            let stack = stack(for: heading.paragraph)
+            return heading.paragraph.spaceBefore + stack.height(0..<stack.lines.count)
+        case let .table(table):
+            let prepared = PreparedTable(table, width: body.width, engine: engine)
+            let firstRow = prepared.rows.first.map { row in min(row.height, prepared.minimumSplitHeight(row)) } ?? 0
+            return table.spaceBefore + prepared.headerHeight + firstRow
+        case .figure, .drawing, .keepTogether:
+            return height(of: [block])
+        case .space, .pageBreak, .placed:
+            return 0
+        }
+    }
+
+    private func height(of blocks: [Block]) -> Length {
+        blocks.reduce(0) { total, block in
+            switch block {
+            case let .paragraph(paragraph):
+                let stack = stack(for: paragraph)
+                return total + paragraph.spaceBefore + stack.height(0..<stack.lines.count) + paragraph.spaceAfter
+            case let .heading(heading):
+                return total + height(of: [.paragraph(heading.paragraph)])
+            case let .table(table):
+                let prepared = PreparedTable(table, width: body.width, engine: engine)
+                return total + table.spaceBefore + prepared.headerHeight + prepared.rows.reduce(0) { $0 + $1.height } + table.spaceAfter
+            case let .figure(figure):
+                return total + (figureItems(figure).map(\.bounds.maxY).max() ?? 0)
+            case let .drawing(drawing):
+                return total + drawing.spaceBefore + drawing.size.height + drawing.spaceAfter
+            case let .space(length):
+                return total + length
+            case let .keepTogether(inner):
+                return total + height(of: inner)
+            case .pageBreak, .placed:
+                return total
+            }
+        }
+    }
+
+    /// Places items measured from (0, 0) as one unit, on the next page if they do not fit.
+    private func placeWhole(_ items: [PageItem], spaceBefore: Length = 0, spaceAfter: Length = 0) {
+        let height = items.map(\.bounds.maxY).max() ?? 0
+        advance(by: spaceBefore)
+        if !pageIsEmpty, height > remaining { newPage() }
+        emit(items.map { offset($0, by: Point(x: body.x, y: y)) })
+        y += height
+        advance(by: spaceAfter)
+    }
+
+    // MARK: Figures and drawings
+
+    private func figureItems(_ figure: Figure) -> [PageItem] {
+        let aspect = Double(figure.image.pixelHeight) / Double(figure.image.pixelWidth)
+        var width = min(figure.maxWidth, body.width)
+        var height = width * aspect
+        if height > figure.maxHeight {
+            height = figure.maxHeight
+            width = height / aspect
+        }
+        var items: [PageItem] = [
+            .image(figure.image, frame: Rect(x: (body.width - width) / 2, y: 4, width: width, height: height)),
+            .rectangle(Rect(x: (body.width - width) / 2, y: 4, width: width, height: height), fill: nil, stroke: Color(hex: 0xB0B8C4), lineWidth: 0.5),
+        ]
+        if let caption = figure.caption {
+            let stack = stack(for: caption.with { $0.style.alignment = .center })
+            items += stack.items(0..<stack.lines.count, at: Point(x: 0, y: height + 8))
+        }
+        return items
+    }
+
+    private func drawingItems(_ drawing: Drawing, width: Length) -> [PageItem] {
+        let x: Length
+        switch drawing.alignment {
+        case .center: x = (width - drawing.size.width) / 2
+        case .right: x = width - drawing.size.width
+        case .left, .justified: x = 0
+        }
+        var items: [PageItem] = []
+        for element in drawing.elements {
+            switch element {
+            case let .rectangle(rect, fill, stroke, lineWidth):
+                items.append(.rectangle(rect, fill: fill, stroke: stroke, lineWidth: lineWidth))
+            case let .line(from, to, color, lineWidth):
+                items.append(.line(from: from, to: to, color: color, width: lineWidth))
+            case let .polygon(points, fill, stroke, lineWidth):
+                items.append(.polygon(points, fill: fill, stroke: stroke, lineWidth: lineWidth))
+            case let .text(paragraph, frame):
+                let stack = stack(for: paragraph, width: frame.width)
+                items += stack.items(0..<stack.lines.count, at: Point(x: frame.x, y: frame.y))
+            case let .qrCode(payload, frame, color):
+                if let matrix = QRCode.encode(payload) {
+                    items.append(.qrCode(matrix, frame: frame, color: color))
+                } else {
+                    warnings.append("the QR code could not be made for a payload of \(payload.utf8.count) bytes")
+                }
+            }
+        }
+        return items.map { offset($0, by: Point(x: x, y: 0)) }
+    }
+
+    /// Text in a fixed box: wrapped at the box's width and made smaller until it fits, centred vertically.
+    private func fittedItems(_ fitted: FittedText) -> [PageItem] {
+        var paragraph = fitted.paragraph
+        var stack = self.stack(for: paragraph, width: fitted.frame.width)
+        var height = stack.height(0..<stack.lines.count)
+        while height > fitted.frame.height, paragraph.style.size - 0.5 >= fitted.minimumSize {
+            paragraph.style.size -= 0.5
+            stack = self.stack(for: paragraph, width: fitted.frame.width)
+            height = stack.height(0..<stack.lines.count)
+        }
+        var count = stack.lines.count
+        if height > fitted.frame.height {
+            count = max(1, stack.fitting(from: 0, in: fitted.frame.height))
+            height = stack.height(0..<count)
+            warnings.append("text was cut to fit its box even at \(fitted.minimumSize) pt: \(String(paragraph.text.prefix(40)))…")
+        }
+        let top = fitted.frame.y + (fitted.frame.height - height) / 2
+        return stack.items(0..<count, at: Point(x: fitted.frame.x, y: top))
+    }
+
+    // MARK: Tables
+
+    private func placeTable(_ table: Table) {
+        let prepared = PreparedTable(table, width: body.width, engine: engine)
+        advance(by: table.spaceBefore)
+        let minimumStart = prepared.headerHeight + (prepared.rows.first.map { prepared.minimumSplitHeight($0) } ?? 0)
+        if !pageIsEmpty, minimumStart > remaining { newPage() }
+        placeHeader(prepared)
+        for row in prepared.rows {
+            var starts = [Int](repeating: 0, count: row.cells.count)
+            while true {
+                let needed = row.remainingHeight(from: starts, style: table.style)
+                if needed <= remaining + 0.001 {
+                    emit(prepared.items(row, from: starts, to: row.cells.map { $0.lines.lines.count }, top: y, height: needed, x: body.x))
+                    y += needed
+                    break
+                }
+                // Split inside the row when a useful part fits; otherwise start it on the next page.
+                let available = remaining - table.style.padding.top - table.style.padding.bottom
+                let ends = row.cells.enumerated().map { index, cell in
+                    starts[index] + cell.lines.fitting(from: starts[index], in: available)
+                }
+                let placedHeight = row.cells.enumerated().map { index, cell in
+                    cell.lines.height(starts[index]..<ends[index])
+                }.max() ?? 0
+                let atTop = y <= body.y + prepared.headerHeight + 0.001
+                let worthSplitting = placedHeight >= min(prepared.minimumSplitHeight(row), needed * 0.5)
+                let progress = zip(starts, ends).contains { $0 < $1 }
+                if progress, worthSplitting || atTop {
+                    let partHeight = placedHeight + table.style.padding.top + table.style.padding.bottom
+                    emit(prepared.items(row, from: starts, to: ends, top: y, height: partHeight, x: body.x))
+                    starts = ends
+                }
+                newPage()
+                placeHeader(prepared)
+            }
+        }
+        advance(by: table.spaceAfter)
+    }
+
+    private func placeHeader(_ prepared: PreparedTable) {
+        for row in prepared.header {
+            emit(prepared.items(row, from: row.cells.map { _ in 0 }, to: row.cells.map { $0.lines.lines.count }, top: y, height: row.height, x: body.x))
+            y += row.height
+        }
+    }
+
+    // MARK: Running header and footer
+
+    private func addRunningTexts() {
+        let count = pages.count
+        for index in pages.indices {
+            let page = pages[index]
+            let sequence = documentSequences[page.sequence]
+            func fill(_ text: String) -> String {
+                text.replacingOccurrences(of: "{page}", with: String(page.number)).replacingOccurrences(of: "{pages}", with: String(count))
+            }
+            var items: [PageItem] = []
+            if let header = sequence.header {
+                let top = sequence.margins.top - 26
+                items += running(header, fill: fill, top: top, page: page)
+                if header.rule {
+                    items.append(.line(from: Point(x: page.body.x, y: sequence.margins.top - 8), to: Point(x: page.body.maxX, y: sequence.margins.top - 8), color: Color(hex: 0x8C96A3), width: 0.5))
+                }
+            }
+            if let footer = sequence.footer {
+                let top = page.size.height - sequence.margins.bottom + 14
+                if footer.rule {
+                    items.append(.line(from: Point(x: page.body.x, y: top - 6), to: Point(x: page.body.maxX, y: top - 6), color: Color(hex: 0x8C96A3), width: 0.5))
+                }
+                items += running(footer, fill: fill, top: top, page: page)
+            }
+            pages[index].items += items
+        }
+    }
+
+    private func running(_ running: RunningText, fill: (String) -> String, top: Length, page: Page) -> [PageItem] {
+        var items: [PageItem] = []
+        for (text, alignment) in [(running.left, TextAlignment.left), (running.center, .center), (running.right, .right)] where !text.isEmpty {
+            let paragraph = Paragraph(fill(text), style: running.style.with { $0.alignment = alignment })
+            let stack = stack(for: paragraph, width: page.body.width)
+            items += stack.items(0..<min(1, stack.lines.count), at: Point(x: page.body.x, y: top))
+        }
+        return items
+    }
+
+    private func offset(_ item: PageItem, by point: Point) -> PageItem {
+        func move(_ rect: Rect) -> Rect { Rect(x: rect.x + point.x, y: rect.y + point.y, width: rect.width, height: rect.height) }
+        func move(_ p: Point) -> Point { Point(x: p.x + point.x, y: p.y + point.y) }
+        switch item {
+        case let .text(fragment):
+            return .text(TextFragment(lines: fragment.lines, frame: move(fragment.frame), style: fragment.style, layout: fragment.layout, lineRange: fragment.lineRange))
+        case let .rectangle(rect, fill, stroke, width): return .rectangle(move(rect), fill: fill, stroke: stroke, lineWidth: width)
+        case let .line(from, to, color, width): return .line(from: move(from), to: move(to), color: color, width: width)
+        case let .polygon(points, fill, stroke, width): return .polygon(points.map(move), fill: fill, stroke: stroke, lineWidth: width)
+        case let .image(data, frame): return .image(data, frame: move(frame))
+        case let .qrCode(matrix, frame, color): return .qrCode(matrix, frame: move(frame), color: color)
+        }
+    }
+}
+
+private extension Paragraph {
+    func with(_ change: (inout Paragraph) -> Void) -> Paragraph {
+        var copy = self
+        change(&copy)
+        return copy
+    }
+}

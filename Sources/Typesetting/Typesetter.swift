@@ -1,0 +1,54 @@
+/// The typesetting layer's entry point: lays documents out into pages, then draws them as PDF.
+///
+/// A typesetter owns its fonts and Pango context; it is not thread-safe. Use one per thread
+/// (parallel renders each create their own); no Pango or Cairo object is shared.
+public final class Typesetter {
+    private let engine: TextEngine
+
+    public init(fonts: FontConfiguration) throws {
+        engine = try TextEngine(fonts: try FontLibrary(fonts))
+    }
+
+    /// Pages of positioned items: everything about pagination, without any PDF bytes.
+    public func layout(_ document: Document) -> LaidOutDocument {
+        Paginator(engine: engine).layout(document)
+    }
+
+    /// The PDF file for laid-out pages. The same input gives the same bytes.
+    public func pdf(_ document: LaidOutDocument) throws -> [UInt8] {
+        try PDFRenderer().render(document)
+    }
+
+    /// Characters of `text` that the fonts cannot show in `role`: `missing` have no glyph in any
+    /// configured font; `fallbacks` are drawn from another configured family that has them.
+    public func coverage(of text: String, role: FontRole) -> GlyphCoverage {
+        let family = engine.fonts.configuration.family(role)
+        let layout = engine.layout([Span(text)], style: TextStyle(font: role), width: nil)
+        var coverage = GlyphCoverage()
+        var seen = Set<Character>()
+        if layout.unknownGlyphs > 0 {
+            for character in text where !seen.contains(character) && !character.isWhitespace {
+                seen.insert(character)
+                if engine.layout([Span(String(character))], style: TextStyle(font: role), width: nil).unknownGlyphs > 0 {
+                    coverage.missing.append(character)
+                }
+            }
+        }
+        for (used, characters) in layout.fallbacks(besides: family) {
+            for character in characters where !coverage.missing.contains(character) && !character.isWhitespace {
+                if !coverage.fallbacks.contains(where: { $0.character == character }) {
+                    coverage.fallbacks.append((character, used))
+                }
+            }
+        }
+        return coverage
+    }
+}
+
+/// What `Typesetter.coverage` found.
+public struct GlyphCoverage {
+    public var missing: [Character] = []
+    public var fallbacks: [(character: Character, family: String)] = []
+
+    public var isComplete: Bool { missing.isEmpty && fallbacks.isEmpty }
+}
