@@ -1,0 +1,84 @@
+import StarCertCore
+
+/// What a certificate states, bilingual, before layout. Made only for certified evaluations.
+public struct CertificateModel: Sendable {
+    public let organizationName: String
+    public let organizationNameEnglish: String?
+    public let address: String
+    public let creditCode: String
+    public let scope: String
+    public let standardID: String
+    public let standardTitle: String
+    public let standardTitleEnglish: String?
+    public let stars: Int
+    public let maximumStars: Int
+    public let levelName: String
+    public let levelNameEnglish: String?
+    public let total: String
+    public let maximum: String
+    /// Nil until issuance assigns one; a certificate without a number is a specimen.
+    public let number: String?
+    public let issueDate: CalendarDate
+    public let expiryDate: CalendarDate
+    public let issuer: Issuer
+    public let verificationURL: String
+    public var isSpecimen: Bool { number == nil }
+
+    /// Nil unless the decision is `certified`: vetoed evaluations and self-assessments get no certificate.
+    public init?(_ evaluation: Evaluation, issuer: Issuer = .builtInDefault, validityYears: Int = 3) {
+        guard evaluation.decision == .certified, let level = evaluation.starLevel else { return nil }
+        let organization = evaluation.assessment.organization
+        organizationName = organization.name
+        organizationNameEnglish = organization.nameEnglish
+        address = organization.address
+        creditCode = organization.creditCode.value
+        scope = organization.scope
+        standardID = evaluation.standard.id
+        standardTitle = evaluation.standard.title
+        standardTitleEnglish = evaluation.standard.titleEnglish
+        stars = level.stars
+        maximumStars = evaluation.standard.starLevels.count
+        levelName = level.name
+        levelNameEnglish = level.nameEnglish
+        total = evaluation.total.description
+        maximum = evaluation.standard.maximum.description
+        number = nil
+        issueDate = evaluation.assessment.audit.end
+        expiryDate = Self.expiry(from: issueDate, years: validityYears)
+        self.issuer = issuer
+        let query = [
+            ("specimen", "1"), ("code", creditCode), ("standard", standardID), ("stars", String(level.stars)),
+            ("total", total), ("issued", issueDate.description),
+        ].map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
+        verificationURL = "\(issuer.verificationBaseURL)?\(query)"
+    }
+
+    /// The day before the same date `years` later (a certificate issued 2026-05-12 for three
+    /// years is valid until 2029-05-11).
+    static func expiry(from date: CalendarDate, years: Int) -> CalendarDate {
+        let year = date.year + years
+        let anniversary = CalendarDate(year: year, month: date.month, day: date.day)
+            ?? CalendarDate(year: year, month: date.month, day: date.day - 1)!
+        if anniversary.day > 1 { return CalendarDate(year: year, month: anniversary.month, day: anniversary.day - 1)! }
+        if anniversary.month > 1 {
+            let month = anniversary.month - 1
+            return CalendarDate(year: year, month: month, day: CalendarDate.daysIn(month: month, year: year))!
+        }
+        return CalendarDate(year: year - 1, month: 12, day: 31)!
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return out
+    }
+}

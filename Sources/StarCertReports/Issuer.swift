@@ -1,0 +1,21 @@
+/// The certification body that signs reports and certificates.
+///
+/// Until issuer profiles exist, every document names the built-in default: the standard's
+/// publisher. Its verification address uses the reserved `.invalid` domain, since no real
+/// verification service exists yet; certificates are marked as specimens.
+public struct Issuer: Hashable, Sendable {
+    public var name: String
+    public var nameEnglish: String
+    public var verificationBaseURL: String
+
+    public init(name: String, nameEnglish: String, verificationBaseURL: String) {
+        self.name = name
+        self.nameEnglish = nameEnglish
+        self.verificationBaseURL = verificationBaseURL
+    }
+
+    public static let builtInDefault = Issuer(
+        name: "北京坤标检验认证有限公司",
+        nameEnglish: "Beijing Kunbiao Inspection and Certification Co., Ltd.",
+        verificationBaseURL: "https://verify.starcert.invalid/certificates")
+}

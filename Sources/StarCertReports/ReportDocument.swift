@@ -1,0 +1,269 @@
+import Foundation
+import Typesetting
+
+/// Turns a report model into a document for the typesetter: cover, summary, one part per
+/// section, findings, method appendix and signatures.
+struct ReportDocument {
+    let model: ReportModel
+    /// Picture bytes by path, read before building.
+    let images: [String: ImageData]
+
+    static let margins = EdgeInsets(top: .mm(25), right: .mm(20), bottom: .mm(22), left: .mm(22))
+    static var bodyWidth: Length { Size.a4Portrait.width - margins.left - margins.right }
+
+    func build() -> Document {
+        let metadata = DocumentMetadata(
+            title: model.documentTitle, author: model.issuer.name, subject: model.subject, keywords: model.keywords,
+            creator: "StarCert", creationDate: model.creationDate)
+        let header = RunningText(left: model.title, right: model.organizationName, style: Theme.running, rule: true)
+        let footer = RunningText(center: "第 {page} 页 共 {pages} 页", style: Theme.running, rule: false)
+        var body: [Block] = summary()
+        body.append(.pageBreak)
+        body += sectionDetails()
+        body.append(.pageBreak)
+        body += findingsList()
+        body += method()
+        body += signatures()
+        return Document(metadata: metadata, sequences: [
+            PageSequence(size: .a4Portrait, margins: Self.margins, blocks: cover()),
+            PageSequence(size: .a4Portrait, margins: Self.margins, header: header, footer: footer, blocks: body),
+        ])
+    }
+
+    // MARK: Cover
+
+    private func cover() -> [Block] {
+        var blocks: [Block] = [
+            .paragraph(Paragraph(model.issuer.name, style: Theme.label.with { $0.alignment = .center; $0.color = Theme.muted; $0.bold = false; $0.size = 10.5 })),
+            .space(.mm(38)),
+            .paragraph(Paragraph(model.title, style: TextStyle(font: .sans, size: 26, bold: true, color: Theme.navy, alignment: .center), spaceAfter: 8)),
+            .paragraph(Paragraph(model.titleEnglish, style: TextStyle(font: .sans, size: 11.5, color: Theme.muted, alignment: .center), spaceAfter: 6)),
+            .paragraph(Paragraph(model.standardLine, style: TextStyle(font: .serif, size: 11, color: Theme.ink, alignment: .center))),
+            .space(.mm(26)),
+        ]
+        let labelStyle = Theme.cellBold.with { $0.size = 10.5; $0.color = Theme.navy }
+        let valueStyle = Theme.cell.with { $0.size = 10.5; $0.lineSpacing = 1.12 }
+        let rows = model.coverFields.map { field in
+            TableRow([TableCell(Paragraph(field.label, style: labelStyle)), TableCell(Paragraph(field.value, style: valueStyle))])
+        }
+        let style = TableStyle(padding: EdgeInsets(top: 5, right: 6, bottom: 5, left: 6), ruleColor: Theme.rule, ruleWidth: 0.5, verticalRules: false, headerFill: nil)
+        blocks.append(.table(Table(columns: [TableColumn(.fixed(.mm(38))), TableColumn(.auto)], rows: rows, style: style)))
+        return blocks
+    }
+
+    // MARK: Summary
+
+    private func summary() -> [Block] {
+        var blocks: [Block] = [heading("一、评价结论", level: 0)]
+        blocks.append(.drawing(resultPanel()))
+        if let notice = model.vetoNotice {
+            let style = TableStyle(padding: EdgeInsets(top: 8, right: 10, bottom: 8, left: 10), ruleColor: Theme.alert, ruleWidth: 1, verticalRules: true, headerFill: nil)
+            blocks.append(.table(Table(
+                columns: [TableColumn(.auto)],
+                rows: [TableRow([TableCell(Paragraph([Span(notice)], style: Theme.body.with { $0.font = .sans; $0.bold = true; $0.color = Theme.alert }), fill: Theme.alertFill)])],
+                style: style, spaceBefore: 2, spaceAfter: 10)))
+        }
+        blocks.append(.paragraph(Paragraph(model.decisionStatement, style: Theme.body, spaceAfter: 10)))
+        blocks.append(heading("各评价指标得分", level: 1, style: Theme.h2))
+        var rows = model.sectionRows.map { row in
+            TableRow([cell(row.id), cell(row.title), cell(row.points, .right), cell(row.score, .right), cell(row.percentText, .right)])
+        }
+        rows.append(TableRow([cell("合计", bold: true), cell(""), cell(model.maximum, .right, bold: true), cell(model.total, .right, bold: true), cell("")], fill: Theme.subtleFill))
+        blocks.append(.table(Table(
+            columns: [TableColumn(.fixed(.mm(14))), TableColumn(.auto), TableColumn(.fixed(.mm(20))), TableColumn(.fixed(.mm(20))), TableColumn(.fixed(.mm(20)))],
+            header: [headerRow(["条款", "评价指标", "分值", "得分", "得分率"])], rows: rows, style: Theme.compactTableStyle)))
+        blocks.append(.keepTogether([
+            heading("各评价指标得分率", level: nil, style: Theme.h3),
+            .drawing(sectionChart()),
+        ]))
+        return blocks
+    }
+
+    /// The total, the stars and the level, side by side in a framed panel.
+    private func resultPanel() -> Drawing {
+        let width = Self.bodyWidth
+        let height: Length = 84
+        let left: Length = 180
+        var elements: [Drawing.Element] = [
+            .rectangle(Rect(x: 0, y: 0, width: width, height: height), fill: Theme.subtleFill, stroke: Theme.rule, lineWidth: 0.5),
+            .text(Paragraph("评价总分（满分 \(model.fullMarks) 分）", style: Theme.label.with { $0.color = Theme.muted; $0.bold = false; $0.alignment = .center }), frame: Rect(x: 0, y: 14, width: left, height: 14)),
+            .text(Paragraph(model.total, style: TextStyle(font: .sans, size: 26, bold: true, color: Theme.navy, alignment: .center)), frame: Rect(x: 0, y: 32, width: left, height: 36)),
+            .line(from: Point(x: left, y: 14), to: Point(x: left, y: height - 14), color: Theme.rule, width: 0.5),
+        ]
+        let starSize: Length = 24
+        let starsWidth = Double(model.maximumStars) * starSize + Double(model.maximumStars - 1) * 6
+        let right = width - left
+        elements += StarShape.row(filled: model.stars ?? 0, total: model.maximumStars,
+                                  origin: Point(x: left + (right - starsWidth) / 2, y: 12), size: starSize, gap: 6)
+        let levelStyle = TextStyle(font: .sans, size: 13, bold: true, color: model.stars == nil ? Theme.alert : Theme.navy, alignment: .center)
+        elements.append(.text(Paragraph(model.levelName, style: levelStyle), frame: Rect(x: left, y: 44, width: right, height: 20)))
+        let decision: String
+        switch model.decision {
+        case .certified: decision = "结论：符合要求，评定星级"
+        case .vetoed: decision = "结论：一票否决"
+        case .selfAssessment: decision = "自我评价（星级仅供参考）"
+        }
+        elements.append(.text(Paragraph(decision, style: Theme.label.with { $0.bold = false; $0.color = Theme.muted; $0.alignment = .center }), frame: Rect(x: left, y: 64, width: right, height: 14)))
+        return Drawing(size: Size(width: width, height: height), elements: elements, spaceBefore: 2, spaceAfter: 10)
+    }
+
+    /// Horizontal bars: each section's score as a share of its points.
+    private func sectionChart() -> Drawing {
+        let width = Self.bodyWidth
+        let labelWidth: Length = 118
+        let valueWidth: Length = 40
+        let barArea = width - labelWidth - valueWidth - 8
+        let rowHeight: Length = 12.5
+        let top: Length = 6
+        var elements: [Drawing.Element] = []
+        for (index, row) in model.sectionRows.enumerated() {
+            let y = top + Double(index) * rowHeight
+            elements.append(.text(Paragraph("\(row.id) \(row.title)", style: Theme.cell.with { $0.alignment = .right; $0.size = 8.5 }), frame: Rect(x: 0, y: y + 0.5, width: labelWidth - 6, height: rowHeight)))
+            elements.append(.rectangle(Rect(x: labelWidth, y: y + 3, width: barArea, height: rowHeight - 6), fill: Theme.subtleFill, stroke: nil, lineWidth: 0))
+            let length = barArea * Double(row.permille) / 1000
+            elements.append(.rectangle(Rect(x: labelWidth, y: y + 3, width: length, height: rowHeight - 6), fill: Theme.bar, stroke: nil, lineWidth: 0))
+            elements.append(.text(Paragraph(row.percentText, style: Theme.cell.with { $0.size = 8.5 }), frame: Rect(x: labelWidth + barArea + 6, y: y + 0.5, width: valueWidth, height: rowHeight)))
+        }
+        let bottom = top + Double(model.sectionRows.count) * rowHeight
+        for tick in stride(from: 0, through: 100, by: 20) {
+            let x = labelWidth + barArea * Double(tick) / 100
+            elements.append(.line(from: Point(x: x, y: top), to: Point(x: x, y: bottom + 2), color: Theme.rule, width: tick == 0 ? 0.8 : 0.3))
+            elements.append(.text(Paragraph("\(tick)%", style: Theme.note.with { $0.font = .sans; $0.alignment = .center; $0.size = 7.5 }), frame: Rect(x: x - 15, y: bottom + 3, width: 30, height: 12)))
+        }
+        return Drawing(size: Size(width: width, height: bottom + 15), elements: elements, spaceBefore: 2, spaceAfter: 4)
+    }
+
+    // MARK: Sections
+
+    private func sectionDetails() -> [Block] {
+        var blocks: [Block] = [heading("二、分项评价", level: 0)]
+        for section in model.sections {
+            blocks.append(heading("\(section.id) \(section.title)（\(section.points) 分，得分 \(section.score)）", level: 1, style: Theme.h2, outline: "\(section.id) \(section.title)"))
+            var rows: [TableRow] = section.veto.map { veto in
+                TableRow([cell(veto.id), cell("\(veto.title)（否决项）"), cell("—", .center), cell(veto.passed ? "符合" : "不符合", .center, bold: !veto.passed),
+                          cell("—", .center), cell(veto.passed ? "通过" : "否决", .center, bold: !veto.passed)],
+                         fill: veto.passed ? nil : Theme.alertFill)
+            }
+            rows += section.items.map { item in
+                TableRow([cell(item.id), cell(item.title), cell(item.points, .right), cell("\(item.percent)%", .right), cell("\(item.band)", .center), cell(item.score, .right)])
+            }
+            blocks.append(.table(Table(
+                columns: [TableColumn(.fixed(.mm(14))), TableColumn(.auto), TableColumn(.fixed(.mm(16))), TableColumn(.fixed(.mm(17))), TableColumn(.fixed(.mm(13))), TableColumn(.fixed(.mm(16)))],
+                header: [headerRow(["条款", "评价项目", "分值", "得分率", "档次", "得分"])], rows: rows, style: Theme.tableStyle)))
+            for veto in section.veto { blocks += vetoDetail(veto) }
+            for item in section.items { blocks += itemDetail(item, standalone: section.items.count == 1 && item.id == section.id) }
+        }
+        return blocks
+    }
+
+    private func vetoDetail(_ veto: ReportModel.VetoDetail) -> [Block] {
+        var blocks: [Block] = [heading("\(veto.id) \(veto.title)（否决项：\(veto.passed ? "符合" : "不符合")）", level: nil, style: Theme.h3)]
+        blocks += labelled("评价要求", veto.requirements, style: Theme.small, marker: "■")
+        blocks += labelled("评价证据", veto.evidence, style: Theme.body, marker: "•")
+        blocks += labelled("发现", veto.findings.map(findingText), style: Theme.body, marker: "•")
+        return blocks
+    }
+
+    private func itemDetail(_ item: ReportModel.ItemDetail, standalone: Bool) -> [Block] {
+        let title = standalone ? "\(item.id) \(item.title) 评价详情" : "\(item.id) \(item.title)"
+        var blocks: [Block] = [heading("\(title)（得分率 \(item.percent)%，得分 \(item.score)）", level: nil, style: Theme.h3)]
+        blocks += labelled("评价要点", item.requirements, style: Theme.small, marker: "■")
+        blocks += labelled("评分档次：第 \(item.band) 档（\(item.bandLabel)）", item.bandDescriptors, style: Theme.note, marker: "—")
+        blocks += labelled("评价证据", item.evidence, style: Theme.body, marker: "•")
+        blocks += labelled("优势", item.strengths, style: Theme.body, marker: "•")
+        blocks += labelled("发现", item.findings.map(findingText), style: Theme.body, marker: "•")
+        for photo in item.photos {
+            guard let image = images[photo.path] else { continue }
+            let caption = photo.caption.map { Paragraph("图：\($0)", style: Theme.note.with { $0.alignment = .center }) }
+            blocks.append(.figure(Figure(image: image, caption: caption, maxWidth: Self.bodyWidth * 0.62, maxHeight: .mm(70))))
+            blocks.append(.space(8))
+        }
+        return blocks
+    }
+
+    private func findingText(_ finding: ReportModel.Finding) -> [Span] {
+        guard let severity = finding.severity else { return [Span(finding.text)] }
+        return [Span("【\(severity)】", bold: true, color: finding.severity == "严重" ? Theme.alert : Theme.navy), Span(finding.text)]
+    }
+
+    private func labelled(_ label: String, _ lines: [String], style: TextStyle, marker: String) -> [Block] {
+        labelled(label, lines.map { [Span($0)] }, style: style, marker: marker)
+    }
+
+    /// A small label followed by a hanging list.
+    private func labelled(_ label: String, _ lines: [[Span]], style: TextStyle, marker: String) -> [Block] {
+        guard !lines.isEmpty else { return [] }
+        var blocks: [Block] = [.heading(Heading(Paragraph(label, style: Theme.label, spaceBefore: 5, spaceAfter: 2)))]
+        for spans in lines {
+            blocks.append(.paragraph(Paragraph(spans, style: style, marker: marker, markerWidth: style.size * 1.4, spaceAfter: 2, indent: 2)))
+        }
+        return blocks
+    }
+
+    // MARK: Findings, method, signatures
+
+    private func findingsList() -> [Block] {
+        var blocks: [Block] = [heading("三、发现汇总", level: 0)]
+        guard !model.findings.isEmpty else {
+            blocks.append(.paragraph(Paragraph("本次评价未记录发现。", style: Theme.body, spaceAfter: 10)))
+            return blocks
+        }
+        let rows = model.findings.map { row in
+            TableRow([cell("\(row.number)", .center), cell(row.itemID), cell(row.text), cell(row.severity, .center, bold: row.severity == "严重")])
+        }
+        blocks.append(.table(Table(
+            columns: [TableColumn(.fixed(.mm(11))), TableColumn(.fixed(.mm(15))), TableColumn(.auto), TableColumn(.fixed(.mm(17)))],
+            header: [headerRow(["序号", "条款", "发现", "性质"])], rows: rows, style: Theme.tableStyle)))
+        return blocks
+    }
+
+    private func method() -> [Block] {
+        var blocks: [Block] = [heading("附录 评价方法", level: 0), heading("评分档次", level: nil, style: Theme.h3)]
+        let bandRows = model.bands.map { band in
+            TableRow([cell(band.label, .center), TableCell(band.descriptors.map { Paragraph([Span($0)], style: Theme.cell, marker: "■", markerWidth: 11) })])
+        }
+        blocks.append(.table(Table(columns: [TableColumn(.fixed(.mm(24))), TableColumn(.auto)], header: [headerRow(["评分比例", "要点"])], rows: bandRows, style: Theme.tableStyle)))
+        blocks.append(heading("星级评定", level: nil, style: Theme.h3))
+        let starRows = model.starLevels.map { level in
+            TableRow([cell(String(repeating: "★", count: level.stars), .center), cell(level.name), cell(level.requirement, .center)])
+        }
+        blocks.append(.table(Table(columns: [TableColumn(.fixed(.mm(28))), TableColumn(.auto), TableColumn(.fixed(.mm(32)))], header: [headerRow(["星级", "等级", "要求分值"])], rows: starRows, style: Theme.tableStyle)))
+        blocks.append(heading("计分与判定规则", level: nil, style: Theme.h3))
+        for (index, text) in model.interpretations.enumerated() {
+            blocks.append(.paragraph(Paragraph([Span(text)], style: Theme.small, marker: "\(index + 1).", markerWidth: 16, spaceAfter: 3)))
+        }
+        return blocks
+    }
+
+    private func signatures() -> [Block] {
+        var blocks: [Block] = [heading("评价组签字", level: 0)]
+        var rows = model.signatories.map { person in
+            TableRow([cell(person.name), cell(person.role, .center), cell(""), cell("")])
+        }
+        if rows.isEmpty { rows = [TableRow([cell(""), cell(""), cell(""), cell("")])] }
+        let style = TableStyle(padding: EdgeInsets(top: 12, right: 6, bottom: 12, left: 6), ruleColor: Theme.rule, headerFill: Theme.headerFill)
+        blocks.append(.keepTogether([
+            .table(Table(columns: [TableColumn(.auto), TableColumn(.fixed(.mm(26))), TableColumn(.fixed(.mm(52))), TableColumn(.fixed(.mm(34)))],
+                         header: [headerRow(["姓名", "角色", "签字", "日期"])], rows: rows, style: style)),
+            .space(14),
+            .paragraph(Paragraph("评价机构：\(model.issuer.name)（盖章）", style: Theme.body.with { $0.alignment = .right }, spaceAfter: 4)),
+            .paragraph(Paragraph("报告日期：\(model.reportDate)", style: Theme.body.with { $0.alignment = .right })),
+        ]))
+        return blocks
+    }
+
+    // MARK: Helpers
+
+    private func heading(_ text: String, level: Int?, style: TextStyle = Theme.h1, outline: String? = nil) -> Block {
+        let spaceBefore: Length = style.size >= 14 ? 6 : 10
+        return .heading(Heading(Paragraph(text, style: style, spaceBefore: spaceBefore, spaceAfter: style.size >= 14 ? 10 : 5), outlineLevel: level, outlineTitle: outline))
+    }
+
+    private func cell(_ text: String, _ alignment: TextAlignment = .left, bold: Bool = false) -> TableCell {
+        TableCell(Paragraph(text, style: (bold ? Theme.cellBold : Theme.cell).with { $0.alignment = alignment }))
+    }
+
+    private func headerRow(_ titles: [String]) -> TableRow {
+        TableRow(titles.map { TableCell(Paragraph($0, style: Theme.cellHeader)) }, fill: Theme.headerFill)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import StarCertCore
+import Typesetting
+
+/// The PDFs of one evaluation.
+public struct RenderedDocuments {
+    public let report: [UInt8]
+    /// Only for certified evaluations.
+    public let certificate: [UInt8]?
+    public let reportPages: Int
+    /// Compromises worth telling the user about (a fallback font, text shrunk to its minimum).
+    public let warnings: [String]
+}
+
+public enum ReportError: Error, CustomStringConvertible {
+    /// Characters no configured font can show, with the assessment fields they are in.
+    case unshowableCharacters([(character: Character, field: String)])
+    case unreadablePhoto(String)
+
+    public var description: String {
+        switch self {
+        case let .unshowableCharacters(list):
+            let described = list.map { entry in
+                let codes = entry.character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
+                return "“\(entry.character)” (\(codes)) in \(entry.field)"
+            }
+            return "the fonts cannot show \(described.joined(separator: ", ")); replace these characters or add a font that has them to Fonts/ (see Fonts/README.md)"
+        case let .unreadablePhoto(path):
+            return "the photo \(path) cannot be read as a JPEG or PNG picture"
+        }
+    }
+}
+
+/// Renders evaluation reports and certificates. Holds one typesetter; not thread-safe — create
+/// one per thread.
+public final class ReportRenderer {
+    private let typesetter: Typesetter
+
+    public init(fonts: FontConfiguration) throws {
+        typesetter = try Typesetter(fonts: fonts)
+    }
+
+    /// The report laid out into pages, after the glyph check (for tests and previews).
+    public func layoutReport(_ model: ReportModel) throws -> LaidOutDocument {
+        _ = try checkGlyphs(model)
+        return typesetter.layout(ReportDocument(model: model, images: try loadImages(model)).build())
+    }
+
+    public func layoutCertificate(_ model: CertificateModel) -> LaidOutDocument {
+        typesetter.layout(CertificateDocument(model: model).build())
+    }
+
+    /// Both documents as PDF bytes; nothing is written. Throws before any drawing when user text
+    /// holds characters the fonts lack or a photo cannot be read.
+    public func render(_ evaluation: Evaluation, issuer: Issuer = .builtInDefault) throws -> RenderedDocuments {
+        let model = ReportModel(evaluation, issuer: issuer)
+        var warnings = try checkGlyphs(model)
+        let report = typesetter.layout(ReportDocument(model: model, images: try loadImages(model)).build())
+        warnings += report.warnings
+        let reportPDF = try typesetter.pdf(report)
+        var certificatePDF: [UInt8]?
+        if let certificate = CertificateModel(evaluation, issuer: issuer) {
+            let laidOut = layoutCertificate(certificate)
+            warnings += laidOut.warnings
+            certificatePDF = try typesetter.pdf(laidOut)
+        }
+        return RenderedDocuments(report: reportPDF, certificate: certificatePDF, reportPages: report.pages.count, warnings: warnings)
+    }
+
+    /// Errors for characters no font has; warnings for characters drawn from a fallback font.
+    private func checkGlyphs(_ model: ReportModel) throws -> [String] {
+        var missing: [(Character, String)] = []
+        var warnings: [String] = []
+        for role in FontRole.allCases {
+            let all = model.userTexts.map(\.text).joined(separator: "\n")
+            let coverage = typesetter.coverage(of: all, role: role)
+            if coverage.isComplete { continue }
+            for (field, text) in model.userTexts {
+                for character in coverage.missing where text.contains(character) && !missing.contains(where: { $0.0 == character && $0.1 == field }) {
+                    missing.append((character, field))
+                }
+                for (character, family) in coverage.fallbacks where text.contains(character) {
+                    let warning = "“\(character)” in \(field) is drawn with \(family), which the main fonts lack"
+                    if !warnings.contains(warning) { warnings.append(warning) }
+                }
+            }
+        }
+        if !missing.isEmpty { throw ReportError.unshowableCharacters(missing) }
+        return warnings
+    }
+
+    private func loadImages(_ model: ReportModel) throws -> [String: ImageData] {
+        var images: [String: ImageData] = [:]
+        for photo in model.sections.flatMap({ $0.items.flatMap(\.photos) }) where images[photo.path] == nil {
+            guard let data = FileManager.default.contents(atPath: photo.path), let image = ImageData(bytes: Array(data)) else {
+                throw ReportError.unreadablePhoto(photo.path)
+            }
+            images[photo.path] = image
+        }
+        return images
+    }
+}
