@@ -10,6 +10,7 @@ struct ReportDocument {
 
     static let margins = EdgeInsets(top: .mm(25), right: .mm(20), bottom: .mm(22), left: .mm(22))
     static var bodyWidth: Length { Size.a4Portrait.width - margins.left - margins.right }
+    static var bodyHeight: Length { Size.a4Portrait.height - margins.top - margins.bottom }
 
     func build() -> Document {
         let metadata = DocumentMetadata(
@@ -17,10 +18,12 @@ struct ReportDocument {
             creator: "StarCert", creationDate: model.creationDate)
         let header = RunningText(left: model.title, right: model.organizationName, style: Theme.running, rule: true)
         let footer = RunningText(center: "第 {page} 页 共 {pages} 页", style: Theme.running, rule: false)
+        // A chapter starts on a new page unless more than 40 % of the page is left.
+        let chapterBreak = Block.pageBreakUnlessRoom(Self.bodyHeight * 0.4)
         var body: [Block] = summary()
-        body.append(.pageBreak)
+        body.append(chapterBreak)
         body += sectionDetails()
-        body.append(.pageBreak)
+        body.append(chapterBreak)
         body += findingsList()
         body += method()
         body += signatures()

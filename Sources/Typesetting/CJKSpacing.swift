@@ -1,7 +1,7 @@
-/// Spaces between Chinese and Latin text in justified paragraphs.
+/// Spaces in justified paragraphs of Chinese text.
 ///
-/// Pango justifies a line at its spaces when it has any, so one space next to Chinese text
-/// would take all the slack of a justified line. Such a space is replaced by a zero-width space
+/// Pango justifies a line at its spaces when it has any, so one space in a line of Chinese
+/// text (`2025 年`, `Q/BJKB 006-2026`) would take all the slack of a justified line. Such a space is replaced by a zero-width space
 /// shaped as a quarter-em gap: the gap and the break opportunity stay, and the line is justified
 /// evenly between characters.
 enum CJKSpacing {
@@ -13,7 +13,7 @@ enum CJKSpacing {
 
     static func apply(_ spans: [Span]) -> Result {
         let scalars = spans.flatMap { Array($0.text.unicodeScalars) }
-        guard scalars.contains(" ") else { return Result(spans: spans, gaps: []) }
+        guard scalars.contains(" "), scalars.contains(where: isCJK) else { return Result(spans: spans, gaps: []) }
         var result = Result(spans: [], gaps: [])
         var position = 0
         var byteOffset = 0
@@ -21,9 +21,7 @@ enum CJKSpacing {
             var text = String.UnicodeScalarView()
             for scalar in span.text.unicodeScalars {
                 defer { position += 1 }
-                if scalar == " ", position > 0, position + 1 < scalars.count,
-                   scalars[position - 1] != " ", scalars[position + 1] != " ",
-                   isCJK(scalars[position - 1]) || isCJK(scalars[position + 1]) {
+                if scalar == " ", position > 0, position + 1 < scalars.count {
                     text.append(zeroWidthSpace)
                     result.gaps.append(byteOffset..<byteOffset + 3)
                     byteOffset += 3

@@ -208,6 +208,9 @@ public indirect enum Block: Hashable, Sendable {
     case drawing(Drawing)
     case space(Length)
     case pageBreak
+    /// A page break only when less than `remaining` of the page is left (a chapter starts
+    /// on a new page unless there is room for a good part of it).
+    case pageBreakUnlessRoom(Length)
     /// Blocks that move to the next page together when they do not fit in what is left.
     case keepTogether([Block])
     /// Content at fixed positions on the current page (a certificate's fields), not in the flow.

@@ -72,6 +72,13 @@ public struct OutlineEntry: Hashable, Sendable {
     public let level: Int
     public let page: Int
     public let y: Length
+
+    public init(title: String, level: Int, page: Int, y: Length) {
+        self.title = title
+        self.level = level
+        self.page = page
+        self.y = y
+    }
 }
 
 /// The result of layout: pages of positioned items, ready to draw.

@@ -151,6 +151,8 @@ final class Paginator {
             advance(by: length)
         case .pageBreak:
             if !pageIsEmpty { newPage() }
+        case let .pageBreakUnlessRoom(room):
+            if !pageIsEmpty, remaining < room { newPage() }
         case let .keepTogether(blocks):
             if !pageIsEmpty, height(of: blocks) > remaining { newPage() }
             for (position, inner) in blocks.enumerated() { place(inner, next: blocks.dropFirst(position + 1).first ?? next) }
@@ -223,7 +225,7 @@ final class Paginator {
             return table.spaceBefore + prepared.headerHeight + firstRow
         case .figure, .drawing, .keepTogether:
             return height(of: [block])
-        case .space, .pageBreak, .placed:
+        case .space, .pageBreak, .pageBreakUnlessRoom, .placed:
             return 0
         }
     }
@@ -247,7 +249,7 @@ final class Paginator {
                 return total + length
             case let .keepTogether(inner):
                 return total + height(of: inner)
-            case .pageBreak, .placed:
+            case .pageBreak, .pageBreakUnlessRoom, .placed:
                 return total
             }
         }

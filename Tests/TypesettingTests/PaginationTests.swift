@@ -1,0 +1,196 @@
+import Foundation
+import StarCertTestSupport
+import Testing
+import Typesetting
+
+/// Pagination checked on the page model: no PDF bytes involved.
+@Suite struct PaginationTests {
+    let typesetter: Typesetter
+    static let body = TextStyle(font: .serif, size: 10.5, lineSpacing: 1.15, alignment: .justified)
+    static let cell = TextStyle(font: .sans, size: 9)
+    static let sentence = "明确售后服务专属管理部门及岗位职责分工，权责覆盖售前、售中、售后全流程服务环节。"
+
+    init() throws {
+        typesetter = try Typesetter(fonts: TypesettingFixtures.fonts)
+    }
+
+    func document(_ blocks: [Block], footer: Bool = true) -> Document {
+        Document(
+            metadata: DocumentMetadata(title: "t", author: "a", subject: "s", keywords: "k", creator: "c", creationDate: "2026-05-12T00:00:00+08:00"),
+            sequences: [PageSequence(
+                size: .a4Portrait, margins: EdgeInsets(top: 72, right: 60, bottom: 72, left: 60),
+                footer: footer ? RunningText(center: "第 {page} 页 共 {pages} 页", style: TextStyle(font: .sans, size: 8), rule: false) : nil,
+                blocks: blocks)])
+    }
+
+    /// Body fragments (header and footer excluded) of each page.
+    func bodyFragments(_ page: Page) -> [TextFragment] {
+        page.fragments.filter { page.body.contains($0.frame, tolerance: 0.5) }
+    }
+
+    @Test func aLongParagraphSplitsBetweenLinesKeepingTwoLinesTogether() throws {
+        let text = String(repeating: Self.sentence, count: 60)
+        let laidOut = typesetter.layout(document([.paragraph(Paragraph(text, style: Self.body))]))
+        #expect(laidOut.pages.count >= 2)
+        var lines: [String] = []
+        for page in laidOut.pages {
+            let fragments = bodyFragments(page)
+            #expect(fragments.count == 1)
+            #expect(fragments.allSatisfy { $0.lines.count >= 2 }, "orphan or widow on page \(page.number)")
+            lines += fragments.flatMap(\.lines)
+            for fragment in fragments { #expect(page.body.contains(fragment.frame, tolerance: 0.5)) }
+        }
+        #expect(lines.joined() == text)
+    }
+
+    @Test func closingPunctuationNeverStartsALine() throws {
+        let text = String(repeating: "评价组抽查了记录、台账和现场，（结论：符合）。“引用”说明；", count: 40)
+        let laidOut = typesetter.layout(document([.paragraph(Paragraph(text, style: Self.body))]))
+        let lines = laidOut.pages.flatMap(bodyFragments).flatMap(\.lines)
+        let closing = Set("，。、；：？！）》”’】")
+        let opening = Set("（《“‘【")
+        #expect(lines.count > 10)
+        for line in lines {
+            #expect(!(line.first.map(closing.contains) ?? false), "line starts with closing punctuation: \(line)")
+            #expect(!(line.last.map(opening.contains) ?? false), "line ends with opening punctuation: \(line)")
+        }
+    }
+
+    @Test func tableRowsSplitAcrossPagesWithTheHeaderRepeated() throws {
+        let rows = (1...80).map { index in
+            TableRow([TableCell(Paragraph("\(index)", style: Self.cell)), TableCell(Paragraph("第 \(index) 行：\(Self.sentence)", style: Self.cell))])
+        }
+        let header = TableRow([TableCell(Paragraph("序号", style: Self.cell)), TableCell(Paragraph("内容说明", style: Self.cell))])
+        let table = Table(columns: [TableColumn(.fixed(40)), TableColumn(.auto)], header: [header], rows: rows)
+        let laidOut = typesetter.layout(document([.table(table)]))
+        #expect(laidOut.pages.count >= 2)
+        var seen: [String] = []
+        for page in laidOut.pages {
+            let fragments = bodyFragments(page).sorted { ($0.frame.y, $0.frame.x) < ($1.frame.y, $1.frame.x) }
+            #expect(fragments.first?.text == "序号", "page \(page.number) does not start with the header")
+            #expect(fragments.dropFirst().first?.text == "内容说明")
+            seen += fragments.filter { $0.frame.x < 100 && $0.text != "序号" }.map(\.text)
+        }
+        #expect(seen == (1...80).map(String.init))
+    }
+
+    @Test func aCellTallerThanAPageSplitsInsideTheRow() throws {
+        let evidence = (1...400).map { TableCell.paragraphLine("证据第 \($0) 条：《合规管理制度》及整改台账", style: Self.cell) }
+        let row = TableRow([TableCell(Paragraph("4.2.1", style: Self.cell)), TableCell(evidence)])
+        let header = TableRow([TableCell(Paragraph("条款", style: Self.cell)), TableCell(Paragraph("证据", style: Self.cell))])
+        let laidOut = typesetter.layout(document([.table(Table(columns: [TableColumn(.fixed(50)), TableColumn(.auto)], header: [header], rows: [row]))]))
+        #expect(laidOut.pages.count >= 5)
+        let lines = laidOut.pages.flatMap(bodyFragments).flatMap(\.lines).filter { $0.hasPrefix("证据第") }
+        #expect(lines == (1...400).map { "证据第 \($0) 条：《合规管理制度》及整改台账" })
+        for page in laidOut.pages {
+            #expect(bodyFragments(page).contains { $0.text == "条款" }, "no header on page \(page.number)")
+            for item in page.items { #expect(Rect(x: 0, y: 0, width: page.size.width, height: page.size.height).contains(item.bounds)) }
+        }
+    }
+
+    @Test func aHeadingMovesToTheNextPageWithWhatFollows() throws {
+        let filler = String(repeating: Self.sentence, count: 29)
+        let heading = Heading(Paragraph("4.3 人员能力管理", style: TextStyle(font: .sans, size: 14, bold: true), spaceBefore: 10, spaceAfter: 6), outlineLevel: 0)
+        let blocks: [Block] = [
+            .paragraph(Paragraph(filler, style: Self.body)),
+            .paragraph(Paragraph(filler, style: Self.body)),
+            .heading(heading),
+            .paragraph(Paragraph(String(repeating: Self.sentence, count: 6), style: Self.body)),
+        ]
+        let laidOut = typesetter.layout(document(blocks))
+        let headingPage = try #require(laidOut.pages.first { page in page.fragments.contains { $0.text == "4.3 人员能力管理" } })
+        let fragments = bodyFragments(headingPage)
+        let index = try #require(fragments.firstIndex { $0.text == "4.3 人员能力管理" })
+        #expect(index + 1 < fragments.count, "the heading is the last thing on page \(headingPage.number)")
+        #expect(fragments[index + 1].lines.count >= 2)
+        #expect(laidOut.outline == [OutlineEntry(title: "4.3 人员能力管理", level: 0, page: headingPage.number, y: fragments[index].frame.y)])
+    }
+
+    @Test func footersCountPages() throws {
+        let laidOut = typesetter.layout(document([.paragraph(Paragraph(String(repeating: Self.sentence, count: 150), style: Self.body))]))
+        let count = laidOut.pages.count
+        #expect(count >= 3)
+        for page in laidOut.pages {
+            #expect(page.fragments.contains { $0.text == "第 \(page.number) 页 共 \(count) 页" && $0.frame.y > page.body.maxY })
+        }
+    }
+
+    @Test func columnWidthsFollowContentAndFillTheWidth() throws {
+        let rows = [TableRow([
+            TableCell(Paragraph("4.1", style: Self.cell)),
+            TableCell(Paragraph(String(repeating: Self.sentence, count: 3), style: Self.cell)),
+            TableCell(Paragraph("100.00", style: Self.cell)),
+        ])]
+        let table = Table(columns: [TableColumn(), TableColumn(), TableColumn()], rows: rows)
+        let laidOut = typesetter.layout(document([.table(table)], footer: false))
+        let page = try #require(laidOut.pages.first)
+        let fragments = page.fragments.sorted { $0.frame.x < $1.frame.x }
+        let narrow = try #require(fragments.first { $0.text == "4.1" })
+        let number = try #require(fragments.first { $0.text == "100.00" })
+        let wide = try #require(fragments.first { $0.lines.count > 1 })
+        #expect(narrow.lines == ["4.1"])
+        #expect(number.lines == ["100.00"])
+        #expect(wide.frame.width > page.body.width * 0.7)
+        let verticalRules = page.items.compactMap { item -> Length? in
+            if case let .line(from, to, _, _) = item, from.x == to.x { return from.x }
+            return nil
+        }
+        #expect(abs((verticalRules.max() ?? 0) - page.body.maxX) < 0.01)
+        #expect(abs((verticalRules.min() ?? 0) - page.body.x) < 0.01)
+    }
+
+    @Test func textIsLiteralAndLongTokensWrap() throws {
+        let markup = "<b>加粗</b> &amp; <script>alert(1)</script>"
+        let url = "https://example.com/" + String(repeating: "a1b2c3d4e5", count: 148)
+        let laidOut = typesetter.layout(document([
+            .paragraph(Paragraph(markup, style: Self.body.with { $0.alignment = .left })),
+            .paragraph(Paragraph(url, style: Self.body)),
+        ]))
+        let fragments = laidOut.pages.flatMap(bodyFragments)
+        #expect(fragments.first?.text == markup)
+        let urlLines = fragments.dropFirst().flatMap(\.lines)
+        #expect(urlLines.joined() == url)
+        #expect(urlLines.count > 5)
+        for page in laidOut.pages { for fragment in bodyFragments(page) { #expect(fragment.frame.maxX <= page.body.maxX + 0.5) } }
+    }
+
+    @Test func fittedTextShrinksUntilItFits() throws {
+        let long = String(repeating: "家用空调、冰箱、洗衣机的安装、维修、保养、备件供应及客户咨询服务；", count: 12)
+        let frame = Rect(x: 100, y: 100, width: 400, height: 40)
+        let placed = Block.placed([FittedText(Paragraph(long, style: TextStyle(font: .sans, size: 12)), frame: frame, minimumSize: 4)], drawing: nil)
+        let laidOut = typesetter.layout(document([placed], footer: false))
+        let fragment = try #require(laidOut.pages.first?.fragments.first)
+        #expect(fragment.style.size < 12)
+        #expect(frame.contains(fragment.frame, tolerance: 0.5))
+        #expect(fragment.text == long)
+        #expect(laidOut.warnings.isEmpty)
+    }
+
+    @Test func theSameDocumentGivesTheSameBytes() throws {
+        let doc = document([.paragraph(Paragraph(String(repeating: Self.sentence, count: 40), style: Self.body))])
+        let first = try typesetter.pdf(typesetter.layout(doc))
+        let second = try Typesetter(fonts: TypesettingFixtures.fonts).pdf(Typesetter(fonts: TypesettingFixtures.fonts).layout(doc))
+        #expect(first == second)
+        #expect(String(decoding: first.prefix(8), as: UTF8.self).hasPrefix("%PDF-1.5"))
+    }
+
+    @Test func jpegBytesAreEmbeddedUnchanged() throws {
+        let bytes = Array(try Data(contentsOf: Fixtures.examples.appendingPathComponent("photos/spare-parts.jpg")))
+        let image = try #require(ImageData(bytes: bytes))
+        #expect(image.format == .jpeg)
+        #expect((image.pixelWidth, image.pixelHeight) == (640, 420))
+        let pdf = try typesetter.pdf(typesetter.layout(document([.figure(Figure(image: image, caption: nil, maxWidth: 300, maxHeight: 300))])))
+        #expect(pdf.count > bytes.count)
+        #expect(pdf.firstRange(of: bytes) != nil)
+    }
+
+    @Test func missingGlyphsAreFoundAndNamed() throws {
+        let coverage = typesetter.coverage(of: "北京示例😀公司𓀀", role: .serif)
+        #expect(coverage.missing == ["😀", "𓀀"])
+        #expect(typesetter.coverage(of: "北京示例公司 ABC ★☆ ■ 《》", role: .sans).isComplete)
+    }
+}
+
+extension TableCell {
+    static func paragraphLine(_ text: String, style: TextStyle) -> Paragraph { Paragraph(text, style: style) }
+}
