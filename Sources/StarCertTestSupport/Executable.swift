@@ -4,6 +4,8 @@ import Foundation
 public enum StarCertExecutable {
     public struct Result: Sendable {
         public let status: Int32
+        /// Standard output as bytes.
+        public let output: Data
         public let stdout: String
         public let stderr: String
     }
@@ -27,8 +29,23 @@ public enum StarCertExecutable {
 
     /// Runs `starcert` with `arguments` in `folder` (default: the package root).
     public static func run(_ arguments: [String], in folder: URL? = nil, environment: [String: String]? = nil) throws -> Result {
+        try ExternalProgram.run(try url(), arguments, in: folder, environment: environment)
+    }
+}
+
+/// Runs a program and captures its output.
+public enum ExternalProgram {
+    /// Runs the program at `url`, or the one named `name` on the usual paths.
+    public static func run(_ name: String, _ arguments: [String]) throws -> StarCertExecutable.Result {
+        let found = ["/usr/bin", "/usr/local/bin", "/bin"].map { URL(fileURLWithPath: $0).appendingPathComponent(name) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        guard let found else { throw FixtureError("\(name) is not installed; run Scripts/setup") }
+        return try run(found, arguments)
+    }
+
+    public static func run(_ url: URL, _ arguments: [String], in folder: URL? = nil, environment: [String: String]? = nil) throws -> StarCertExecutable.Result {
         let process = Process()
-        process.executableURL = try url()
+        process.executableURL = url
         process.arguments = arguments
         process.currentDirectoryURL = folder ?? Fixtures.packageRoot
         if let environment { process.environment = environment }
@@ -48,8 +65,9 @@ public enum StarCertExecutable {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         drained.wait()
         process.waitUntilExit()
-        return Result(
+        return StarCertExecutable.Result(
             status: process.terminationStatus,
+            output: outData,
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }

@@ -48,3 +48,37 @@ enum CJKSpacing {
         }
     }
 }
+
+/// Long Latin tokens (URLs, file names, codes) get a break opportunity after every character,
+/// so a line breaks inside them where it is full instead of at the token's first slash, which
+/// would leave a short line stretched across the measure. The zero-width spaces draw nothing.
+enum LongTokens {
+    static let threshold = 24
+
+    static func breakable(_ spans: [Span]) -> [Span] {
+        let scalars = spans.flatMap { Array($0.text.unicodeScalars) }
+        var isLong = [Bool](repeating: false, count: scalars.count)
+        var start = 0
+        while start < scalars.count {
+            var end = start
+            while end < scalars.count, isTokenScalar(scalars[end]) { end += 1 }
+            if end - start >= threshold { for index in start..<end - 1 { isLong[index] = true } }
+            start = end + 1
+        }
+        guard isLong.contains(true) else { return spans }
+        var position = 0
+        return spans.map { span in
+            var text = String.UnicodeScalarView()
+            for scalar in span.text.unicodeScalars {
+                text.append(scalar)
+                if isLong[position] { text.append(CJKSpacing.zeroWidthSpace) }
+                position += 1
+            }
+            return Span(String(text), bold: span.bold, color: span.color)
+        }
+    }
+
+    private static func isTokenScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && !scalar.properties.isWhitespace
+    }
+}

@@ -21,7 +21,9 @@ final class TextLayout {
     let style: TextStyle
     let text: String
 
-    init(layout: UnsafeMutablePointer<PangoLayout>, style: TextStyle, text: String) {
+    /// `gaps`: byte offsets of zero-width spaces that stand for spaces (see `CJKSpacing`); other
+    /// zero-width spaces only mark break opportunities and are left out of the lines' text.
+    init(layout: UnsafeMutablePointer<PangoLayout>, style: TextStyle, text: String, gaps: Set<Int> = []) {
         self.layout = layout
         self.style = style
         self.text = text
@@ -36,7 +38,7 @@ final class TextLayout {
             let start = min(utf8.count, Int(line.start_index))
             let end = min(utf8.count, start + Int(line.length))
             lines.append(LineMetrics(
-                text: String(decoding: utf8[start..<end], as: UTF8.self),
+                text: Self.readable(utf8, start..<end, gaps: gaps),
                 top: Double(logical.y) / pangoScale, height: Double(logical.height) / pangoScale,
                 baseline: baseline, x: Double(logical.x) / pangoScale, width: Double(logical.width) / pangoScale))
         } while pango_layout_iter_next_line(iter) != 0
@@ -46,6 +48,22 @@ final class TextLayout {
 
     deinit {
         starcert_object_unref(UnsafeMutableRawPointer(layout))
+    }
+
+    private static func readable(_ utf8: [UInt8], _ range: Range<Int>, gaps: Set<Int>) -> String {
+        let raw = String(decoding: utf8[range], as: UTF8.self)
+        guard raw.unicodeScalars.contains(CJKSpacing.zeroWidthSpace) else { return raw }
+        var out = String.UnicodeScalarView()
+        var offset = range.lowerBound
+        for scalar in raw.unicodeScalars {
+            if scalar == CJKSpacing.zeroWidthSpace {
+                if gaps.contains(offset) { out.append(" ") }
+            } else {
+                out.append(scalar)
+            }
+            offset += String(scalar).utf8.count
+        }
+        return String(out)
     }
 
     /// The vertical space line `index` takes: to the next line's top, or its own height for the last.
@@ -140,7 +158,7 @@ final class TextEngine {
     /// Lays out `spans` in `style` at `width` (nil: unwrapped, one line per paragraph).
     func layout(_ spans: [Span], style: TextStyle, width: Length?) -> TextLayout {
         let layout = pango_layout_new(context)!
-        var spans = spans
+        var spans = LongTokens.breakable(spans)
         var spaced: [Range<Int>] = []
         if style.alignment == .justified {
             let spacing = CJKSpacing.apply(spans)
@@ -164,7 +182,7 @@ final class TextEngine {
         }
         if style.lineSpacing != 1 { pango_layout_set_line_spacing(layout, Float(style.lineSpacing)) }
         applyAttributes(spans, style: style, spaced: spaced, to: layout)
-        return TextLayout(layout: layout, style: style, text: text)
+        return TextLayout(layout: layout, style: style, text: text, gaps: Set(spaced.map(\.lowerBound)))
     }
 
     private func applyAttributes(_ spans: [Span], style: TextStyle, spaced: [Range<Int>], to layout: UnsafeMutablePointer<PangoLayout>) {

@@ -139,3 +139,46 @@ import Testing
         #expect(unknown.stderr.contains("unknown standard `Q/BJKB 006-2099`; expected one of: Q/BJKB 006-2026"))
     }
 }
+
+@Suite struct ReportCommandTests {
+    @Test func writesTheReportAndTheCertificate() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try StarCertExecutable.run(["report", "Examples/four-star-certification.yaml", "-o", folder.appendingPathComponent("out").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).sorted()
+        #expect(written == ["certificate.pdf", "report.pdf"])
+        let report = try Data(contentsOf: folder.appendingPathComponent("out/report.pdf"))
+        #expect(report.starts(with: Data("%PDF-".utf8)))
+        #expect(result.stdout.contains("report.pdf (14 pages)"))
+    }
+
+    @Test func aVetoedEvaluationGetsNoCertificate() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try StarCertExecutable.run(["report", "Examples/vetoed-certification.yaml", "-o", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.pdf"])
+    }
+
+    @Test func nothingIsWrittenForAnInputWithErrors() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = try String(contentsOf: Fixtures.fourStar, encoding: .utf8).replacingOccurrences(of: "percent: 95", with: "percent: 95.5")
+        try broken.write(to: folder.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        let result = try StarCertExecutable.run(["report", "broken.yaml", "-o", "out"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: `percent` of item"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["broken.yaml"])
+    }
+
+    @Test func anUnwritableFolderIsAClearError() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let blocker = folder.appendingPathComponent("file")
+        try Data("x".utf8).write(to: blocker)
+        let result = try StarCertExecutable.run(["report", Fixtures.fourStar.path, "-o", blocker.appendingPathComponent("sub").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("starcert: error: cannot create the output folder"))
+    }
+}
