@@ -53,6 +53,10 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        .executableTarget(
+            name: "starcert-bench",
+            dependencies: ["StarCertCore", "StarCertReports"]
+        ),
         .target(
             name: "StarCertTestSupport",
             dependencies: ["StarCertCore", "Typesetting"],
@@ -72,7 +76,8 @@ let package = Package(
         ),
         .testTarget(
             name: "StarCertReportsTests",
-            dependencies: ["StarCertReports", "StarCertTestSupport"]
+            dependencies: ["StarCertReports", "StarCertTestSupport"],
+            exclude: ["Goldens"]
         ),
         .testTarget(
             name: "StarCertCommandTests",

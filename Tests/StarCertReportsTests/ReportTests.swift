@@ -185,4 +185,23 @@ struct ReportHarness {
                 && "\(error)".contains("U+1F600")
         }
     }
+
+    @Test func longNamesAndScopesFitTheCertificate() throws {
+        let longName = String(repeating: "北京华信家电服务", count: 9) + "有限公司"
+        let longScope = String(repeating: "家用空调、冰箱、洗衣机、厨房电器、热水器的安装、维修、保养、备件供应及客户咨询服务；", count: 8)
+        let evaluation = try harness.variant(of: Fixtures.fourStar) { text in
+            text.replacingOccurrences(of: "name: 北京华信家电服务有限公司", with: "name: \(longName)")
+                .replacingOccurrences(of: "scope: 家用空调、冰箱、洗衣机的安装、维修、保养、备件供应及客户咨询服务", with: "scope: \(longScope)")
+        }
+        let certificate = try #require(try harness.renderer.render(evaluation).certificate)
+        let text = try PDFInspection.text(certificate).replacingOccurrences(of: "\n", with: "")
+        #expect(text.contains(longName))
+        #expect(text.contains(longScope))
+        let page = try #require(try PDFInspection.words(certificate).first)
+        #expect(page.words.allSatisfy { $0.xMin >= 28 && $0.xMax <= page.width - 28 && $0.yMax <= page.height - 28 })
+        // The scope's box ends above the standard statement that follows it.
+        let scopeBottom = page.words.filter { longScope.contains($0.text) && $0.text.count > 3 }.map(\.yMax).max() ?? 0
+        let statementTop = page.words.first { $0.text.hasPrefix("其售后服务成熟度符合") }?.yMin ?? 0
+        #expect(scopeBottom > 0 && scopeBottom <= statementTop)
+    }
 }
