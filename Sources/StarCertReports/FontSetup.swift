@@ -5,7 +5,7 @@ import Typesetting
 public enum FontSetup {
     public static let defaultSerif = "Noto Serif CJK SC"
     public static let defaultSans = "Noto Sans CJK SC"
-    public static let installHint = "install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk), or name installed families with --serif-font/--sans-font"
+    public static let installHint = "install Debian's fonts-noto-cjk and run Scripts/setup, which prepares the fonts in Fonts/build/, or name installed families with --serif-font/--sans-font"
 
     /// The configuration in `STARCERT_FONTS` (a folder with `fonts.conf`), else the `Fonts/` folder
     /// of the StarCert checkout the binary was built in; families from `STARCERT_SERIF_FONT` and

@@ -6,5 +6,5 @@ public enum TypesettingFixtures {
     public static let fonts = FontConfiguration(
         configFile: Fixtures.packageRoot.appendingPathComponent("Fonts/fonts.conf"),
         serifFamily: "Noto Serif CJK SC", sansFamily: "Noto Sans CJK SC",
-        installHint: "install Debian's fonts-noto-cjk (apt-get install fonts-noto-cjk)")
+        installHint: "install Debian's fonts-noto-cjk and run Scripts/setup")
 }

@@ -26,7 +26,7 @@ public struct FontConfiguration: Hashable, Sendable {
     }
 }
 
-public enum TypesettingError: Error, CustomStringConvertible, Equatable {
+public enum TypesettingError: Error, CustomStringConvertible, Equatable, Sendable {
     case fontConfiguration(String)
     case missingFont(family: String, bold: Bool, hint: String)
     case cairo(String)

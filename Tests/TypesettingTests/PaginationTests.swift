@@ -194,3 +194,32 @@ import Typesetting
 extension TableCell {
     static func paragraphLine(_ text: String, style: TextStyle) -> Paragraph { Paragraph(text, style: style) }
 }
+
+@Suite struct FontTests {
+    @Test func aMissingFamilyIsAnErrorNamingThePackage() throws {
+        var fonts = TypesettingFixtures.fonts
+        fonts.serifFamily = "Noto Serif CJK XX"
+        #expect(throws: TypesettingError.missingFont(family: "Noto Serif CJK XX", bold: false, hint: fonts.installHint)) {
+            try Typesetter(fonts: fonts)
+        }
+        #expect(TypesettingError.missingFont(family: "Noto Serif CJK XX", bold: false, hint: fonts.installHint).description.contains("fonts-noto-cjk"))
+    }
+
+    @Test func aCharacterFromAFallbackFontIsReportedAsSuch() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let build = Fixtures.packageRoot.appendingPathComponent("Fonts/build").path
+        try """
+            <?xml version="1.0"?>
+            <fontconfig><dir>\(build)</dir><dir>/usr/share/fonts/truetype/dejavu</dir></fontconfig>
+            """.write(to: folder.appendingPathComponent("fonts.conf"), atomically: true, encoding: .utf8)
+        var fonts = TypesettingFixtures.fonts
+        fonts.configFile = folder.appendingPathComponent("fonts.conf")
+        let plain = try Typesetter(fonts: TypesettingFixtures.fonts).coverage(of: "安全א标识", role: .sans)
+        #expect(plain.missing == ["א"])
+        let withFallback = try Typesetter(fonts: fonts).coverage(of: "安全א标识", role: .sans)
+        #expect(withFallback.missing.isEmpty)
+        #expect(withFallback.fallbacks.map(\.character) == ["א"])
+        #expect(withFallback.fallbacks.first?.family.hasPrefix("DejaVu") == true)
+    }
+}
