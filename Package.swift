@@ -16,6 +16,7 @@ let package = Package(
         // (6.x stops at the first duplicate with a single error).
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -41,7 +42,11 @@ let package = Package(
         ),
         .target(
             name: "StarCertReports",
-            dependencies: ["StarCertCore", "Typesetting"],
+            dependencies: [
+                "StarCertCore", "Typesetting",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             exclude: ["README.md"]
         ),
         .executableTarget(

@@ -8,13 +8,15 @@ struct CertificateDocument {
     func build() -> Document {
         let page = Size.a4Landscape
         let metadata = DocumentMetadata(
-            title: "售后服务成熟度认证证书——\(model.organizationName)" + (model.isSpecimen ? "（样本）" : ""),
+            title: text.format(model.isSpecimen ? "document-title.specimen" : "document-title", ["organization": model.organizationName]),
             author: model.issuer.name, subject: "\(model.standardID) \(model.standardTitle)",
-            keywords: [model.standardID, model.organizationName, model.creditCode, model.isSpecimen ? "样本 SPECIMEN" : model.number ?? ""].joined(separator: ", "),
+            keywords: [model.standardID, model.organizationName, model.creditCode, model.isSpecimen ? text["specimen"] : model.number ?? ""].joined(separator: ", "),
             creator: "StarCert", creationDate: "\(model.issueDate)T00:00:00+08:00")
         let sequence = PageSequence(size: page, margins: EdgeInsets(all: 40), blocks: [.placed(texts(page), drawing: frame(page))])
         return Document(metadata: metadata, sequences: [sequence])
     }
+
+    private var text: Labels { model.text }
 
     private func centered(_ spans: [Span], size: Length, bold: Bool = false, font: FontRole = .sans, color: Color = Theme.ink) -> Paragraph {
         Paragraph(spans, style: TextStyle(font: font, size: size, bold: bold, color: color, lineSpacing: 1.05, alignment: .center))
@@ -24,10 +26,10 @@ struct CertificateDocument {
         let left: Length = 96
         let width = page.width - 2 * left
         var texts: [FittedText] = [
-            FittedText(centered([Span("售后服务成熟度认证证书")], size: 28, bold: true, color: Theme.navy), frame: Rect(x: left, y: 52, width: width, height: 40), minimumSize: 20),
-            FittedText(centered([Span("Certificate of After-Sales Service Maturity")], size: 13, color: Theme.muted), frame: Rect(x: left, y: 92, width: width, height: 20), minimumSize: 9),
-            FittedText(centered([Span("证书编号 Certificate No.："), Span(model.number ?? "（签发时编号 assigned on issue）", bold: model.number != nil)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7),
-            FittedText(centered([Span("兹证明 This is to certify that")], size: 11, font: .serif), frame: Rect(x: left, y: 142, width: width, height: 16), minimumSize: 8),
+            FittedText(centered([Span(text["title"])], size: 28, bold: true, color: Theme.navy), frame: Rect(x: left, y: 52, width: width, height: 40), minimumSize: 20),
+            FittedText(centered([Span(text["title-en"])], size: 13, color: Theme.muted), frame: Rect(x: left, y: 92, width: width, height: 20), minimumSize: 9),
+            FittedText(centered([Span(text.format("number", ["number": ""])), Span(model.number ?? text["number.pending"], bold: model.number != nil)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7),
+            FittedText(centered([Span(text["certify"])], size: 11, font: .serif), frame: Rect(x: left, y: 142, width: width, height: 16), minimumSize: 8),
             FittedText(centered([Span(model.organizationName)], size: 22, bold: true, font: .serif, color: Theme.ink), frame: Rect(x: left, y: 160, width: width, height: 36), minimumSize: 9),
         ]
         if let english = model.organizationNameEnglish {
@@ -35,29 +37,29 @@ struct CertificateDocument {
         }
         let detailStyle = TextStyle(font: .serif, size: 10.5, color: Theme.ink, lineSpacing: 1.05, alignment: .center)
         texts += [
-            FittedText(Paragraph([Span("统一社会信用代码 Unified Social Credit Code："), Span(model.creditCode, bold: true)], style: detailStyle), frame: Rect(x: left, y: 220, width: width, height: 15), minimumSize: 7),
-            FittedText(Paragraph([Span("地址 Address："), Span(model.address)], style: detailStyle), frame: Rect(x: left, y: 236, width: width, height: 28), minimumSize: 6),
-            FittedText(Paragraph([Span("认证范围 Scope："), Span(model.scope)], style: detailStyle), frame: Rect(x: left, y: 265, width: width, height: 44), minimumSize: 6),
-            FittedText(Paragraph([Span("其售后服务成熟度符合 \(model.standardID)《\(model.standardTitle)》的要求，评定为：")], style: detailStyle), frame: Rect(x: left, y: 312, width: width, height: 16), minimumSize: 7),
-            FittedText(Paragraph([Span("meets the requirements of \(model.standardID) \(model.standardTitleEnglish ?? "") and is rated:")], style: detailStyle.with { $0.size = 9.5; $0.color = Theme.muted }), frame: Rect(x: left, y: 328, width: width, height: 15), minimumSize: 6),
+            FittedText(Paragraph([Span(text["credit-code"]), Span(model.creditCode, bold: true)], style: detailStyle), frame: Rect(x: left, y: 220, width: width, height: 15), minimumSize: 7),
+            FittedText(Paragraph([Span(text["address"]), Span(model.address)], style: detailStyle), frame: Rect(x: left, y: 236, width: width, height: 28), minimumSize: 6),
+            FittedText(Paragraph([Span(text["scope"]), Span(model.scope)], style: detailStyle), frame: Rect(x: left, y: 265, width: width, height: 44), minimumSize: 6),
+            FittedText(Paragraph([Span(text.format("statement", ["id": model.standardID, "title": model.standardTitle]))], style: detailStyle), frame: Rect(x: left, y: 312, width: width, height: 16), minimumSize: 7),
+            FittedText(Paragraph([Span(text.format("statement-en", ["id": model.standardID, "title_en": model.standardTitleEnglish ?? model.standardTitle]))], style: detailStyle.with { $0.size = 9.5; $0.color = Theme.muted }), frame: Rect(x: left, y: 328, width: width, height: 15), minimumSize: 6),
             FittedText(centered([Span(model.levelName)], size: 15, bold: true, color: Theme.navy), frame: Rect(x: left, y: 392, width: width, height: 20), minimumSize: 9),
             FittedText(centered([Span(model.levelNameEnglish ?? "")], size: 10, color: Theme.muted), frame: Rect(x: left, y: 412, width: width, height: 14), minimumSize: 7),
-            FittedText(centered([Span("评价得分 Score：\(model.total) / \(model.maximum)")], size: 10.5), frame: Rect(x: left, y: 428, width: width, height: 15), minimumSize: 7),
+            FittedText(centered([Span(text.format("score", ["total": model.total, "max": model.maximum]))], size: 10.5), frame: Rect(x: left, y: 428, width: width, height: 15), minimumSize: 7),
         ]
         let infoStyle = TextStyle(font: .sans, size: 9.5, color: Theme.ink, lineSpacing: 1.1)
         let info = [
-            "发证日期 Date of issue：\(model.issueDate.chinese)（\(model.issueDate)）",
-            "有效期至 Valid until：\(model.expiryDate.chinese)（\(model.expiryDate)）",
-            "发证机构 Issued by：\(model.issuer.name)",
+            text.format("issued", ["chinese": model.issueDate.chinese, "iso": model.issueDate.description]),
+            text.format("valid-until", ["chinese": model.expiryDate.chinese, "iso": model.expiryDate.description]),
+            text.format("issuer", ["issuer": model.issuer.name]),
             model.issuer.nameEnglish,
         ]
         for (index, line) in info.enumerated() {
             texts.append(FittedText(Paragraph(line, style: infoStyle), frame: Rect(x: 70, y: 468 + Double(index) * 15, width: 470, height: 15), minimumSize: 6))
         }
-        texts.append(FittedText(centered([Span("扫码验证 Scan to verify")], size: 7.5, color: Theme.muted), frame: Rect(x: page.width - 170, y: 540, width: 100, height: 12), minimumSize: 6))
+        texts.append(FittedText(centered([Span(text["verify"])], size: 7.5, color: Theme.muted), frame: Rect(x: page.width - 170, y: 540, width: 100, height: 12), minimumSize: 6))
         if model.isSpecimen {
-            texts.append(FittedText(centered([Span("样本 SPECIMEN")], size: 12, bold: true, color: Theme.alert), frame: Rect(x: page.width - 190, y: 44, width: 120, height: 24), minimumSize: 8))
-            texts.append(FittedText(centered([Span("样本 · 仅供预览，不作认证证明 · SPECIMEN — not a valid certificate")], size: 8, color: Theme.alert), frame: Rect(x: 96, y: 447, width: page.width - 192, height: 12), minimumSize: 6))
+            texts.append(FittedText(centered([Span(text["specimen"])], size: 12, bold: true, color: Theme.alert), frame: Rect(x: page.width - 190, y: 44, width: 120, height: 24), minimumSize: 8))
+            texts.append(FittedText(centered([Span(text["specimen-note"])], size: 8, color: Theme.alert), frame: Rect(x: 96, y: 447, width: page.width - 192, height: 12), minimumSize: 6))
         }
         return texts
     }
@@ -66,7 +68,7 @@ struct CertificateDocument {
         var elements: [Drawing.Element] = []
         if model.isSpecimen {
             // A pale watermark behind the text.
-            elements.append(.text(Paragraph("样本  SPECIMEN", style: TextStyle(font: .sans, size: 88, bold: true, color: Color(hex: 0xFAEEEE), alignment: .center)), frame: Rect(x: 0, y: 230, width: page.width, height: 120)))
+            elements.append(.text(Paragraph(text["specimen-watermark"], style: TextStyle(font: .sans, size: 88, bold: true, color: Color(hex: 0xFAEEEE), alignment: .center)), frame: Rect(x: 0, y: 230, width: page.width, height: 120)))
         }
         elements += [
             .rectangle(Rect(x: 20, y: 20, width: page.width - 40, height: page.height - 40), fill: nil, stroke: Theme.navy, lineWidth: 2.2),

@@ -23,9 +23,11 @@ public struct CertificateModel: Sendable {
     public let issuer: Issuer
     public let verificationURL: String
     public var isSpecimen: Bool { number == nil }
+    /// The certificate's bilingual wording (`Templates/labels/certificate.yaml`).
+    public let text: Labels
 
     /// Nil unless the decision is `certified`: vetoed evaluations and self-assessments get no certificate.
-    public init?(_ evaluation: Evaluation, issuer: Issuer = .builtInDefault, validityYears: Int = 3) {
+    public init?(_ evaluation: Evaluation, text: Labels, issuer: Issuer = .builtInDefault, validityYears: Int = 3) {
         guard evaluation.decision == .certified, let level = evaluation.starLevel else { return nil }
         let organization = evaluation.assessment.organization
         organizationName = organization.name
@@ -46,6 +48,7 @@ public struct CertificateModel: Sendable {
         issueDate = evaluation.assessment.audit.end
         expiryDate = Self.expiry(from: issueDate, years: validityYears)
         self.issuer = issuer
+        self.text = text
         let query = [
             ("specimen", "1"), ("code", creditCode), ("standard", standardID), ("stars", String(level.stars)),
             ("total", total), ("issued", issueDate.description),

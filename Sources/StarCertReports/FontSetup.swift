@@ -23,21 +23,13 @@ public enum FontSetup {
     }
 
     static func configFile(environment: [String: String]) throws -> URL {
-        if let folder = environment["STARCERT_FONTS"] {
-            let file = URL(fileURLWithPath: folder).appendingPathComponent("fonts.conf")
-            guard FileManager.default.fileExists(atPath: file.path) else {
-                throw TypesettingError.fontConfiguration("STARCERT_FONTS is \(folder), which has no fonts.conf")
-            }
-            return file
+        guard let folder = Assets.folder("Fonts", environmentKey: "STARCERT_FONTS", environment: environment) else {
+            throw TypesettingError.fontConfiguration("Fonts/fonts.conf was not found near the starcert binary; set STARCERT_FONTS to the folder that holds it")
         }
-        var candidates: [URL] = []
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(folder.appendingPathComponent("Fonts/fonts.conf"))
-            folder = folder.deletingLastPathComponent()
+        let file = folder.appendingPathComponent("fonts.conf")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw TypesettingError.fontConfiguration("\(folder.path) has no fonts.conf")
         }
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fonts/fonts.conf"))
-        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
-        throw TypesettingError.fontConfiguration("Fonts/fonts.conf was not found near the starcert binary; set STARCERT_FONTS to the folder that holds it")
+        return file
     }
 }

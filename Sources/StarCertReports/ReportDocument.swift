@@ -17,7 +17,7 @@ struct ReportDocument {
             title: model.documentTitle, author: model.issuer.name, subject: model.subject, keywords: model.keywords,
             creator: "StarCert", creationDate: model.creationDate)
         let header = RunningText(left: model.title, right: model.organizationName, style: Theme.running, rule: true)
-        let footer = RunningText(center: "第 {page} 页 共 {pages} 页", style: Theme.running, rule: false)
+        let footer = RunningText(center: model.labels["report.footer"], style: Theme.running, rule: false)
         // A chapter starts on a new page unless more than 40 % of the page is left.
         let chapterBreak = Block.pageBreakUnlessRoom(Self.bodyHeight * 0.4)
         var body: [Block] = summary()
@@ -40,7 +40,7 @@ struct ReportDocument {
             .paragraph(Paragraph(model.issuer.name, style: Theme.label.with { $0.alignment = .center; $0.color = Theme.muted; $0.bold = false; $0.size = 10.5 })),
             .space(.mm(38)),
             .paragraph(Paragraph(model.title, style: TextStyle(font: .sans, size: 26, bold: true, color: Theme.navy, alignment: .center), spaceAfter: 8)),
-            .paragraph(Paragraph(model.titleEnglish, style: TextStyle(font: .sans, size: 11.5, color: Theme.muted, alignment: .center), spaceAfter: 6)),
+            .paragraph(Paragraph(model.subtitle, style: TextStyle(font: .sans, size: 11.5, color: Theme.muted, alignment: .center), spaceAfter: 6)),
             .paragraph(Paragraph(model.standardLine, style: TextStyle(font: .serif, size: 11, color: Theme.ink, alignment: .center))),
             .space(.mm(26)),
         ]
@@ -57,7 +57,7 @@ struct ReportDocument {
     // MARK: Summary
 
     private func summary() -> [Block] {
-        var blocks: [Block] = [heading("一、评价结论", level: 0)]
+        var blocks: [Block] = [heading(labels["summary.heading"], level: 0)]
         blocks.append(.drawing(resultPanel()))
         if let notice = model.vetoNotice {
             let style = TableStyle(padding: EdgeInsets(top: 8, right: 10, bottom: 8, left: 10), ruleColor: Theme.alert, ruleWidth: 1, verticalRules: true, headerFill: nil)
@@ -67,16 +67,16 @@ struct ReportDocument {
                 style: style, spaceBefore: 2, spaceAfter: 10)))
         }
         blocks.append(.paragraph(Paragraph(model.decisionStatement, style: Theme.body, spaceAfter: 10)))
-        blocks.append(heading("各评价指标得分", level: 1, style: Theme.h2))
+        blocks.append(heading(labels["summary.scores"], level: 1, style: Theme.h2))
         var rows = model.sectionRows.map { row in
             TableRow([cell(row.id), cell(row.title), cell(row.points, .right), cell(row.score, .right), cell(row.percentText, .right)])
         }
-        rows.append(TableRow([cell("合计", bold: true), cell(""), cell(model.maximum, .right, bold: true), cell(model.total, .right, bold: true), cell("")], fill: Theme.subtleFill))
+        rows.append(TableRow([cell(labels["summary.total-row"], bold: true), cell(""), cell(model.maximum, .right, bold: true), cell(model.total, .right, bold: true), cell("")], fill: Theme.subtleFill))
         blocks.append(.table(Table(
             columns: [TableColumn(.fixed(.mm(14))), TableColumn(.auto), TableColumn(.fixed(.mm(20))), TableColumn(.fixed(.mm(20))), TableColumn(.fixed(.mm(20)))],
-            header: [headerRow(["条款", "评价指标", "分值", "得分", "得分率"])], rows: rows, style: Theme.compactTableStyle)))
+            header: [headerRow(["column.clause", "column.indicator", "column.points", "column.score", "column.percent"])], rows: rows, style: Theme.compactTableStyle)))
         blocks.append(.keepTogether([
-            heading("各评价指标得分率", level: nil, style: Theme.h3),
+            heading(labels["summary.chart"], level: nil, style: Theme.h3),
             .drawing(sectionChart()),
         ]))
         return blocks
@@ -89,7 +89,7 @@ struct ReportDocument {
         let left: Length = 180
         var elements: [Drawing.Element] = [
             .rectangle(Rect(x: 0, y: 0, width: width, height: height), fill: Theme.subtleFill, stroke: Theme.rule, lineWidth: 0.5),
-            .text(Paragraph("评价总分（满分 \(model.fullMarks) 分）", style: Theme.label.with { $0.color = Theme.muted; $0.bold = false; $0.alignment = .center }), frame: Rect(x: 0, y: 14, width: left, height: 14)),
+            .text(Paragraph(labels.format("summary.total", ["max": model.fullMarks]), style: Theme.label.with { $0.color = Theme.muted; $0.bold = false; $0.alignment = .center }), frame: Rect(x: 0, y: 14, width: left, height: 14)),
             .text(Paragraph(model.total, style: TextStyle(font: .sans, size: 26, bold: true, color: Theme.navy, alignment: .center)), frame: Rect(x: 0, y: 32, width: left, height: 36)),
             .line(from: Point(x: left, y: 14), to: Point(x: left, y: height - 14), color: Theme.rule, width: 0.5),
         ]
@@ -100,20 +100,15 @@ struct ReportDocument {
                                   origin: Point(x: left + (right - starsWidth) / 2, y: 12), size: starSize, gap: 6)
         let levelStyle = TextStyle(font: .sans, size: 13, bold: true, color: model.stars == nil ? Theme.alert : Theme.navy, alignment: .center)
         elements.append(.text(Paragraph(model.levelName, style: levelStyle), frame: Rect(x: left, y: 44, width: right, height: 20)))
-        let decision: String
-        switch model.decision {
-        case .certified: decision = "结论：符合要求，评定星级"
-        case .vetoed: decision = "结论：一票否决"
-        case .selfAssessment: decision = "自我评价（星级仅供参考）"
-        }
-        elements.append(.text(Paragraph(decision, style: Theme.label.with { $0.bold = false; $0.color = Theme.muted; $0.alignment = .center }), frame: Rect(x: left, y: 64, width: right, height: 14)))
+        elements.append(.text(Paragraph(model.decisionLabel, style: Theme.label.with { $0.bold = false; $0.color = Theme.muted; $0.alignment = .center }), frame: Rect(x: left, y: 64, width: right, height: 14)))
         return Drawing(size: Size(width: width, height: height), elements: elements, spaceBefore: 2, spaceAfter: 10)
     }
 
     /// Horizontal bars: each section's score as a share of its points.
     private func sectionChart() -> Drawing {
         let width = Self.bodyWidth
-        let labelWidth: Length = 118
+        // English section titles are longer than Chinese ones.
+        let labelWidth: Length = model.labels.isChinese ? 118 : 196
         let valueWidth: Length = 40
         let barArea = width - labelWidth - valueWidth - 8
         let rowHeight: Length = 12.5
@@ -139,12 +134,12 @@ struct ReportDocument {
     // MARK: Sections
 
     private func sectionDetails() -> [Block] {
-        var blocks: [Block] = [heading("二、分项评价", level: 0)]
+        var blocks: [Block] = [heading(labels["details.heading"], level: 0)]
         for section in model.sections {
-            blocks.append(heading("\(section.id) \(section.title)（\(section.points) 分，得分 \(section.score)）", level: 1, style: Theme.h2, outline: "\(section.id) \(section.title)"))
+            blocks.append(heading(section.heading, level: 1, style: Theme.h2, outline: "\(section.id) \(section.title)"))
             var rows: [TableRow] = section.veto.map { veto in
-                TableRow([cell(veto.id), cell("\(veto.title)（否决项）"), cell("—", .center), cell(veto.passed ? "符合" : "不符合", .center, bold: !veto.passed),
-                          cell("—", .center), cell(veto.passed ? "通过" : "否决", .center, bold: !veto.passed)],
+                TableRow([cell(veto.id), cell(veto.rowTitle), cell("—", .center), cell(veto.result, .center, bold: !veto.passed),
+                          cell("—", .center), cell(veto.scoreText, .center, bold: !veto.passed)],
                          fill: veto.passed ? nil : Theme.alertFill)
             }
             rows += section.items.map { item in
@@ -152,32 +147,31 @@ struct ReportDocument {
             }
             blocks.append(.table(Table(
                 columns: [TableColumn(.fixed(.mm(14))), TableColumn(.auto), TableColumn(.fixed(.mm(16))), TableColumn(.fixed(.mm(17))), TableColumn(.fixed(.mm(13))), TableColumn(.fixed(.mm(16)))],
-                header: [headerRow(["条款", "评价项目", "分值", "得分率", "档次", "得分"])], rows: rows, style: Theme.tableStyle)))
+                header: [headerRow(["column.clause", "column.item", "column.points", "column.percent", "column.band", "column.score"])], rows: rows, style: Theme.tableStyle)))
             for veto in section.veto { blocks += vetoDetail(veto) }
-            for item in section.items { blocks += itemDetail(item, standalone: section.items.count == 1 && item.id == section.id) }
+            for item in section.items { blocks += itemDetail(item) }
         }
         return blocks
     }
 
     private func vetoDetail(_ veto: ReportModel.VetoDetail) -> [Block] {
-        var blocks: [Block] = [heading("\(veto.id) \(veto.title)（否决项：\(veto.passed ? "符合" : "不符合")）", level: nil, style: Theme.h3)]
-        blocks += labelled("评价要求", veto.requirements, style: Theme.small, marker: "■")
-        blocks += labelled("评价证据", veto.evidence, style: Theme.body, marker: "•")
-        blocks += labelled("发现", veto.findings.map(findingText), style: Theme.body, marker: "•")
+        var blocks: [Block] = [heading(veto.heading, level: nil, style: Theme.h3)]
+        blocks += labelled(labels["details.veto-requirements"], veto.requirements, style: Theme.small, marker: "■")
+        blocks += labelled(labels["details.evidence"], veto.evidence, style: Theme.body, marker: "•")
+        blocks += labelled(labels["details.findings"], veto.findings.map(findingText), style: Theme.body, marker: "•")
         return blocks
     }
 
-    private func itemDetail(_ item: ReportModel.ItemDetail, standalone: Bool) -> [Block] {
-        let title = standalone ? "\(item.id) \(item.title) 评价详情" : "\(item.id) \(item.title)"
-        var blocks: [Block] = [heading("\(title)（得分率 \(item.percent)%，得分 \(item.score)）", level: nil, style: Theme.h3)]
-        blocks += labelled("评价要点", item.requirements, style: Theme.small, marker: "■")
-        blocks += labelled("评分档次：第 \(item.band) 档（\(item.bandLabel)）", item.bandDescriptors, style: Theme.note, marker: "—")
-        blocks += labelled("评价证据", item.evidence, style: Theme.body, marker: "•")
-        blocks += labelled("优势", item.strengths, style: Theme.body, marker: "•")
-        blocks += labelled("发现", item.findings.map(findingText), style: Theme.body, marker: "•")
+    private func itemDetail(_ item: ReportModel.ItemDetail) -> [Block] {
+        var blocks: [Block] = [heading(item.heading, level: nil, style: Theme.h3)]
+        blocks += labelled(labels["details.requirements"], item.requirements, style: Theme.small, marker: "■")
+        blocks += labelled(item.bandHeading, item.bandDescriptors, style: Theme.note, marker: "—")
+        blocks += labelled(labels["details.evidence"], item.evidence, style: Theme.body, marker: "•")
+        blocks += labelled(labels["details.strengths"], item.strengths, style: Theme.body, marker: "•")
+        blocks += labelled(labels["details.findings"], item.findings.map(findingText), style: Theme.body, marker: "•")
         for photo in item.photos {
             guard let image = images[photo.path] else { continue }
-            let caption = photo.caption.map { Paragraph("图：\($0)", style: Theme.note.with { $0.alignment = .center }) }
+            let caption = photo.caption.map { Paragraph(labels.format("details.caption", ["caption": $0]), style: Theme.note.with { $0.alignment = .center }) }
             blocks.append(.figure(Figure(image: image, caption: caption, maxWidth: Self.bodyWidth * 0.62, maxHeight: .mm(70))))
             blocks.append(.space(8))
         }
@@ -186,7 +180,7 @@ struct ReportDocument {
 
     private func findingText(_ finding: ReportModel.Finding) -> [Span] {
         guard let severity = finding.severity else { return [Span(finding.text)] }
-        return [Span("【\(severity)】", bold: true, color: finding.severity == "严重" ? Theme.alert : Theme.navy), Span(finding.text)]
+        return [Span(labels.format("details.severity", ["severity": severity]), bold: true, color: finding.isMajor ? Theme.alert : Theme.navy), Span(finding.text)]
     }
 
     private func labelled(_ label: String, _ lines: [String], style: TextStyle, marker: String) -> [Block] {
@@ -206,32 +200,32 @@ struct ReportDocument {
     // MARK: Findings, method, signatures
 
     private func findingsList() -> [Block] {
-        var blocks: [Block] = [heading("三、发现汇总", level: 0)]
+        var blocks: [Block] = [heading(labels["findings.heading"], level: 0)]
         guard !model.findings.isEmpty else {
-            blocks.append(.paragraph(Paragraph("本次评价未记录发现。", style: Theme.body, spaceAfter: 10)))
+            blocks.append(.paragraph(Paragraph(labels["findings.none"], style: Theme.body, spaceAfter: 10)))
             return blocks
         }
         let rows = model.findings.map { row in
-            TableRow([cell("\(row.number)", .center), cell(row.itemID), cell(row.text), cell(row.severity, .center, bold: row.severity == "严重")])
+            TableRow([cell("\(row.number)", .center), cell(row.itemID), cell(row.text), cell(row.severity, .center, bold: row.isMajor)])
         }
         blocks.append(.table(Table(
             columns: [TableColumn(.fixed(.mm(11))), TableColumn(.fixed(.mm(15))), TableColumn(.auto), TableColumn(.fixed(.mm(17)))],
-            header: [headerRow(["序号", "条款", "发现", "性质"])], rows: rows, style: Theme.tableStyle)))
+            header: [headerRow(["column.number", "column.clause", "column.finding", "column.severity"])], rows: rows, style: Theme.tableStyle)))
         return blocks
     }
 
     private func method() -> [Block] {
-        var blocks: [Block] = [heading("附录 评价方法", level: 0), heading("评分档次", level: nil, style: Theme.h3)]
+        var blocks: [Block] = [heading(labels["method.heading"], level: 0), heading(labels["method.bands"], level: nil, style: Theme.h3)]
         let bandRows = model.bands.map { band in
             TableRow([cell(band.label, .center), TableCell(band.descriptors.map { Paragraph([Span($0)], style: Theme.cell, marker: "■", markerWidth: 11) })])
         }
-        blocks.append(.table(Table(columns: [TableColumn(.fixed(.mm(24))), TableColumn(.auto)], header: [headerRow(["评分比例", "要点"])], rows: bandRows, style: Theme.tableStyle)))
-        blocks.append(heading("星级评定", level: nil, style: Theme.h3))
+        blocks.append(.table(Table(columns: [TableColumn(.fixed(.mm(24))), TableColumn(.auto)], header: [headerRow(["column.band-range", "column.descriptors"])], rows: bandRows, style: Theme.tableStyle)))
+        blocks.append(heading(labels["method.stars"], level: nil, style: Theme.h3))
         let starRows = model.starLevels.map { level in
             TableRow([cell(String(repeating: "★", count: level.stars), .center), cell(level.name), cell(level.requirement, .center)])
         }
-        blocks.append(.table(Table(columns: [TableColumn(.fixed(.mm(28))), TableColumn(.auto), TableColumn(.fixed(.mm(32)))], header: [headerRow(["星级", "等级", "要求分值"])], rows: starRows, style: Theme.tableStyle)))
-        blocks.append(heading("计分与判定规则", level: nil, style: Theme.h3))
+        blocks.append(.table(Table(columns: [TableColumn(.fixed(.mm(28))), TableColumn(.auto), TableColumn(.fixed(.mm(32)))], header: [headerRow(["column.stars", "column.level", "column.threshold"])], rows: starRows, style: Theme.tableStyle)))
+        blocks.append(heading(labels["method.rules"], level: nil, style: Theme.h3))
         for (index, text) in model.interpretations.enumerated() {
             blocks.append(.paragraph(Paragraph([Span(text)], style: Theme.small, marker: "\(index + 1).", markerWidth: 16, spaceAfter: 3)))
         }
@@ -239,7 +233,7 @@ struct ReportDocument {
     }
 
     private func signatures() -> [Block] {
-        var blocks: [Block] = [heading("评价组签字", level: 0)]
+        var blocks: [Block] = [heading(labels["signatures.heading"], level: 0)]
         var rows = model.signatories.map { person in
             TableRow([cell(person.name), cell(person.role, .center), cell(""), cell("")])
         }
@@ -247,10 +241,10 @@ struct ReportDocument {
         let style = TableStyle(padding: EdgeInsets(top: 12, right: 6, bottom: 12, left: 6), ruleColor: Theme.rule, headerFill: Theme.headerFill)
         blocks.append(.keepTogether([
             .table(Table(columns: [TableColumn(.auto), TableColumn(.fixed(.mm(26))), TableColumn(.fixed(.mm(52))), TableColumn(.fixed(.mm(34)))],
-                         header: [headerRow(["姓名", "角色", "签字", "日期"])], rows: rows, style: style)),
+                         header: [headerRow(["column.name", "column.role", "column.signature", "column.date"])], rows: rows, style: style)),
             .space(14),
-            .paragraph(Paragraph("评价机构：\(model.issuer.name)（盖章）", style: Theme.body.with { $0.alignment = .right }, spaceAfter: 4)),
-            .paragraph(Paragraph("报告日期：\(model.reportDate)", style: Theme.body.with { $0.alignment = .right })),
+            .paragraph(Paragraph(labels.format("signatures.issuer", ["issuer": model.labels.isChinese ? model.issuer.name : model.issuer.nameEnglish]), style: Theme.body.with { $0.alignment = .right }, spaceAfter: 4)),
+            .paragraph(Paragraph(labels.format("signatures.date", ["date": model.reportDate]), style: Theme.body.with { $0.alignment = .right })),
         ]))
         return blocks
     }
@@ -266,7 +260,10 @@ struct ReportDocument {
         TableCell(Paragraph(text, style: (bold ? Theme.cellBold : Theme.cell).with { $0.alignment = alignment }))
     }
 
-    private func headerRow(_ titles: [String]) -> TableRow {
-        TableRow(titles.map { TableCell(Paragraph($0, style: Theme.cellHeader)) }, fill: Theme.headerFill)
+    /// A table's header row from label keys.
+    private func headerRow(_ keys: [String]) -> TableRow {
+        TableRow(keys.map { TableCell(Paragraph(labels[$0], style: Theme.cellHeader)) }, fill: Theme.headerFill)
     }
+
+    private var labels: Labels { model.labels }
 }

@@ -1,7 +1,8 @@
 import StarCertCore
 
-/// Everything an evaluation report says, as text and numbers, before any layout. The PDF (and
-/// later the HTML) are built from this one model, so they never disagree on a number or a sentence.
+/// Everything an evaluation report says, as text and numbers, before any layout. The PDF and
+/// the HTML are both built from this one model, so they never disagree on a number, a label or
+/// a sentence.
 public struct ReportModel: Sendable {
     public struct Field: Sendable, Hashable {
         public let label: String
@@ -20,7 +21,9 @@ public struct ReportModel: Sendable {
 
     public struct Finding: Sendable {
         public let text: String
+        /// The severity as worded in the report's language, e.g. 一般.
         public let severity: String?
+        public let isMajor: Bool
     }
 
     public struct Photo: Sendable {
@@ -31,10 +34,13 @@ public struct ReportModel: Sendable {
     public struct ItemDetail: Sendable {
         public let id: String
         public let title: String
+        /// `4.2.1 部门与岗位设置（得分率 100%，得分 3.00）`.
+        public let heading: String
         public let points: String
         public let percent: Int
         public let band: Int
-        public let bandLabel: String
+        /// `评分档次：第 5 档（80%–100%）`.
+        public let bandHeading: String
         public let bandDescriptors: [String]
         public let score: String
         public let requirements: [String]
@@ -47,7 +53,14 @@ public struct ReportModel: Sendable {
     public struct VetoDetail: Sendable {
         public let id: String
         public let title: String
+        public let heading: String
+        /// The title as shown in the section's table row.
+        public let rowTitle: String
         public let passed: Bool
+        /// 符合 / 不符合.
+        public let result: String
+        /// 通过 / 否决.
+        public let scoreText: String
         public let requirements: [String]
         public let evidence: [String]
         public let findings: [Finding]
@@ -56,6 +69,8 @@ public struct ReportModel: Sendable {
     public struct SectionDetail: Sendable {
         public let id: String
         public let title: String
+        /// `4.2 服务体系（14.00 分，得分 12.90）`.
+        public let heading: String
         public let points: String
         public let score: String
         public let veto: [VetoDetail]
@@ -68,6 +83,7 @@ public struct ReportModel: Sendable {
         public let itemTitle: String
         public let text: String
         public let severity: String
+        public let isMajor: Bool
     }
 
     public struct BandRow: Sendable {
@@ -86,8 +102,9 @@ public struct ReportModel: Sendable {
         public let role: String
     }
 
+    public let labels: Labels
     public let title: String
-    public let titleEnglish: String
+    public let subtitle: String
     public let standardLine: String
     public let organizationName: String
     public let coverFields: [Field]
@@ -103,13 +120,14 @@ public struct ReportModel: Sendable {
     public let maximumStars: Int
     public let levelName: String
     public let decision: Evaluation.Decision
+    /// The one-line verdict under the stars.
+    public let decisionLabel: String
     public let decisionStatement: String
     public let vetoNotice: String?
     public let sectionRows: [SectionRow]
     public let sections: [SectionDetail]
     public let findings: [FindingRow]
     public let bands: [BandRow]
-    public let boundaryRule: String
     public let starLevels: [StarRow]
     public let interpretations: [String]
     public let signatories: [Signatory]
@@ -120,39 +138,47 @@ public struct ReportModel: Sendable {
     public let documentTitle: String
     public let subject: String
     public let keywords: String
-    /// The audit's last day at midnight, Beijing time: the PDFs' creation date.
+    /// The audit's last day at midnight, Beijing time: the documents' creation date.
     public let creationDate: String
 
-    public init(_ evaluation: Evaluation, issuer: Issuer = .builtInDefault) {
+    public init(_ evaluation: Evaluation, labels: Labels, issuer: Issuer = .builtInDefault) {
         let assessment = evaluation.assessment
         let standard = evaluation.standard
         let organization = assessment.organization
+        let english = !labels.isChinese
+        func title(_ chinese: String, _ inEnglish: String?) -> String { english ? (inEnglish ?? chinese) : chinese }
+        func date(_ day: CalendarDate) -> String { Self.date(day, labels) }
+        self.labels = labels
         self.issuer = issuer
         let selfAssessment = assessment.kind == .selfAssessment
-        title = selfAssessment ? "售后服务成熟度自我评价报告" : "售后服务成熟度评价报告"
-        titleEnglish = selfAssessment ? "After-Sales Service Maturity Self-Assessment Report" : "After-Sales Service Maturity Evaluation Report"
-        standardLine = "依据 \(standard.id)《\(standard.title)》"
+        let suffix = selfAssessment ? ".self-assessment" : ""
+        self.title = labels["report.title" + suffix]
+        subtitle = labels["report.subtitle" + suffix]
+        let standardTitle = title(standard.title, standard.titleEnglish)
+        standardLine = labels.format("report.standard-line", ["id": standard.id, "title": standardTitle])
         organizationName = organization.name
-        reportDate = assessment.audit.end.chinese
+        reportDate = date(assessment.audit.end)
+        let separator = labels["list.separator"]
 
-        var fields = [Field(label: "受评价组织", value: organization.name)]
-        if let english = organization.nameEnglish { fields.append(Field(label: "英文名称", value: english)) }
+        var fields = [Field(label: labels["cover.organization"], value: organization.name)]
+        if let nameEnglish = organization.nameEnglish { fields.append(Field(label: labels["cover.name-en"], value: nameEnglish)) }
         fields += [
-            Field(label: "统一社会信用代码", value: organization.creditCode.value),
-            Field(label: "地址", value: organization.address),
-            Field(label: "评价范围", value: organization.scope),
-            Field(label: "评价类型", value: assessment.kind.chineseName),
-            Field(label: "评价日期", value: Self.dateRange(assessment.audit.start, assessment.audit.end)),
+            Field(label: labels["cover.credit-code"], value: organization.creditCode.value),
+            Field(label: labels["cover.address"], value: organization.address),
+            Field(label: labels["cover.scope"], value: organization.scope),
+            Field(label: labels["cover.kind"], value: labels["kind.\(assessment.kind.rawValue)"]),
+            Field(label: labels["cover.dates"], value: Self.dateRange(assessment.audit.start, assessment.audit.end, labels)),
         ]
         if !assessment.audit.sites.isEmpty {
-            fields.append(Field(label: "评价地点", value: assessment.audit.sites.joined(separator: "\n")))
+            fields.append(Field(label: labels["cover.sites"], value: assessment.audit.sites.joined(separator: "\n")))
         }
         if !assessment.audit.team.isEmpty {
-            fields.append(Field(label: "评价组", value: assessment.audit.team.map { "\($0.name)（\($0.role.chineseName)）" }.joined(separator: "、")))
+            let team = assessment.audit.team.map { labels.format("team.member", ["name": $0.name, "role": labels["role.\($0.role.rawValue)"]]) }
+            fields.append(Field(label: labels["cover.team"], value: team.joined(separator: separator)))
         }
-        fields.append(Field(label: selfAssessment ? "评价标准发布机构" : "评价机构", value: issuer.name))
-        if let number = assessment.reportNumber { fields.append(Field(label: "报告编号", value: number)) }
-        fields.append(Field(label: "报告日期", value: assessment.audit.end.chinese))
+        fields.append(Field(label: labels["cover.issuer" + suffix], value: english ? issuer.nameEnglish : issuer.name))
+        if let number = assessment.reportNumber { fields.append(Field(label: labels["cover.report-no"], value: number)) }
+        fields.append(Field(label: labels["cover.report-date"], value: reportDate))
         coverFields = fields
 
         total = evaluation.total.description
@@ -160,78 +186,101 @@ public struct ReportModel: Sendable {
         fullMarks = Self.prose(standard.maximum)
         stars = evaluation.starLevel?.stars
         maximumStars = standard.starLevels.count
-        levelName = evaluation.starLevel?.name ?? "不予评定星级"
+        let levelNames = standard.starLevels.map { title($0.name, $0.nameEnglish) }
+        let requirements = Self.thresholdTexts(standard, labels)
+        levelName = evaluation.starLevel.map { levelNames[$0.stars - 1] } ?? labels["summary.no-level"]
         decision = evaluation.decision
+        decisionLabel = labels["summary.decision.\(evaluation.decision.rawValue)"]
+        var values = ["organization": organization.name, "total": evaluation.total.description, "max": fullMarks, "standard": standard.id]
+        if let level = evaluation.starLevel {
+            values["level"] = levelNames[level.stars - 1]
+            values["requirement"] = requirements[level.stars - 1]
+        }
         let judgements = assessment.vetoJudgements
-        let fullMarks = Self.prose(standard.maximum)
-        switch evaluation.decision {
-        case .certified:
-            decisionStatement = "经评价，\(organization.name)售后服务成熟度评价总得分为 \(evaluation.total) 分（满分 \(fullMarks) 分），"
-                + "否决项均符合要求，达到\(evaluation.starLevel!.name)（\(evaluation.starLevel!.requirement)）。"
-            vetoNotice = nil
-        case .selfAssessment:
-            decisionStatement = "\(organization.name)按\(standard.id)进行自我评价，总得分为 \(evaluation.total) 分（满分 \(fullMarks) 分），"
-                + "对应\(evaluation.starLevel!.name)（\(evaluation.starLevel!.requirement)）。本结果为自我评价，星级仅供参考，不构成认证结论。"
-            vetoNotice = nil
-        case .vetoed:
-            let failed = evaluation.failedVetoItems.compactMap { id in standard.vetoItems.first { $0.id == id } }
-            let names = failed.map { "\($0.id)「\($0.title)」" }.joined(separator: "、")
-            decisionStatement = "\(organization.name)售后服务成熟度评价各评分项合计 \(evaluation.total) 分（满分 \(fullMarks) 分），"
-                + "但否决项 \(names)不符合要求。依据\(standard.id)，实行一票否决，不予评定星级，不颁发证书。"
+        let failed = evaluation.failedVetoItems.compactMap { id in standard.vetoItems.first { $0.id == id } }
+        values["items"] = failed.map { labels.format("summary.veto-item", ["id": $0.id, "title": title($0.title, $0.titleEnglish)]) }.joined(separator: separator)
+        decisionStatement = labels.format("summary.statement.\(evaluation.decision.rawValue)", values)
+        if evaluation.decision == .vetoed {
             let reasons = judgements.filter { !$0.passed }.flatMap(\.findings).map(\.text)
-            vetoNotice = "一票否决：否决项 \(names)不符合要求" + (reasons.isEmpty ? "。" : "——" + reasons.joined(separator: "；") + "。")
+            let reasonText = reasons.isEmpty ? "" : labels.format("summary.veto-reasons", ["reasons": reasons.joined(separator: labels["summary.veto-reason-separator"])])
+            vetoNotice = labels.format("summary.veto-notice", ["items": values["items"]!, "reasons": reasonText])
+        } else {
+            vetoNotice = nil
         }
 
         sectionRows = evaluation.sections.map { section in
-            SectionRow(id: section.section.id, title: section.section.title, points: section.maximum.description,
+            SectionRow(id: section.section.id, title: title(section.section.title, section.section.titleEnglish), points: section.maximum.description,
                        score: section.score.description, permille: Self.permille(section.score, of: section.section.points))
+        }
+        func finding(_ finding: Assessment.Finding) -> Finding {
+            Finding(text: finding.text, severity: finding.severity.map { labels["severity.\($0.rawValue)"] }, isMajor: finding.severity == .major)
         }
         let judgementsByID = Dictionary(uniqueKeysWithValues: judgements.map { ($0.itemID, $0) })
         sections = evaluation.sections.map { section in
-            SectionDetail(
-                id: section.section.id, title: section.section.title, points: section.maximum.description, score: section.score.description,
+            let sectionTitle = title(section.section.title, section.section.titleEnglish)
+            return SectionDetail(
+                id: section.section.id, title: sectionTitle,
+                heading: labels.format("details.section", ["id": section.section.id, "title": sectionTitle, "points": section.maximum.description, "score": section.score.description]),
+                points: section.maximum.description, score: section.score.description,
                 veto: section.section.vetoItems.map { veto in
                     let judgement = judgementsByID[veto.id]
-                    return VetoDetail(id: veto.id, title: veto.title, passed: judgement?.passed ?? false, requirements: veto.requirements,
-                                      evidence: judgement?.evidence ?? [], findings: (judgement?.findings ?? []).map(Self.finding))
+                    let passed = judgement?.passed ?? false
+                    let vetoTitle = title(veto.title, veto.titleEnglish)
+                    let result = labels[passed ? "details.veto.passed" : "details.veto.failed"]
+                    return VetoDetail(
+                        id: veto.id, title: vetoTitle, heading: labels.format("details.veto", ["id": veto.id, "title": vetoTitle, "result": result]),
+                        rowTitle: labels.format("details.veto-row", ["title": vetoTitle]), passed: passed, result: result,
+                        scoreText: labels[passed ? "details.veto.passed-score" : "details.veto.failed-score"],
+                        requirements: veto.requirements, evidence: judgement?.evidence ?? [], findings: (judgement?.findings ?? []).map(finding))
                 },
                 items: section.items.map { result in
-                    ItemDetail(
-                        id: result.item.id, title: result.item.title, points: result.maximum.description, percent: result.percent,
-                        band: result.band.number, bandLabel: result.band.label, bandDescriptors: result.band.descriptors,
-                        score: result.score.description, requirements: result.item.requirements, evidence: result.record.evidence,
-                        strengths: result.record.strengths, findings: result.record.findings.map(Self.finding),
+                    let itemTitle = title(result.item.title, result.item.titleEnglish)
+                    let wholeSection = section.items.count == 1 && result.item.id == section.section.id
+                    return ItemDetail(
+                        id: result.item.id, title: itemTitle,
+                        heading: labels.format(wholeSection ? "details.item.whole-section" : "details.item",
+                                               ["id": result.item.id, "title": itemTitle, "percent": String(result.percent), "score": result.score.description]),
+                        points: result.maximum.description, percent: result.percent, band: result.band.number,
+                        bandHeading: labels.format("details.band", ["band": String(result.band.number), "range": result.band.label]),
+                        bandDescriptors: result.band.descriptors, score: result.score.description, requirements: result.item.requirements,
+                        evidence: result.record.evidence, strengths: result.record.strengths, findings: result.record.findings.map(finding),
                         photos: result.record.photos.map { Photo(path: $0.resolvedPath, caption: $0.caption) })
                 })
         }
 
         var rows: [FindingRow] = []
         for section in sections {
-            for veto in section.veto { for finding in veto.findings { rows.append(FindingRow(number: rows.count + 1, itemID: veto.id, itemTitle: veto.title, text: finding.text, severity: finding.severity ?? "—")) } }
-            for item in section.items { for finding in item.findings { rows.append(FindingRow(number: rows.count + 1, itemID: item.id, itemTitle: item.title, text: finding.text, severity: finding.severity ?? "—")) } }
+            for veto in section.veto {
+                for finding in veto.findings {
+                    rows.append(FindingRow(number: rows.count + 1, itemID: veto.id, itemTitle: veto.title, text: finding.text, severity: finding.severity ?? "—", isMajor: finding.isMajor))
+                }
+            }
+            for item in section.items {
+                for finding in item.findings {
+                    rows.append(FindingRow(number: rows.count + 1, itemID: item.id, itemTitle: item.title, text: finding.text, severity: finding.severity ?? "—", isMajor: finding.isMajor))
+                }
+            }
         }
         findings = rows
 
         bands = standard.bands.map { BandRow(label: $0.label, descriptors: $0.descriptors) }
-        boundaryRule = standard.bandBoundary == .higher
-            ? "得分率恰为档次分界值（20%、40%、60%、80%）时归入较高档次，100% 归入最高档次。"
-            : "得分率恰为档次分界值时归入较低档次。"
-        starLevels = standard.starLevels.map { StarRow(stars: $0.stars, name: $0.name, requirement: $0.requirement) }
+        starLevels = standard.starLevels.map { StarRow(stars: $0.stars, name: levelNames[$0.stars - 1], requirement: requirements[$0.stars - 1]) }
+        let boundaries = standard.bands.dropFirst().map { "\($0.fromPercent)%" }.joined(separator: separator)
         interpretations = [
-            "各评分项得分 = 该项分值 × 得分率；得分以百分之一分为单位精确计算，小计与总分为各项得分的精确合计，不作四舍五入。",
-            boundaryRule,
-            "星级按精确总分与各星级要求分值比较确定，比较前不作取整：79.99 分为二星级，80.00 分为三星级。",
-            "总分低于 70 分且否决项均符合要求的，评定为一星级。",
-            "否决项（\(standard.vetoItems.map(\.id).joined(separator: "、"))）不符合要求的，实行一票否决：不论总分高低，均不予评定星级，不颁发证书。",
-            "自我评价所得星级仅供参考，不构成认证结论。",
+            labels["method.rule.score"],
+            labels.format("method.rule.boundary.\(standard.bandBoundary.rawValue)", ["boundaries": boundaries]),
+            labels["method.rule.no-rounding"],
+            labels.format("method.rule.lowest", ["points": standard.starLevels.count > 1 ? Self.prose(standard.starLevels[1].minimum) : fullMarks, "level": levelNames[0]]),
+            labels.format("method.rule.veto", ["items": standard.vetoItems.map(\.id).joined(separator: separator)]),
+            labels["method.rule.self-assessment"],
         ]
-        signatories = assessment.audit.team.map { Signatory(name: $0.name, role: $0.role.chineseName) }
+        signatories = assessment.audit.team.map { Signatory(name: $0.name, role: labels["role.\($0.role.rawValue)"]) }
 
         var texts: [(String, String)] = [
             ("organization.name", organization.name), ("organization.address", organization.address),
             ("organization.scope", organization.scope),
         ]
-        if let english = organization.nameEnglish { texts.append(("organization.name_en", english)) }
+        if let nameEnglish = organization.nameEnglish { texts.append(("organization.name_en", nameEnglish)) }
         if let number = assessment.reportNumber { texts.append(("report_no", number)) }
         for (index, site) in assessment.audit.sites.enumerated() { texts.append(("audit.sites[\(index + 1)]", site)) }
         for (index, member) in assessment.audit.team.enumerated() { texts.append(("audit.team[\(index + 1)].name", member.name)) }
@@ -248,9 +297,10 @@ public struct ReportModel: Sendable {
         }
         userTexts = texts
 
-        documentTitle = "\(title)——\(organization.name)"
-        subject = "\(standard.id) \(standard.title)"
-        keywords = [standard.id, "售后服务成熟度", organization.name, organization.creditCode.value, assessment.reportNumber].compactMap { $0 }.joined(separator: ", ")
+        documentTitle = labels["report.title" + suffix] + (english ? " — " : "——") + organization.name
+        subject = "\(standard.id) \(standardTitle)"
+        keywords = [standard.id, english ? "after-sales service maturity" : "售后服务成熟度", organization.name, organization.creditCode.value, assessment.reportNumber]
+            .compactMap { $0 }.joined(separator: ", ")
         creationDate = "\(assessment.audit.end)T00:00:00+08:00"
     }
 
@@ -259,8 +309,14 @@ public struct ReportModel: Sendable {
         points.hundredths % 100 == 0 ? String(points.hundredths / 100) : points.description
     }
 
-    static func finding(_ finding: Assessment.Finding) -> Finding {
-        Finding(text: finding.text, severity: finding.severity?.chineseName)
+    /// Each star level's threshold in words (`90 分及以上`; the lowest level: `70 分以下`).
+    static func thresholdTexts(_ standard: Standard, _ labels: Labels) -> [String] {
+        standard.starLevels.enumerated().map { index, level in
+            if index == 0, standard.starLevels.count > 1 {
+                return labels.format("method.threshold.below", ["points": prose(standard.starLevels[1].minimum)])
+            }
+            return labels.format("method.threshold.from", ["points": prose(level.minimum)])
+        }
     }
 
     /// Tenths of a percent, rounded half up, from exact integers.
@@ -269,10 +325,13 @@ public struct ReportModel: Sendable {
         return (score.hundredths * 20 + points) / (2 * points)
     }
 
-    static func dateRange(_ start: CalendarDate, _ end: CalendarDate) -> String {
-        if start == end { return start.chinese }
-        if start.year == end.year, start.month == end.month { return "\(start.chinese)至\(end.day)日" }
-        if start.year == end.year { return "\(start.chinese)至\(end.month)月\(end.day)日" }
-        return "\(start.chinese)至\(end.chinese)"
+    static func date(_ day: CalendarDate, _ labels: Labels, key: String = "date") -> String {
+        labels.format(key, ["year": String(day.year), "month": String(day.month), "day": String(day.day), "iso": day.description])
+    }
+
+    static func dateRange(_ start: CalendarDate, _ end: CalendarDate, _ labels: Labels) -> String {
+        if start == end { return date(start, labels) }
+        let endKey = start.year != end.year ? "date" : start.month != end.month ? "date.range.end.same-year" : "date.range.end.same-month"
+        return labels.format("date.range", ["start": date(start, labels), "end": date(end, labels, key: endKey)])
     }
 }

@@ -35,9 +35,11 @@ public enum ReportError: Error, CustomStringConvertible {
 /// one per thread.
 public final class ReportRenderer {
     private let typesetter: Typesetter
+    public let templates: DocumentTemplates
 
-    public init(fonts: FontConfiguration) throws {
+    public init(fonts: FontConfiguration, templates: DocumentTemplates) throws {
         typesetter = try Typesetter(fonts: fonts)
+        self.templates = templates
     }
 
     /// The report laid out into pages, after the glyph check (for tests and previews).
@@ -53,13 +55,13 @@ public final class ReportRenderer {
     /// Both documents as PDF bytes; nothing is written. Throws before any drawing when user text
     /// holds characters the fonts lack or a photo cannot be read.
     public func render(_ evaluation: Evaluation, issuer: Issuer = .builtInDefault) throws -> RenderedDocuments {
-        let model = ReportModel(evaluation, issuer: issuer)
+        let model = ReportModel(evaluation, labels: templates.labels, issuer: issuer)
         var warnings = try checkGlyphs(model)
         let report = typesetter.layout(ReportDocument(model: model, images: try loadImages(model)).build())
         warnings += report.warnings
         let reportPDF = try typesetter.pdf(report)
         var certificatePDF: [UInt8]?
-        if let certificate = CertificateModel(evaluation, issuer: issuer) {
+        if let certificate = CertificateModel(evaluation, text: templates.certificate, issuer: issuer) {
             let laidOut = layoutCertificate(certificate)
             warnings += laidOut.warnings
             certificatePDF = try typesetter.pdf(laidOut)

@@ -105,8 +105,7 @@ final class Paginator {
             sequenceIndex = index
             newPage()
             for (position, block) in sequence.blocks.enumerated() {
-                let next = sequence.blocks.dropFirst(position + 1).first
-                place(block, next: next)
+                place(block, following: sequence.blocks.dropFirst(position + 1))
             }
         }
         addRunningTexts()
@@ -135,12 +134,12 @@ final class Paginator {
 
     // MARK: Blocks
 
-    private func place(_ block: Block, next: Block?) {
+    private func place(_ block: Block, following: ArraySlice<Block>) {
         switch block {
         case let .paragraph(paragraph):
             placeStack(stack(for: paragraph), spaceAfter: paragraph.spaceAfter)
         case let .heading(heading):
-            placeHeading(heading, next: next)
+            placeHeading(heading, following: following)
         case let .table(table):
             placeTable(table)
         case let .figure(figure):
@@ -155,7 +154,7 @@ final class Paginator {
             if !pageIsEmpty, remaining < room { newPage() }
         case let .keepTogether(blocks):
             if !pageIsEmpty, height(of: blocks) > remaining { newPage() }
-            for (position, inner) in blocks.enumerated() { place(inner, next: blocks.dropFirst(position + 1).first ?? next) }
+            for (position, inner) in blocks.enumerated() { place(inner, following: blocks.dropFirst(position + 1) + following) }
         case let .placed(texts, drawing):
             if let drawing { emit(drawingItems(drawing, width: sequence.size.width)) }
             for text in texts { emit(fittedItems(text)) }
@@ -198,10 +197,10 @@ final class Paginator {
         advance(by: spaceAfter)
     }
 
-    private func placeHeading(_ heading: Heading, next: Block?) {
+    private func placeHeading(_ heading: Heading, following: ArraySlice<Block>) {
         let headingStack = stack(for: heading.paragraph)
         let needed = headingStack.height(0..<headingStack.lines.count) + (pageIsEmpty ? 0 : heading.paragraph.spaceBefore)
-            + heading.paragraph.spaceAfter + (next.map(startHeight) ?? 0)
+            + heading.paragraph.spaceAfter + startHeight(following)
         if !pageIsEmpty, needed > remaining { newPage() }
         if let level = heading.outlineLevel {
             let top = y + (pageIsEmpty ? 0 : heading.paragraph.spaceBefore)
@@ -210,22 +209,29 @@ final class Paginator {
         placeStack(headingStack, spaceAfter: heading.paragraph.spaceAfter)
     }
 
-    /// The least height a block needs at the bottom of a page, so a heading above it is not left alone.
-    private func startHeight(_ block: Block) -> Length {
+    /// The least height the blocks after a heading need at the bottom of a page, so the heading is
+    /// not left alone: a run of headings (a heading, then a subheading) counts with what follows it.
+    private func startHeight(_ following: ArraySlice<Block>) -> Length {
+        guard let block = following.first else { return 0 }
         switch block {
         case let .paragraph(paragraph):
             let stack = stack(for: paragraph)
             return paragraph.spaceBefore + stack.height(0..<min(2, stack.lines.count))
         case let .heading(heading):
             let stack = stack(for: heading.paragraph)
-            return heading.paragraph.spaceBefore + stack.height(0..<stack.lines.count)
+            return heading.paragraph.spaceBefore + stack.height(0..<stack.lines.count) + heading.paragraph.spaceAfter
+                + startHeight(following.dropFirst())
+        case let .keepTogether(blocks):
+            return height(of: blocks)
         case let .table(table):
             let prepared = PreparedTable(table, width: body.width, engine: engine)
             let firstRow = prepared.rows.first.map { row in min(row.height, prepared.minimumSplitHeight(row)) } ?? 0
             return table.spaceBefore + prepared.headerHeight + firstRow
-        case .figure, .drawing, .keepTogether:
+        case .figure, .drawing:
             return height(of: [block])
-        case .space, .pageBreak, .pageBreakUnlessRoom, .placed:
+        case .space:
+            return startHeight(following.dropFirst())
+        case .pageBreak, .pageBreakUnlessRoom, .placed:
             return 0
         }
     }

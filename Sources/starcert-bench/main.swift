@@ -20,7 +20,7 @@ func milliseconds(_ start: DispatchTime) -> Double {
 }
 
 let catalog = try StandardCatalog.installed()
-let renderer = try ReportRenderer(fonts: try FontSetup.locate())
+let renderer = try ReportRenderer(fonts: try FontSetup.locate(), templates: try DocumentTemplates.load(.zh))
 print("in-process, after one warm-up render; \(iterations) renders each (report + certificate when certified)")
 print("file                                   pages  report bytes  cert bytes  median ms  min ms  pages/s")
 for file in arguments {

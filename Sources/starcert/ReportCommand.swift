@@ -20,6 +20,11 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The folder to write into.")
     var output: String = "."
 
+    @Option(help: "The language of the documents' labels: zh or en (the standard's own text stays Chinese).")
+    var lang: Labels.Language = .zh
+
+    private var language: Labels.Language { lang }
+
     @Option(help: "The serif font family for body text (default: Noto Serif CJK SC).")
     var serifFont: String?
 
@@ -33,7 +38,7 @@ struct ReportCommand: ParsableCommand {
         let evaluation = Evaluation(assessment: assessment, standard: standard)
         let rendered: RenderedDocuments
         do {
-            let renderer = try ReportRenderer(fonts: try FontSetup.locate(serif: serifFont, sans: sansFont))
+            let renderer = try ReportRenderer(fonts: try FontSetup.locate(serif: serifFont, sans: sansFont), templates: try DocumentTemplates.load(language))
             rendered = try renderer.render(evaluation)
         } catch {
             Console.err("\(file): error: \(error)")
@@ -60,3 +65,5 @@ struct ReportCommand: ParsableCommand {
         Console.out("wrote \(names[0]) (\(rendered.reportPages) pages)" + (names.count > 1 ? " and \(names[1])" : "") + " — \(evaluation.decision.rawValue)")
     }
 }
+
+extension Labels.Language: ExpressibleByArgument {}

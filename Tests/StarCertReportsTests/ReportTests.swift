@@ -10,7 +10,7 @@ struct ReportHarness {
     let parser: AssessmentParser
 
     init() throws {
-        renderer = try ReportRenderer(fonts: try FontSetup.locate(environment: [:]))
+        renderer = try ReportRenderer(fonts: try FontSetup.locate(environment: [:]), templates: try DocumentTemplates.load(.zh, environment: [:]))
         parser = AssessmentParser(catalog: try Fixtures.catalog())
     }
 

@@ -106,6 +106,25 @@ import Typesetting
         #expect(laidOut.outline == [OutlineEntry(title: "4.3 人员能力管理", level: 0, page: headingPage.number, y: fragments[index].frame.y)])
     }
 
+    @Test func aRunOfHeadingsStaysWithWhatFollows() throws {
+        let filler = String(repeating: Self.sentence, count: 29)
+        let style = TextStyle(font: .sans, size: 12, bold: true)
+        for extra in stride(from: 0.0, through: 300, by: 4) {
+            let blocks: [Block] = [
+                .paragraph(Paragraph(filler, style: Self.body)),
+                .space(extra),
+                .heading(Heading(Paragraph("4.2.1 部门与岗位设置", style: style, spaceBefore: 8, spaceAfter: 4))),
+                .heading(Heading(Paragraph("评价要点", style: style.with { $0.size = 9.5 }, spaceBefore: 4, spaceAfter: 2))),
+                .paragraph(Paragraph(String(repeating: Self.sentence, count: 4), style: Self.body)),
+            ]
+            for page in typesetter.layout(document(blocks)).pages {
+                let fragments = bodyFragments(page)
+                guard let last = fragments.last else { continue }
+                #expect(last.text != "4.2.1 部门与岗位设置" && last.text != "评价要点", "a heading ends page \(page.number) (case \(extra))")
+            }
+        }
+    }
+
     @Test func footersCountPages() throws {
         let laidOut = typesetter.layout(document([.paragraph(Paragraph(String(repeating: Self.sentence, count: 150), style: Self.body))]))
         let count = laidOut.pages.count
