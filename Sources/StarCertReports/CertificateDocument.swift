@@ -8,15 +8,15 @@ struct CertificateDocument {
     func build() -> Document {
         let page = Size.a4Landscape
         let metadata = DocumentMetadata(
-            title: text.format(model.isSpecimen ? "document-title.specimen" : "document-title", ["organization": model.organizationName]),
+            title: words.documentTitle,
             author: model.issuer.name, subject: "\(model.standardID) \(model.standardTitle)",
-            keywords: [model.standardID, model.organizationName, model.creditCode, model.isSpecimen ? text["specimen"] : model.number ?? ""].joined(separator: ", "),
+            keywords: [model.standardID, model.organizationName, model.creditCode, model.isSpecimen ? words.specimen : words.number].joined(separator: ", "),
             creator: "StarCert", creationDate: "\(model.issueDate)T00:00:00+08:00")
         let sequence = PageSequence(size: page, margins: EdgeInsets(all: 40), blocks: [.placed(texts(page), drawing: frame(page))])
         return Document(metadata: metadata, sequences: [sequence])
     }
 
-    private var text: Labels { model.text }
+    private var words: CertificateModel.Wording { model.wording }
 
     private func centered(_ spans: [Span], size: Length, bold: Bool = false, font: FontRole = .sans, color: Color = Theme.ink) -> Paragraph {
         Paragraph(spans, style: TextStyle(font: font, size: size, bold: bold, color: color, lineSpacing: 1.05, alignment: .center))
@@ -26,10 +26,10 @@ struct CertificateDocument {
         let left: Length = 96
         let width = page.width - 2 * left
         var texts: [FittedText] = [
-            FittedText(centered([Span(text["title"])], size: 28, bold: true, color: Theme.navy), frame: Rect(x: left, y: 52, width: width, height: 40), minimumSize: 20),
-            FittedText(centered([Span(text["title-en"])], size: 13, color: Theme.muted), frame: Rect(x: left, y: 92, width: width, height: 20), minimumSize: 9),
-            FittedText(centered([Span(text.format("number", ["number": ""])), Span(model.number ?? text["number.pending"], bold: model.number != nil)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7),
-            FittedText(centered([Span(text["certify"])], size: 11, font: .serif), frame: Rect(x: left, y: 142, width: width, height: 16), minimumSize: 8),
+            FittedText(centered([Span(words.title)], size: 28, bold: true, color: Theme.navy), frame: Rect(x: left, y: 52, width: width, height: 40), minimumSize: 20),
+            FittedText(centered([Span(words.titleEnglish)], size: 13, color: Theme.muted), frame: Rect(x: left, y: 92, width: width, height: 20), minimumSize: 9),
+            FittedText(centered([Span(words.numberLabel), Span(words.number, bold: !model.isSpecimen)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7),
+            FittedText(centered([Span(words.certify)], size: 11, font: .serif), frame: Rect(x: left, y: 142, width: width, height: 16), minimumSize: 8),
             FittedText(centered([Span(model.organizationName)], size: 22, bold: true, font: .serif, color: Theme.ink), frame: Rect(x: left, y: 160, width: width, height: 36), minimumSize: 9),
         ]
         if let english = model.organizationNameEnglish {
@@ -37,29 +37,26 @@ struct CertificateDocument {
         }
         let detailStyle = TextStyle(font: .serif, size: 10.5, color: Theme.ink, lineSpacing: 1.05, alignment: .center)
         texts += [
-            FittedText(Paragraph([Span(text["credit-code"]), Span(model.creditCode, bold: true)], style: detailStyle), frame: Rect(x: left, y: 220, width: width, height: 15), minimumSize: 7),
-            FittedText(Paragraph([Span(text["address"]), Span(model.address)], style: detailStyle), frame: Rect(x: left, y: 236, width: width, height: 28), minimumSize: 6),
-            FittedText(Paragraph([Span(text["scope"]), Span(model.scope)], style: detailStyle), frame: Rect(x: left, y: 265, width: width, height: 44), minimumSize: 6),
-            FittedText(Paragraph([Span(text.format("statement", ["id": model.standardID, "title": model.standardTitle]))], style: detailStyle), frame: Rect(x: left, y: 312, width: width, height: 16), minimumSize: 7),
-            FittedText(Paragraph([Span(text.format("statement-en", ["id": model.standardID, "title_en": model.standardTitleEnglish ?? model.standardTitle]))], style: detailStyle.with { $0.size = 9.5; $0.color = Theme.muted }), frame: Rect(x: left, y: 328, width: width, height: 15), minimumSize: 6),
+            FittedText(Paragraph([Span(words.creditCodeLabel), Span(model.creditCode, bold: true)], style: detailStyle), frame: Rect(x: left, y: 220, width: width, height: 15), minimumSize: 7),
+            FittedText(Paragraph([Span(words.addressLabel), Span(model.address)], style: detailStyle), frame: Rect(x: left, y: 236, width: width, height: 28), minimumSize: 6),
+            FittedText(Paragraph([Span(words.scopeLabel), Span(model.scope)], style: detailStyle), frame: Rect(x: left, y: 265, width: width, height: 44), minimumSize: 6),
+            FittedText(Paragraph([Span(words.statement)], style: detailStyle), frame: Rect(x: left, y: 312, width: width, height: 16), minimumSize: 7),
+            FittedText(Paragraph([Span(words.statementEnglish)], style: detailStyle.with { $0.size = 9.5; $0.color = Theme.muted }), frame: Rect(x: left, y: 328, width: width, height: 15), minimumSize: 6),
             FittedText(centered([Span(model.levelName)], size: 15, bold: true, color: Theme.navy), frame: Rect(x: left, y: 392, width: width, height: 20), minimumSize: 9),
             FittedText(centered([Span(model.levelNameEnglish ?? "")], size: 10, color: Theme.muted), frame: Rect(x: left, y: 412, width: width, height: 14), minimumSize: 7),
-            FittedText(centered([Span(text.format("score", ["total": model.total, "max": model.maximum]))], size: 10.5), frame: Rect(x: left, y: 428, width: width, height: 15), minimumSize: 7),
+            FittedText(centered([Span(words.score)], size: 10.5), frame: Rect(x: left, y: 428, width: width, height: 15), minimumSize: 7),
         ]
         let infoStyle = TextStyle(font: .sans, size: 9.5, color: Theme.ink, lineSpacing: 1.1)
         let info = [
-            text.format("issued", ["chinese": model.issueDate.chinese, "iso": model.issueDate.description]),
-            text.format("valid-until", ["chinese": model.expiryDate.chinese, "iso": model.expiryDate.description]),
-            text.format("issuer", ["issuer": model.issuer.name]),
-            model.issuer.nameEnglish,
+            words.issued, words.validUntil, words.issuer, words.issuerEnglish,
         ]
         for (index, line) in info.enumerated() {
             texts.append(FittedText(Paragraph(line, style: infoStyle), frame: Rect(x: 70, y: 468 + Double(index) * 15, width: 470, height: 15), minimumSize: 6))
         }
-        texts.append(FittedText(centered([Span(text["verify"])], size: 7.5, color: Theme.muted), frame: Rect(x: page.width - 170, y: 540, width: 100, height: 12), minimumSize: 6))
+        texts.append(FittedText(centered([Span(words.verify)], size: 7.5, color: Theme.muted), frame: Rect(x: page.width - 170, y: 540, width: 100, height: 12), minimumSize: 6))
         if model.isSpecimen {
-            texts.append(FittedText(centered([Span(text["specimen"])], size: 12, bold: true, color: Theme.alert), frame: Rect(x: page.width - 190, y: 44, width: 120, height: 24), minimumSize: 8))
-            texts.append(FittedText(centered([Span(text["specimen-note"])], size: 8, color: Theme.alert), frame: Rect(x: 96, y: 447, width: page.width - 192, height: 12), minimumSize: 6))
+            texts.append(FittedText(centered([Span(words.specimen)], size: 12, bold: true, color: Theme.alert), frame: Rect(x: page.width - 190, y: 44, width: 120, height: 24), minimumSize: 8))
+            texts.append(FittedText(centered([Span(words.specimenNote)], size: 8, color: Theme.alert), frame: Rect(x: 96, y: 447, width: page.width - 192, height: 12), minimumSize: 6))
         }
         return texts
     }
@@ -68,7 +65,7 @@ struct CertificateDocument {
         var elements: [Drawing.Element] = []
         if model.isSpecimen {
             // A pale watermark behind the text.
-            elements.append(.text(Paragraph(text["specimen-watermark"], style: TextStyle(font: .sans, size: 88, bold: true, color: Color(hex: 0xFAEEEE), alignment: .center)), frame: Rect(x: 0, y: 230, width: page.width, height: 120)))
+            elements.append(.text(Paragraph(words.specimenWatermark, style: TextStyle(font: .sans, size: 88, bold: true, color: Color(hex: 0xFAEEEE), alignment: .center)), frame: Rect(x: 0, y: 230, width: page.width, height: 120)))
         }
         elements += [
             .rectangle(Rect(x: 20, y: 20, width: page.width - 40, height: page.height - 40), fill: nil, stroke: Theme.navy, lineWidth: 2.2),
@@ -79,7 +76,7 @@ struct CertificateDocument {
         }
         let starSize: Length = 30
         let starsWidth = Double(model.maximumStars) * starSize + Double(model.maximumStars - 1) * 8
-        elements += StarShape.row(filled: model.stars, total: model.maximumStars, origin: Point(x: (page.width - starsWidth) / 2, y: 352), size: starSize, gap: 8)
+        elements += StarGeometry.row(filled: model.stars, total: model.maximumStars, origin: Point(x: (page.width - starsWidth) / 2, y: 352), size: starSize, gap: 8)
         elements.append(.qrCode(payload: model.verificationURL, frame: Rect(x: page.width - 160, y: 458, width: 80, height: 80), color: Theme.ink))
         elements.append(.line(from: Point(x: 70, y: 462), to: Point(x: page.width - 180, y: 462), color: Theme.rule, width: 0.5))
         return Drawing(size: page, elements: elements)

@@ -56,6 +56,28 @@ public struct CertificateModel: Sendable {
         verificationURL = "\(issuer.verificationBaseURL)?\(query)"
     }
 
+    /// Every line of the certificate, worded from `text`; the PDF and the HTML both print these.
+    public var wording: Wording {
+        Wording(
+            title: text["title"], titleEnglish: text["title-en"],
+            numberLabel: text.format("number", ["number": ""]), number: number ?? text["number.pending"],
+            certify: text["certify"], creditCodeLabel: text["credit-code"], addressLabel: text["address"], scopeLabel: text["scope"],
+            statement: text.format("statement", ["id": standardID, "title": standardTitle]),
+            statementEnglish: text.format("statement-en", ["id": standardID, "title_en": standardTitleEnglish ?? standardTitle]),
+            score: text.format("score", ["total": total, "max": maximum]),
+            issued: text.format("issued", ["chinese": issueDate.chinese, "iso": issueDate.description]),
+            validUntil: text.format("valid-until", ["chinese": expiryDate.chinese, "iso": expiryDate.description]),
+            issuer: text.format("issuer", ["issuer": issuer.name]), issuerEnglish: issuer.nameEnglish,
+            verify: text["verify"], specimen: text["specimen"], specimenWatermark: text["specimen-watermark"], specimenNote: text["specimen-note"],
+            documentTitle: text.format(isSpecimen ? "document-title.specimen" : "document-title", ["organization": organizationName]))
+    }
+
+    public struct Wording: Sendable {
+        public let title, titleEnglish, numberLabel, number, certify, creditCodeLabel, addressLabel, scopeLabel: String
+        public let statement, statementEnglish, score, issued, validUntil, issuer, issuerEnglish: String
+        public let verify, specimen, specimenWatermark, specimenNote, documentTitle: String
+    }
+
     /// The day before the same date `years` later (a certificate issued 2026-05-12 for three
     /// years is valid until 2029-05-11).
     static func expiry(from date: CalendarDate, years: Int) -> CalendarDate {

@@ -96,7 +96,7 @@ struct ReportDocument {
         let starSize: Length = 24
         let starsWidth = Double(model.maximumStars) * starSize + Double(model.maximumStars - 1) * 6
         let right = width - left
-        elements += StarShape.row(filled: model.stars ?? 0, total: model.maximumStars,
+        elements += StarGeometry.row(filled: model.stars ?? 0, total: model.maximumStars,
                                   origin: Point(x: left + (right - starsWidth) / 2, y: 12), size: starSize, gap: 6)
         let levelStyle = TextStyle(font: .sans, size: 13, bold: true, color: model.stars == nil ? Theme.alert : Theme.navy, alignment: .center)
         elements.append(.text(Paragraph(model.levelName, style: levelStyle), frame: Rect(x: left, y: 44, width: right, height: 20)))

@@ -2,11 +2,20 @@ import Foundation
 import StarCertCore
 import Typesetting
 
-/// The PDFs of one evaluation.
+/// The kinds of file `starcert report` writes.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case pdf
+    case html
+}
+
+/// The documents of one evaluation, in the formats asked for.
 public struct RenderedDocuments {
-    public let report: [UInt8]
+    /// PDF bytes, when PDF was asked for.
+    public let report: [UInt8]?
     /// Only for certified evaluations.
     public let certificate: [UInt8]?
+    public let reportHTML: String?
+    public let certificateHTML: String?
     public let reportPages: Int
     /// Compromises worth telling the user about (a fallback font, text shrunk to its minimum).
     public let warnings: [String]
@@ -35,10 +44,12 @@ public enum ReportError: Error, CustomStringConvertible {
 /// one per thread.
 public final class ReportRenderer {
     private let typesetter: Typesetter
+    private let html: HTMLDocuments
     public let templates: DocumentTemplates
 
     public init(fonts: FontConfiguration, templates: DocumentTemplates) throws {
         typesetter = try Typesetter(fonts: fonts)
+        html = try HTMLDocuments(folder: templates.folder.appendingPathComponent("html"))
         self.templates = templates
     }
 
@@ -52,21 +63,37 @@ public final class ReportRenderer {
         typesetter.layout(CertificateDocument(model: model).build())
     }
 
-    /// Both documents as PDF bytes; nothing is written. Throws before any drawing when user text
-    /// holds characters the fonts lack or a photo cannot be read.
-    public func render(_ evaluation: Evaluation, issuer: Issuer = .builtInDefault) throws -> RenderedDocuments {
+    /// The report and, for a certified evaluation, the certificate in each of `formats`; nothing is
+    /// written. Throws before anything is drawn when user text holds characters the fonts lack or a
+    /// photo cannot be read.
+    public func render(_ evaluation: Evaluation, formats: Set<OutputFormat> = [.pdf], issuer: Issuer = .builtInDefault) throws -> RenderedDocuments {
         let model = ReportModel(evaluation, labels: templates.labels, issuer: issuer)
         var warnings = try checkGlyphs(model)
-        let report = typesetter.layout(ReportDocument(model: model, images: try loadImages(model)).build())
-        warnings += report.warnings
-        let reportPDF = try typesetter.pdf(report)
+        let images = try loadImages(model)
+        let certificate = CertificateModel(evaluation, text: templates.certificate, issuer: issuer)
+        var reportPDF: [UInt8]?
         var certificatePDF: [UInt8]?
-        if let certificate = CertificateModel(evaluation, text: templates.certificate, issuer: issuer) {
-            let laidOut = layoutCertificate(certificate)
-            warnings += laidOut.warnings
-            certificatePDF = try typesetter.pdf(laidOut)
+        var pages = 0
+        if formats.contains(.pdf) {
+            let report = typesetter.layout(ReportDocument(model: model, images: images).build())
+            warnings += report.warnings
+            pages = report.pages.count
+            reportPDF = try typesetter.pdf(report)
+            if let certificate {
+                let laidOut = layoutCertificate(certificate)
+                warnings += laidOut.warnings
+                certificatePDF = try typesetter.pdf(laidOut)
+            }
         }
-        return RenderedDocuments(report: reportPDF, certificate: certificatePDF, reportPages: report.pages.count, warnings: warnings)
+        var reportHTML: String?
+        var certificateHTML: String?
+        if formats.contains(.html) {
+            reportHTML = html.report(model, images: images)
+            certificateHTML = certificate.map(html.certificate)
+        }
+        return RenderedDocuments(
+            report: reportPDF, certificate: certificatePDF, reportHTML: reportHTML, certificateHTML: certificateHTML,
+            reportPages: pages, warnings: warnings)
     }
 
     /// Errors for characters no font has; warnings for characters drawn from a fallback font.

@@ -42,7 +42,7 @@ for file in arguments {
     let name = (file as NSString).lastPathComponent
     let pagesPerSecond = Double(rendered.reportPages + (rendered.certificate == nil ? 0 : 1)) / (median / 1000)
     print(name.padding(toLength: 38, withPad: " ", startingAt: 0),
-          String(format: "%5d  %12d  %10d  %9.1f  %6.1f  %7.0f", rendered.reportPages, rendered.report.count,
+          String(format: "%5d  %12d  %10d  %9.1f  %6.1f  %7.0f", rendered.reportPages, rendered.report?.count ?? 0,
                  rendered.certificate?.count ?? 0, median, times[0], pagesPerSecond))
 }
 var usage = rusage()

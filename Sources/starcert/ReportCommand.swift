@@ -6,11 +6,12 @@ import StarCertReports
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Typeset the evaluation report (and, when certified, the certificate) as PDF.",
+        abstract: "Render the evaluation report (and, when certified, the certificate) as PDF and HTML.",
         discussion: """
-            Writes DIR/report.pdf and, when the decision is `certified`, DIR/certificate.pdf \
-            (a specimen until issuance exists). Nothing is written when the input has errors; \
-            files are replaced atomically. DIR is created if needed.
+            Writes DIR/report.pdf and DIR/report.html and, when the decision is `certified`, \
+            DIR/certificate.pdf and DIR/certificate.html (a specimen until issuance exists). \
+            Nothing is written when the input has errors; files are replaced atomically. DIR is \
+            created if needed.
             """
     )
 
@@ -19,6 +20,9 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "The folder to write into.")
     var output: String = "."
+
+    @Option(help: "The formats to write, separated by commas: pdf, html.")
+    var format: String = "pdf,html"
 
     @Option(help: "The language of the documents' labels: zh or en (the standard's own text stays Chinese).")
     var lang: Labels.Language = .zh
@@ -31,6 +35,23 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The sans-serif font family for headings and tables (default: Noto Sans CJK SC).")
     var sansFont: String?
 
+    func validate() throws {
+        _ = try formats()
+    }
+
+    private func formats() throws -> Set<OutputFormat> {
+        let names = format.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var formats = Set<OutputFormat>()
+        for name in names {
+            guard let format = OutputFormat(rawValue: name) else {
+                throw ValidationError("unknown format `\(name)`; expected pdf, html or both (pdf,html)")
+            }
+            formats.insert(format)
+        }
+        guard !formats.isEmpty else { throw ValidationError("no format given; expected pdf, html or both (pdf,html)") }
+        return formats
+    }
+
     func run() throws {
         let parsed = AssessmentParser(catalog: try loadCatalog()).parse(fileAt: file)
         Console.report(parsed.diagnostics)
@@ -39,15 +60,18 @@ struct ReportCommand: ParsableCommand {
         let rendered: RenderedDocuments
         do {
             let renderer = try ReportRenderer(fonts: try FontSetup.locate(serif: serifFont, sans: sansFont), templates: try DocumentTemplates.load(language))
-            rendered = try renderer.render(evaluation)
+            rendered = try renderer.render(evaluation, formats: try formats())
         } catch {
             Console.err("\(file): error: \(error)")
             throw ExitCode.failure
         }
         for warning in rendered.warnings { Console.err("\(file): warning: \(warning)") }
 
-        var outputs = [("report.pdf", rendered.report)]
-        if let certificate = rendered.certificate { outputs.append(("certificate.pdf", certificate)) }
+        var outputs: [(String, Data)] = []
+        if let pdf = rendered.report { outputs.append(("report.pdf", Data(pdf))) }
+        if let html = rendered.reportHTML { outputs.append(("report.html", Data(html.utf8))) }
+        if let pdf = rendered.certificate { outputs.append(("certificate.pdf", Data(pdf))) }
+        if let html = rendered.certificateHTML { outputs.append(("certificate.html", Data(html.utf8))) }
         let folder = URL(fileURLWithPath: output)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -56,13 +80,14 @@ struct ReportCommand: ParsableCommand {
             throw ExitCode.failure
         }
         do {
-            try AtomicFile.write(outputs.map { (folder.appendingPathComponent($0.0).path, Data($0.1)) })
+            try AtomicFile.write(outputs.map { (folder.appendingPathComponent($0.0).path, $0.1) })
         } catch let failure as Failure {
             Console.err("starcert: error: \(failure.message)")
             throw ExitCode.failure
         }
         let names = outputs.map { folder.appendingPathComponent($0.0).relativePath }
-        Console.out("wrote \(names[0]) (\(rendered.reportPages) pages)" + (names.count > 1 ? " and \(names[1])" : "") + " — \(evaluation.decision.rawValue)")
+        let pages = rendered.report == nil ? "" : " (report: \(rendered.reportPages) pages)"
+        Console.out("wrote \(names.joined(separator: ", "))\(pages) — \(evaluation.decision.rawValue)")
     }
 }
 

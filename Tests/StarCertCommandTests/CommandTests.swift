@@ -147,10 +147,10 @@ import Testing
         let result = try StarCertExecutable.run(["report", "Examples/four-star-certification.yaml", "-o", folder.appendingPathComponent("out").path])
         #expect(result.status == 0, "\(result.stderr)")
         let written = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).sorted()
-        #expect(written == ["certificate.pdf", "report.pdf"])
+        #expect(written == ["certificate.html", "certificate.pdf", "report.html", "report.pdf"])
         let report = try Data(contentsOf: folder.appendingPathComponent("out/report.pdf"))
         #expect(report.starts(with: Data("%PDF-".utf8)))
-        #expect(result.stdout.contains("report.pdf (14 pages)"))
+        #expect(result.stdout.hasSuffix("(report: 14 pages) — certified\n"))
     }
 
     @Test func aVetoedEvaluationGetsNoCertificate() throws {
@@ -158,7 +158,20 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try StarCertExecutable.run(["report", "Examples/vetoed-certification.yaml", "-o", folder.path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.pdf"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["report.html", "report.pdf"])
+    }
+
+    @Test func formatsAreChosen() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = try StarCertExecutable.run(["report", Fixtures.fourStar.path, "--format", "html", "--lang", "en", "-o", folder.path])
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["certificate.html", "report.html"])
+        let page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
+        let wrong = try StarCertExecutable.run(["report", Fixtures.fourStar.path, "--format", "docx", "-o", folder.path])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("unknown format `docx`; expected pdf, html or both (pdf,html)"))
     }
 
     @Test func nothingIsWrittenForAnInputWithErrors() throws {

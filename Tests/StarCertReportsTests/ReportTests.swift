@@ -49,7 +49,7 @@ struct ReportHarness {
     @Test(arguments: examples)
     func extractedTextMatchesTheGolden(example: String) throws {
         let documents = try rendered(example)
-        let text = try PDFInspection.text(documents.report)
+        let text = try PDFInspection.text(try #require(documents.report))
         #expect(text == (try Golden.expected("\(example).report.txt", actual: text, folder: Self.goldens)))
         if let certificate = documents.certificate {
             let certificateText = try PDFInspection.text(certificate)
@@ -60,7 +60,7 @@ struct ReportHarness {
     @Test(arguments: examples)
     func pagesLookLikeTheGolden(example: String) throws {
         let documents = try rendered(example)
-        var pdfs = [("report", documents.report)]
+        var pdfs = [("report", try #require(documents.report))]
         if let certificate = documents.certificate { pdfs.append(("certificate", certificate)) }
         for (kind, pdf) in pdfs {
             let grids = try PDFInspection.greyGrids(pdf)
@@ -78,7 +78,7 @@ struct ReportHarness {
     @Test(arguments: examples)
     func noGlyphLeavesThePageMargins(example: String) throws {
         let documents = try rendered(example)
-        for page in try PDFInspection.words(documents.report) {
+        for page in try PDFInspection.words(try #require(documents.report)) {
             // Left 22 mm, right 20 mm; the running header and footer sit in the top and bottom margins.
             for word in page.words {
                 #expect(word.xMin >= 62.3 - 0.5 && word.xMax <= page.width - 56.7 + 0.5, "“\(word.text)” at x \(word.xMin)–\(word.xMax)")
@@ -114,14 +114,14 @@ struct ReportHarness {
     }
 
     @Test func aFailedVetoIsStatedProminently() throws {
-        let text = try PDFInspection.text(try rendered("vetoed-certification").report)
+        let text = try PDFInspection.text(try #require(try rendered("vetoed-certification").report))
         #expect(text.contains("一票否决"))
         #expect(text.contains("不予评定星级"))
         #expect(text.contains("不颁发证书"))
     }
 
     @Test func metadataAndOutlineAreSet() throws {
-        let pdf = try rendered("four-star-certification").report
+        let pdf = try #require(try rendered("four-star-certification").report)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("starcert-meta-\(UUID().uuidString).pdf")
         try Data(pdf).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -152,7 +152,7 @@ struct ReportHarness {
                 .replacingOccurrences(of: "      - 法规清单与行业标准变更设专人跟踪，变更后 10 个工作日内完成制度修订", with: "      - \"&amp; <i>斜体</i> &lt;\"")
         }
         let documents = try harness.renderer.render(evaluation)
-        let text = try PDFInspection.text(documents.report).replacingOccurrences(of: "\n", with: "")
+        let text = try PDFInspection.text(try #require(documents.report)).replacingOccurrences(of: "\n", with: "")
         #expect(text.contains("<b>华信</b> & Co <script>x</script>"))
         #expect(text.contains("&amp; <i>斜体</i> &lt;"))
         #expect(try PDFInspection.text(try #require(documents.certificate)).contains("<b>华信</b> & Co <script>x</script>"))
@@ -166,10 +166,10 @@ struct ReportHarness {
             return text.replacingOccurrences(of: "      - 工单系统事件分级处置规则及 2025 年事件处理记录，按时办结率 99.1%", with: lines + "\n      - \(url)")
         }
         let documents = try harness.renderer.render(evaluation)
-        let text = try PDFInspection.text(documents.report)
+        let text = try PDFInspection.text(try #require(documents.report))
         for number in [1, 137, 400] { #expect(text.contains("工单抽查记录第 \(number) 条：按时办结并完成回访")) }
         #expect(text.replacingOccurrences(of: "\n", with: "").contains(url))
-        for page in try PDFInspection.words(documents.report) {
+        for page in try PDFInspection.words(try #require(documents.report)) {
             for word in page.words { #expect(word.xMax <= page.width - 56.7 + 0.5 && word.yMax <= page.height - 30) }
         }
         #expect(documents.reportPages > 20)

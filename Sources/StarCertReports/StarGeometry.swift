@@ -2,7 +2,7 @@ import Foundation
 import Typesetting
 
 /// Five-pointed stars drawn as vector polygons.
-enum StarShape {
+enum StarGeometry {
     /// The points of a star with its bounding circle's centre at `center`.
     static func points(center: Point, radius: Length) -> [Point] {
         let inner = radius * 0.382

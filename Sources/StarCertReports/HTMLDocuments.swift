@@ -1,0 +1,176 @@
+import Foundation
+import Mustache
+import Typesetting
+
+/// The report and the certificate as single self-contained HTML files (inline CSS and SVG,
+/// photos as data URIs), from the same models as the PDFs and the Mustache templates in
+/// `Templates/html/`. Every value is HTML-escaped by the templates (`{{…}}`); no template uses
+/// unescaped output.
+public struct HTMLDocuments: Sendable {
+    private let library: MustacheLibrary
+
+    /// Loads `report.mustache`, `certificate.mustache` and their partials from `folder`.
+    public init(folder: URL) throws {
+        var library = MustacheLibrary()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names.sorted() where name.hasSuffix(".mustache") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            do {
+                try library.register(text, named: String(name.dropLast(".mustache".count)))
+            } catch {
+                throw TemplateError.invalid(folder.appendingPathComponent(name).path, "\(error)")
+            }
+        }
+        for required in ["report", "certificate"] where library.getTemplate(named: required) == nil {
+            throw TemplateError.missing(folder.appendingPathComponent("\(required).mustache").path)
+        }
+        self.library = library
+    }
+
+    public func report(_ model: ReportModel, images: [String: ImageData]) -> String {
+        library.render(ReportContext(model, images: images).values, withTemplate: "report") ?? ""
+    }
+
+    public func certificate(_ model: CertificateModel) -> String {
+        library.render(CertificateContext(model).values, withTemplate: "certificate") ?? ""
+    }
+}
+
+/// Label keys as Mustache names: `summary.heading` becomes `summary_heading`.
+private func labelValues(_ labels: Labels) -> [String: String] {
+    var values: [String: String] = [:]
+    for key in labels.keys {
+        values[key.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_")] = labels[key]
+    }
+    return values
+}
+
+private func number(_ value: Double) -> String { String(format: "%.2f", value) }
+
+/// Stars as SVG polygons in a box `size` high.
+private func starPolygons(filled: Int, total: Int, size: Double, gap: Double) -> [[String: Any]] {
+    (0..<total).map { index in
+        let center = Point(x: size / 2 + Double(index) * (size + gap), y: size / 2 + size * 0.04)
+        let points = StarGeometry.points(center: center, radius: size / 2).map { "\(number($0.x)),\(number($0.y))" }.joined(separator: " ")
+        return ["points": points, "filled": index < filled]
+    }
+}
+
+private struct ReportContext {
+    let values: [String: Any]
+
+    init(_ model: ReportModel, images: [String: ImageData]) {
+        let labels = model.labels
+        let chartRowHeight = 22.0
+        let chartRows = model.sectionRows.enumerated().map { index, row -> [String: Any] in
+            let y = Double(index) * chartRowHeight
+            return ["label": "\(row.id) \(row.title)", "y": number(y + 4), "textY": number(y + 15),
+                    "width": number(4 * Double(row.permille) / 10), "percent": row.percentText]
+        }
+        let starText = model.stars.map { labels.format("html.stars", ["stars": String($0), "total": String(model.maximumStars)]) } ?? labels["html.no-stars"]
+        func findings(_ list: [ReportModel.Finding]) -> [[String: Any]] {
+            list.map { ["text": $0.text, "severity": $0.severity.map { labels.format("details.severity", ["severity": $0]) } ?? "", "major": $0.isMajor] }
+        }
+        let sections = model.sections.map { section -> [String: Any] in
+            [
+                "id": section.id, "heading": section.heading,
+                "vetoRows": section.veto.map { ["id": $0.id, "title": $0.rowTitle, "result": $0.result, "score": $0.scoreText, "failed": !$0.passed] },
+                "itemRows": section.items.map { ["id": $0.id, "title": $0.title, "points": $0.points, "percent": "\($0.percent)%", "band": $0.band, "score": $0.score] },
+                "vetos": section.veto.map { veto -> [String: Any] in
+                    ["heading": veto.heading, "requirements": veto.requirements, "evidence": veto.evidence, "findings": findings(veto.findings),
+                     "hasEvidence": !veto.evidence.isEmpty, "hasFindings": !veto.findings.isEmpty]
+                },
+                "items": section.items.map { item -> [String: Any] in
+                    [
+                        "heading": item.heading, "requirements": item.requirements, "bandHeading": item.bandHeading,
+                        "descriptors": item.bandDescriptors, "evidence": item.evidence, "strengths": item.strengths,
+                        "findings": findings(item.findings), "hasEvidence": !item.evidence.isEmpty,
+                        "hasStrengths": !item.strengths.isEmpty, "hasFindings": !item.findings.isEmpty,
+                        "photos": item.photos.compactMap { photo -> [String: Any]? in
+                            guard let image = images[photo.path] else { return nil }
+                            let type = image.format == .jpeg ? "image/jpeg" : "image/png"
+                            return [
+                                "src": "data:\(type);base64," + Data(image.bytes).base64EncodedString(),
+                                "caption": photo.caption.map { labels.format("details.caption", ["caption": $0]) } ?? "",
+                                "alt": photo.caption ?? labels.format("html.photo-alt", ["item": "\(item.id) \(item.title)"]),
+                            ]
+                        },
+                    ]
+                },
+            ]
+        }
+        values = [
+            "lang": model.labels.language,
+            "l": labelValues(labels),
+            "documentTitle": model.documentTitle, "author": model.issuer.name, "subject": model.subject, "keywords": model.keywords,
+            "issuerName": labels.isChinese ? model.issuer.name : model.issuer.nameEnglish,
+            "title": model.title, "subtitle": model.subtitle, "standardLine": model.standardLine,
+            "organizationName": model.organizationName,
+            "coverFields": model.coverFields.map { ["label": $0.label, "lines": $0.value.components(separatedBy: "\n")] },
+            "totalLabel": labels.format("summary.total", ["max": model.fullMarks]), "total": model.total,
+            "stars": starPolygons(filled: model.stars ?? 0, total: model.maximumStars, size: 28, gap: 6),
+            "starsWidth": number(Double(model.maximumStars) * 34 - 6), "starText": starText,
+            "levelName": model.levelName, "vetoed": model.stars == nil, "decisionLabel": model.decisionLabel,
+            "decisionStatement": model.decisionStatement, "vetoNotice": model.vetoNotice ?? "", "hasVetoNotice": model.vetoNotice != nil,
+            "sectionRows": model.sectionRows.map { ["id": $0.id, "title": $0.title, "points": $0.points, "score": $0.score, "percent": $0.percentText] },
+            "maximum": model.maximum,
+            "chartRows": chartRows, "chartHeight": number(Double(model.sectionRows.count) * chartRowHeight + 24),
+            "chartTicks": stride(from: 0, through: 100, by: 20).map { ["x": number(4 * Double($0)), "label": "\($0)%"] },
+            "chartAxisY": number(Double(model.sectionRows.count) * chartRowHeight + 4),
+            "chartTickY": number(Double(model.sectionRows.count) * chartRowHeight + 18),
+            "sections": sections,
+            "findings": model.findings.map { ["number": $0.number, "itemID": $0.itemID, "text": $0.text, "severity": $0.severity, "major": $0.isMajor] },
+            "hasFindings": !model.findings.isEmpty,
+            "bands": model.bands.map { ["label": $0.label, "descriptors": $0.descriptors] },
+            "starLevels": model.starLevels.map { ["stars": String(repeating: "★", count: $0.stars), "name": $0.name, "requirement": $0.requirement] },
+            "interpretations": model.interpretations,
+            "signatories": model.signatories.map { ["name": $0.name, "role": $0.role] },
+            "signatureIssuer": labels.format("signatures.issuer", ["issuer": labels.isChinese ? model.issuer.name : model.issuer.nameEnglish]),
+            "signatureDate": labels.format("signatures.date", ["date": model.reportDate]),
+        ]
+    }
+}
+
+private struct CertificateContext {
+    let values: [String: Any]
+
+    init(_ model: CertificateModel) {
+        let words = model.wording
+        var qrPath = ""
+        var qrSize = 0
+        if let matrix = QRCode.encode(model.verificationURL) {
+            qrSize = matrix.width
+            for row in 0..<matrix.width {
+                var column = 0
+                while column < matrix.width {
+                    guard matrix.isDark(row: row, column: column) else { column += 1; continue }
+                    let start = column
+                    while column < matrix.width, matrix.isDark(row: row, column: column) { column += 1 }
+                    qrPath += "M\(start) \(row)h\(column - start)v1h-\(column - start)z"
+                }
+            }
+        }
+        // Long texts get smaller type so the certificate stays one page (the PDF shrinks to fit the same way).
+        func size(_ text: String, base: Double, fits: Int, minimum: Double) -> String {
+            let count = text.count
+            return number(count <= fits ? base : max(minimum, base * sqrt(Double(fits) / Double(count))))
+        }
+        values = [
+            "documentTitle": words.documentTitle, "author": model.issuer.name,
+            "title": words.title, "titleEnglish": words.titleEnglish, "numberLabel": words.numberLabel, "number": words.number,
+            "certify": words.certify, "organizationName": model.organizationName, "organizationNameEnglish": model.organizationNameEnglish ?? "",
+            "nameSize": size(model.organizationName, base: 22, fits: 30, minimum: 9),
+            "creditCodeLabel": words.creditCodeLabel, "creditCode": model.creditCode,
+            "addressLabel": words.addressLabel, "address": model.address,
+            "scopeLabel": words.scopeLabel, "scope": model.scope, "scopeSize": size(model.scope, base: 10.5, fits: 120, minimum: 5.5),
+            "statement": words.statement, "statementEnglish": words.statementEnglish,
+            "stars": starPolygons(filled: model.stars, total: model.maximumStars, size: 30, gap: 8),
+            "starsWidth": number(Double(model.maximumStars) * 38 - 8),
+            "levelName": model.levelName, "levelNameEnglish": model.levelNameEnglish ?? "", "score": words.score,
+            "issued": words.issued, "validUntil": words.validUntil, "issuer": words.issuer, "issuerEnglish": words.issuerEnglish,
+            "verify": words.verify, "verificationURL": model.verificationURL, "qrPath": qrPath, "qrViewBox": qrSize + 8,
+            "specimen": model.isSpecimen, "specimenLabel": words.specimen, "specimenNote": words.specimenNote,
+            "specimenWatermark": words.specimenWatermark,
+        ]
+    }
+}
