@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Opens StarCert's HTML documents in headless Chromium (Debian's, driven by Playwright) and checks
+them as a reader's browser would see them.
+
+For each HTML file: no console errors or page errors, no request leaving the file (only data: URIs),
+no element wider than the page, and the certificate on a single A4 landscape page. Writes a
+full-page screenshot (PNG) and a printed PDF next to each file.
+
+Usage: browser-check.py FILE.html...     exit 1 when any check fails
+"""
+import os
+import sys
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = os.environ.get("STARCERT_CHROMIUM", "/usr/bin/chromium")
+A4_WIDTH_PX = 794       # 210 mm at 96 px per inch
+A4_LANDSCAPE_PX = 1123  # 297 mm
+
+OVERFLOW_SCRIPT = """
+(limit) => {
+  const wide = [];
+  for (const element of document.querySelectorAll('body *')) {
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && (box.right > limit + 1 || box.left < -1)) {
+      wide.push(element.tagName.toLowerCase() + (element.className ? '.' + element.className : '') + ' right=' + Math.round(box.right));
+    }
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 10) };
+}
+"""
+
+
+def check(browser, path):
+    problems = []
+    landscape = os.path.basename(path).startswith("certificate")
+    width = A4_LANDSCAPE_PX if landscape else A4_WIDTH_PX
+    page = browser.new_page(viewport={"width": width, "height": 1100})
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console error: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+
+    def on_request(request):
+        url = request.url
+        if not (url.startswith("data:") or url == "file://" + os.path.abspath(path)):
+            problems.append(f"request leaves the file: {url[:120]}")
+
+    page.on("request", on_request)
+    page.goto("file://" + os.path.abspath(path), wait_until="load")
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        result = page.evaluate(OVERFLOW_SCRIPT, width)
+        if result["scrollWidth"] > width + 1:
+            problems.append(f"{media}: the page is {result['scrollWidth']} px wide, wider than {width} px")
+        for element in result["wide"]:
+            problems.append(f"{media}: element wider than the page: {element}")
+    page.emulate_media(media="screen")
+    base = os.path.splitext(path)[0]
+    page.screenshot(path=base + ".png", full_page=True)
+    page.emulate_media(media="print")
+    pdf = page.pdf(path=base + ".browser.pdf", prefer_css_page_size=True, print_background=True)
+    if landscape:
+        pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+        if pages != 1:
+            problems.append(f"the certificate prints on {pages} pages, not one")
+    page.close()
+    return problems
+
+
+def main():
+    files = sys.argv[1:]
+    if not files:
+        raise SystemExit(__doc__)
+    failed = 0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        for path in files:
+            problems = check(browser, path)
+            status = "ok" if not problems else f"{len(problems)} problem(s)"
+            print(f"browser-check: {path}: {status}")
+            for problem in problems:
+                print(f"  {problem}")
+            failed += bool(problems)
+        browser.close()
+    print(f"{len(files) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+import Foundation
+import StarCertCore
+import StarCertReports
+import StarCertTestSupport
+import Testing
+
+@Suite struct HTMLTests {
+    let harness: ReportHarness
+
+    init() throws {
+        harness = try ReportHarness()
+    }
+
+    func both(_ evaluation: Evaluation) throws -> RenderedDocuments {
+        try harness.renderer.render(evaluation, formats: [.pdf, .html])
+    }
+
+    @Test func everyKindOfUserTextIsEscaped() throws {
+        let evil = #"<script>alert("x")</script> & 'q'"#
+        let quoted = "\"" + evil.replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        // Each line of the example that holds user text, and the part of it that stays.
+        let replacements: [(line: String, keep: String)] = [
+            ("  name: 北京华信家电服务有限公司", "  name: "), ("  name_en: Beijing Huaxin Home Appliance Service Co., Ltd.", "  name_en: "),
+            ("  address: 北京市海淀区西三环北路 87 号国际财经中心 B 座 12 层", "  address: "),
+            ("  scope: 家用空调、冰箱、洗衣机的安装、维修、保养、备件供应及客户咨询服务", "  scope: "),
+            ("report_no: KB-ASM-2026-0117", "report_no: "), ("    - 北京市海淀区西三环北路 87 号（总部、呼叫中心）", "    - "),
+            ("      - 营业执照、特种设备安装改造维修许可证均在有效期内", "      - "),
+            ("      - 法规清单与行业标准变更设专人跟踪，变更后 10 个工作日内完成制度修订", "      - "),
+            ("      - text: 部分检测设备的保养记录未注明下次保养日期", "      - text: "),
+            ("{name: 刘晓梅, role: member}", "{role: member, name: "), ("caption: 丰台备件中心库货架分区与标识}", "caption: "),
+        ]
+        let evaluation = try harness.variant(of: Fixtures.fourStar) { text in
+            var text = text
+            for (line, keep) in replacements {
+                #expect(text.contains(line), "the example lacks \(line)")
+                text = text.replacingOccurrences(of: line, with: keep + quoted + (line.hasSuffix("}") ? "}" : ""))
+            }
+            return text
+        }
+        let documents = try both(evaluation)
+        let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;"
+        for html in [try #require(documents.reportHTML), try #require(documents.certificateHTML)] {
+            #expect(!html.contains("<script>"))
+            #expect(!html.contains(evil))
+            #expect(html.contains(escaped))
+        }
+        let report = try #require(documents.reportHTML)
+        let occurrences = report.components(separatedBy: escaped).count - 1
+        // Name (cover and statement), name_en, address, scope, report_no, site, team member (cover and
+        // signatures), veto evidence, strength, finding (item and findings list), photo caption (caption and alt).
+        #expect(occurrences >= 14, "only \(occurrences) escaped occurrences")
+        let pdfText = try PDFInspection.text(try #require(documents.report)).replacingOccurrences(of: "\n", with: "")
+        #expect(pdfText.contains(evil))
+    }
+
+    @Test func theHTMLIsSelfContainedAndAccessible() throws {
+        let documents = try both(try harness.evaluation(Fixtures.fourStar))
+        for html in [try #require(documents.reportHTML), try #require(documents.certificateHTML)] {
+            #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">"))
+            #expect(!html.contains("<link"))
+            #expect(!html.contains("<script"))
+            #expect(!html.contains("src=\"http"))
+            #expect(!html.contains("url("))
+            let headers = html.components(separatedBy: "<th").dropFirst().filter { !$0.hasPrefix("ead") }
+            #expect(headers.allSatisfy { $0.hasPrefix(" scope=\"") })
+            let images = html.components(separatedBy: "<img ").dropFirst()
+            for image in images {
+                #expect(image.hasPrefix("src=\"data:image/"))
+                #expect(!image.contains("alt=\"\""))
+                #expect(image.contains("alt=\""))
+            }
+        }
+        #expect(try #require(documents.reportHTML).components(separatedBy: "<img ").count - 1 == 2)
+    }
+
+    @Test(arguments: ["four-star-certification", "vetoed-certification"])
+    func htmlAndPDFShowTheSameNumbersAndSentences(example: String) throws {
+        let evaluation = try harness.evaluation(Fixtures.example("\(example).yaml"))
+        let documents = try both(evaluation)
+        let html = try #require(documents.reportHTML)
+        let pdfText = try PDFInspection.text(try #require(documents.report)).replacingOccurrences(of: "\n", with: "")
+        let model = ReportModel(evaluation, labels: harness.renderer.templates.labels)
+        var facts = [model.total, model.decisionStatement, model.levelName] + model.sectionRows.flatMap { [$0.score, $0.percentText] }
+        facts += model.sections.map(\.heading) + model.sections.flatMap { $0.items.map(\.heading) } + model.findings.map(\.text)
+        if let notice = model.vetoNotice { facts.append(notice) }
+        for fact in facts {
+            #expect(html.contains(escapeHTML(fact)), "HTML lacks \(fact)")
+            #expect(pdfText.contains(fact.replacingOccurrences(of: "\n", with: "")), "PDF lacks \(fact)")
+        }
+    }
+
+    @Test func labelFilesHaveTheSameKeys() throws {
+        let zh = try Labels.load(.zh, environment: [:])
+        let en = try Labels.load(.en, environment: [:])
+        #expect(zh.keys.subtracting(en.keys).isEmpty, "missing in en: \(zh.keys.subtracting(en.keys).sorted())")
+        #expect(en.keys.subtracting(zh.keys).isEmpty, "missing in zh: \(en.keys.subtracting(zh.keys).sorted())")
+        #expect(zh.language == "zh-CN" && en.language == "en")
+    }
+
+    @Test func englishLabelsKeepTheStandardsOwnText() throws {
+        let evaluation = try harness.evaluation(Fixtures.fourStar)
+        let renderer = try ReportRenderer(fonts: try FontSetup.locate(environment: [:]), templates: try DocumentTemplates.load(.en, environment: [:]))
+        let documents = try renderer.render(evaluation, formats: [.pdf, .html])
+        let html = try #require(documents.reportHTML)
+        #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
+        #expect(html.contains("Four-Star After-Sales Service Maturity"))
+        #expect(html.contains("4.2.1 Departments and Positions (100%, score 3.00)"))
+        #expect(html.contains("明确售后服务专属管理部门及岗位职责分工。"))
+        let pdfText = try PDFInspection.text(try #require(documents.report))
+        #expect(pdfText.contains("1 Conclusion"))
+        #expect(pdfText.contains("Page 2 of 14"))
+    }
+
+    private func escapeHTML(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+    }
+}
