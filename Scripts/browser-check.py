@@ -3,7 +3,8 @@
 them as a reader's browser would see them.
 
 For each HTML file: no console errors or page errors, no request leaving the file (only data: URIs),
-no element wider than the page, and the certificate on a single A4 landscape page. Writes a
+no element wider than the page, text contrast that passes WCAG AA (4.5:1, 3:1 for large text), and
+the certificate on a single A4 landscape page. Writes a
 full-page screenshot (PNG) and a printed PDF next to each file.
 
 Usage: browser-check.py FILE.html...     exit 1 when any check fails
@@ -31,6 +32,37 @@ OVERFLOW_SCRIPT = """
 """
 
 
+CONTRAST_SCRIPT = """
+() => {
+  const parse = (value) => { const m = value.match(/rgba?\\(([^)]+)\\)/); if (!m) return null; const p = m[1].split(',').map(Number); return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); };
+  const luminance = (c) => 0.2126 * channel(c.r) + 0.7152 * channel(c.g) + 0.0722 * channel(c.b);
+  const background = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c.a > 0) return c;
+    }
+    return {r: 255, g: 255, b: 255, a: 1};
+  };
+  const failures = [];
+  for (const element of document.querySelectorAll('body *')) {
+    if (element.closest('[aria-hidden="true"]')) continue;
+    const text = Array.from(element.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+    if (!text) continue;
+    const style = getComputedStyle(element);
+    const fg = parse(style.color);
+    const bg = background(element);
+    const l1 = luminance(fg), l2 = luminance(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) failures.push(text.slice(0, 30) + ' ratio ' + ratio.toFixed(2));
+  }
+  return failures.slice(0, 10);
+}
+"""
+
+
 def check(browser, path):
     problems = []
     landscape = os.path.basename(path).startswith("certificate")
@@ -53,6 +85,8 @@ def check(browser, path):
             problems.append(f"{media}: the page is {result['scrollWidth']} px wide, wider than {width} px")
         for element in result["wide"]:
             problems.append(f"{media}: element wider than the page: {element}")
+    for failure in page.evaluate(CONTRAST_SCRIPT):
+        problems.append(f"contrast below WCAG AA: {failure}")
     page.emulate_media(media="screen")
     base = os.path.splitext(path)[0]
     page.screenshot(path=base + ".png", full_page=True)
