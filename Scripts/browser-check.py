@@ -10,6 +10,8 @@ full-page screenshot (PNG) and a printed PDF next to each file.
 Usage: browser-check.py FILE.html...     exit 1 when any check fails
 """
 import os
+import re
+import subprocess
 import sys
 
 from playwright.sync_api import sync_playwright
@@ -63,6 +65,19 @@ CONTRAST_SCRIPT = """
 """
 
 
+def compare_with_pdf(path, shown):
+    """The scores and percentages the browser shows must be those of the PDF rendered beside it."""
+    pdf = os.path.splitext(path)[0] + ".pdf"
+    if not os.path.exists(pdf):
+        return []
+    printed = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    numbers = re.compile(r"\d+\.\d+%?")
+    in_pdf, in_html = set(numbers.findall(printed)), set(numbers.findall(shown))
+    problems = [f"the PDF shows {n} but the HTML does not" for n in sorted(in_pdf - in_html)]
+    problems += [f"the HTML shows {n} but the PDF does not" for n in sorted(in_html - in_pdf)]
+    return problems
+
+
 def check(browser, path):
     problems = []
     landscape = os.path.basename(path).startswith("certificate")
@@ -87,6 +102,7 @@ def check(browser, path):
             problems.append(f"{media}: element wider than the page: {element}")
     for failure in page.evaluate(CONTRAST_SCRIPT):
         problems.append(f"contrast below WCAG AA: {failure}")
+    problems += compare_with_pdf(path, page.evaluate("document.body.innerText"))
     page.emulate_media(media="screen")
     base = os.path.splitext(path)[0]
     page.screenshot(path=base + ".png", full_page=True)
