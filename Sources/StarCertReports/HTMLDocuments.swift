@@ -140,15 +140,7 @@ private struct CertificateContext {
         var qrSize = 0
         if let matrix = QRCode.encode(model.verificationURL) {
             qrSize = matrix.width
-            for row in 0..<matrix.width {
-                var column = 0
-                while column < matrix.width {
-                    guard matrix.isDark(row: row, column: column) else { column += 1; continue }
-                    let start = column
-                    while column < matrix.width, matrix.isDark(row: row, column: column) { column += 1 }
-                    qrPath += "M\(start) \(row)h\(column - start)v1h-\(column - start)z"
-                }
-            }
+            qrPath = matrix.darkRuns.map { "M\($0.column) \($0.row)h\($0.length)v1h-\($0.length)z" }.joined()
         }
         // Long texts get smaller type so the certificate stays one page (the PDF shrinks to fit the same way).
         func size(_ text: String, base: Double, fits: Int, minimum: Double) -> String {

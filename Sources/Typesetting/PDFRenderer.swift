@@ -131,15 +131,8 @@ struct PDFRenderer {
         case let .qrCode(matrix, frame, color):
             let module = frame.width / Double(matrix.width)
             setColor(color, on: cr)
-            // Runs of dark modules as single rectangles, filled once: small and seamless.
-            for row in 0..<matrix.width {
-                var column = 0
-                while column < matrix.width {
-                    guard matrix.isDark(row: row, column: column) else { column += 1; continue }
-                    let start = column
-                    while column < matrix.width, matrix.isDark(row: row, column: column) { column += 1 }
-                    cairo_rectangle(cr, frame.x + Double(start) * module, frame.y + Double(row) * module, Double(column - start) * module, module)
-                }
+            for run in matrix.darkRuns {
+                cairo_rectangle(cr, frame.x + Double(run.column) * module, frame.y + Double(run.row) * module, Double(run.length) * module, module)
             }
             cairo_fill(cr)
         }

@@ -19,6 +19,22 @@ public struct QRMatrix: Hashable, Sendable {
     public let modules: [Bool]
 
     public func isDark(row: Int, column: Int) -> Bool { modules[row * width + column] }
+
+    /// Horizontal runs of dark modules, row by row: drawn as one rectangle each, they make a small,
+    /// seamless code.
+    public var darkRuns: [(row: Int, column: Int, length: Int)] {
+        var runs: [(Int, Int, Int)] = []
+        for row in 0..<width {
+            var column = 0
+            while column < width {
+                guard isDark(row: row, column: column) else { column += 1; continue }
+                let start = column
+                while column < width, isDark(row: row, column: column) { column += 1 }
+                runs.append((row, start, column - start))
+            }
+        }
+        return runs
+    }
 }
 
 /// Something drawn on a page, at its final position (points from the page's top left).
