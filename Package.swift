@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "StarCertCore", targets: ["StarCertCore"]),
         .library(name: "Typesetting", targets: ["Typesetting"]),
         .library(name: "StarCertReports", targets: ["StarCertReports"]),
+        .library(name: "StarCertArchive", targets: ["StarCertArchive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -17,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "5.0.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(
@@ -49,11 +52,22 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        .target(
+            name: "StarCertArchive",
+            dependencies: [
+                "StarCertCore", "StarCertReports",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "starcert",
             dependencies: [
                 "StarCertCore",
                 "StarCertReports",
+                "StarCertArchive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -83,6 +97,10 @@ let package = Package(
             name: "StarCertReportsTests",
             dependencies: ["StarCertReports", "StarCertTestSupport"],
             exclude: ["Goldens"]
+        ),
+        .testTarget(
+            name: "StarCertArchiveTests",
+            dependencies: ["StarCertArchive", "StarCertTestSupport"]
         ),
         .testTarget(
             name: "StarCertCommandTests",

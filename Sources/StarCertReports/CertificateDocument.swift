@@ -10,7 +10,8 @@ struct CertificateDocument {
         let metadata = DocumentMetadata(
             title: words.documentTitle,
             author: model.issuer.name, subject: "\(model.standardID) \(model.standardTitle)",
-            keywords: [model.standardID, model.organizationName, model.creditCode, model.isSpecimen ? words.specimen : words.number].joined(separator: ", "),
+            keywords: ([model.standardID, model.organizationName, model.creditCode, model.isSpecimen ? words.specimen : words.number]
+                + (model.signedPayload.map { ["starcert-signed:" + $0] } ?? [])).joined(separator: ", "),
             creator: "StarCert", creationDate: "\(model.issueDate)T00:00:00+08:00")
         let sequence = PageSequence(size: page, margins: EdgeInsets(all: 40), blocks: [.placed(texts(page), drawing: frame(page))])
         return Document(metadata: metadata, sequences: [sequence])

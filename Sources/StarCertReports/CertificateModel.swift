@@ -27,7 +27,15 @@ public struct CertificateModel: Sendable {
     public let text: Labels
 
     /// Nil unless the decision is `certified`: vetoed evaluations and self-assessments get no certificate.
-    public init?(_ evaluation: Evaluation, text: Labels, issuer: Issuer = .builtInDefault, validityYears: Int = 3) {
+    /// Signed data carried in the PDF's metadata so the file can be checked offline.
+    public let signedPayload: String?
+
+    /// A specimen until issuance gives `number`, `verificationURL` and `issueDate`. Nil unless the
+    /// decision is `certified`: vetoed evaluations and self-assessments get no certificate.
+    public init?(
+        _ evaluation: Evaluation, text: Labels, issuer: Issuer = .builtInDefault, validityYears: Int = 3,
+        number: String? = nil, issueDate: CalendarDate? = nil, verificationURL: String? = nil, signedPayload: String? = nil
+    ) {
         guard evaluation.decision == .certified, let level = evaluation.starLevel else { return nil }
         let organization = evaluation.assessment.organization
         organizationName = organization.name
@@ -44,16 +52,17 @@ public struct CertificateModel: Sendable {
         levelNameEnglish = level.nameEnglish
         total = evaluation.total.description
         maximum = evaluation.standard.maximum.description
-        number = nil
-        issueDate = evaluation.assessment.audit.end
-        expiryDate = Self.expiry(from: issueDate, years: validityYears)
+        self.number = number
+        self.signedPayload = signedPayload
+        self.issueDate = issueDate ?? evaluation.assessment.audit.end
+        expiryDate = Self.expiry(from: self.issueDate, years: validityYears)
         self.issuer = issuer
         self.text = text
         let query = [
             ("specimen", "1"), ("code", creditCode), ("standard", standardID), ("stars", String(level.stars)),
-            ("total", total), ("issued", issueDate.description),
+            ("total", total), ("issued", self.issueDate.description),
         ].map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
-        verificationURL = "\(issuer.verificationBaseURL)?\(query)"
+        self.verificationURL = verificationURL ?? "\(issuer.verificationBaseURL)?\(query)"
     }
 
     /// Every line of the certificate, worded from `text`; the PDF and the HTML both print these.
@@ -92,7 +101,7 @@ public struct CertificateModel: Sendable {
         return CalendarDate(year: year - 1, month: 12, day: 31)!
     }
 
-    static func percentEncoded(_ text: String) -> String {
+    public static func percentEncoded(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

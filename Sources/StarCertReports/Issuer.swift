@@ -1,3 +1,5 @@
+import Typesetting
+
 /// The certification body that signs reports and certificates.
 ///
 /// Until issuer profiles exist, every document names the built-in default: the standard's
@@ -7,11 +9,19 @@ public struct Issuer: Hashable, Sendable {
     public var name: String
     public var nameEnglish: String
     public var verificationBaseURL: String
+    public var address: String?
+    /// The body's accreditation or approval number (批准号), printed on certificates.
+    public var approvalNumber: String?
+    /// The seal (公章) printed beside the issuer on certificates, PNG or JPEG.
+    public var seal: ImageData?
 
-    public init(name: String, nameEnglish: String, verificationBaseURL: String) {
+    public init(name: String, nameEnglish: String, verificationBaseURL: String, address: String? = nil, approvalNumber: String? = nil, seal: ImageData? = nil) {
         self.name = name
         self.nameEnglish = nameEnglish
         self.verificationBaseURL = verificationBaseURL
+        self.address = address
+        self.approvalNumber = approvalNumber
+        self.seal = seal
     }
 
     public static let builtInDefault = Issuer(

@@ -67,33 +67,41 @@ public final class ReportRenderer {
     /// written. Throws before anything is drawn when user text holds characters the fonts lack or a
     /// photo cannot be read.
     public func render(_ evaluation: Evaluation, formats: Set<OutputFormat> = [.pdf], issuer: Issuer = .builtInDefault) throws -> RenderedDocuments {
+        let report = try renderReport(evaluation, formats: formats, issuer: issuer)
+        let certificate = try CertificateModel(evaluation, text: templates.certificate, issuer: issuer).map { try renderCertificate($0, formats: formats) }
+        return RenderedDocuments(
+            report: report.pdf, certificate: certificate?.pdf, reportHTML: report.html, certificateHTML: certificate?.html,
+            reportPages: report.pages, warnings: report.warnings + (certificate?.warnings ?? []))
+    }
+
+    /// The report alone, in each of `formats`.
+    public func renderReport(_ evaluation: Evaluation, formats: Set<OutputFormat>, issuer: Issuer = .builtInDefault) throws
+        -> (pdf: [UInt8]?, html: String?, pages: Int, warnings: [String])
+    {
         let model = ReportModel(evaluation, labels: templates.labels, issuer: issuer)
         var warnings = try checkGlyphs(model)
         let images = try loadImages(model)
-        let certificate = CertificateModel(evaluation, text: templates.certificate, issuer: issuer)
-        var reportPDF: [UInt8]?
-        var certificatePDF: [UInt8]?
+        var pdf: [UInt8]?
         var pages = 0
         if formats.contains(.pdf) {
-            let report = typesetter.layout(ReportDocument(model: model, images: images).build())
-            warnings += report.warnings
-            pages = report.pages.count
-            reportPDF = try typesetter.pdf(report)
-            if let certificate {
-                let laidOut = layoutCertificate(certificate)
-                warnings += laidOut.warnings
-                certificatePDF = try typesetter.pdf(laidOut)
-            }
+            let laidOut = typesetter.layout(ReportDocument(model: model, images: images).build())
+            warnings += laidOut.warnings
+            pages = laidOut.pages.count
+            pdf = try typesetter.pdf(laidOut)
         }
-        var reportHTML: String?
-        var certificateHTML: String?
-        if formats.contains(.html) {
-            reportHTML = html.report(model, images: images)
-            certificateHTML = certificate.map(html.certificate)
+        return (pdf, formats.contains(.html) ? html.report(model, images: images) : nil, pages, warnings)
+    }
+
+    /// A certificate in each of `formats`.
+    public func renderCertificate(_ model: CertificateModel, formats: Set<OutputFormat>) throws -> (pdf: [UInt8]?, html: String?, warnings: [String]) {
+        var pdf: [UInt8]?
+        var warnings: [String] = []
+        if formats.contains(.pdf) {
+            let laidOut = layoutCertificate(model)
+            warnings = laidOut.warnings
+            pdf = try typesetter.pdf(laidOut)
         }
-        return RenderedDocuments(
-            report: reportPDF, certificate: certificatePDF, reportHTML: reportHTML, certificateHTML: certificateHTML,
-            reportPages: pages, warnings: warnings)
+        return (pdf, formats.contains(.html) ? html.certificate(model) : nil, warnings)
     }
 
     /// Errors for characters no font has; warnings for characters drawn from a fallback font.
