@@ -50,9 +50,9 @@ struct CertificateDocument {
         let infoStyle = TextStyle(font: .sans, size: 9.5, color: Theme.ink, lineSpacing: 1.1)
         let info = [
             words.issued, words.validUntil, words.issuer, words.issuerEnglish,
-        ]
+        ] + (model.issuer.approvalNumber.map { [words.approvalNumber + $0] } ?? [])
         for (index, line) in info.enumerated() {
-            texts.append(FittedText(Paragraph(line, style: infoStyle), frame: Rect(x: 70, y: 468 + Double(index) * 15, width: 470, height: 15), minimumSize: 6))
+            texts.append(FittedText(Paragraph(line, style: infoStyle), frame: Rect(x: 70, y: 466 + Double(index) * 14, width: 470, height: 14), minimumSize: 6))
         }
         texts.append(FittedText(centered([Span(words.verify)], size: 7.5, color: Theme.muted), frame: Rect(x: page.width - 170, y: 540, width: 100, height: 12), minimumSize: 6))
         if model.isSpecimen {
@@ -78,6 +78,11 @@ struct CertificateDocument {
         let starSize: Length = 30
         let starsWidth = Double(model.maximumStars) * starSize + Double(model.maximumStars - 1) * 8
         elements += StarGeometry.row(filled: model.stars, total: model.maximumStars, origin: Point(x: (page.width - starsWidth) / 2, y: 352), size: starSize, gap: 8)
+        if let seal = model.issuer.seal {
+            let side: Length = 84
+            let aspect = Double(seal.pixelWidth) / Double(seal.pixelHeight)
+            elements.append(.image(seal, frame: Rect(x: 470, y: 462, width: side * min(aspect, 1), height: side / max(aspect, 1))))
+        }
         elements.append(.qrCode(payload: model.verificationURL, frame: Rect(x: page.width - 160, y: 458, width: 80, height: 80), color: Theme.ink))
         elements.append(.line(from: Point(x: 70, y: 462), to: Point(x: page.width - 180, y: 462), color: Theme.rule, width: 0.5))
         return Drawing(size: page, elements: elements)

@@ -76,14 +76,14 @@ public struct CertificateModel: Sendable {
             score: text.format("score", ["total": total, "max": maximum]),
             issued: text.format("issued", ["chinese": issueDate.chinese, "iso": issueDate.description]),
             validUntil: text.format("valid-until", ["chinese": expiryDate.chinese, "iso": expiryDate.description]),
-            issuer: text.format("issuer", ["issuer": issuer.name]), issuerEnglish: issuer.nameEnglish,
+            issuer: text.format("issuer", ["issuer": issuer.name]), issuerEnglish: issuer.nameEnglish, approvalNumber: text["approval-number"],
             verify: text["verify"], specimen: text["specimen"], specimenWatermark: text["specimen-watermark"], specimenNote: text["specimen-note"],
             documentTitle: text.format(isSpecimen ? "document-title.specimen" : "document-title", ["organization": organizationName]))
     }
 
     public struct Wording: Sendable {
         public let title, titleEnglish, numberLabel, number, certify, creditCodeLabel, addressLabel, scopeLabel: String
-        public let statement, statementEnglish, score, issued, validUntil, issuer, issuerEnglish: String
+        public let statement, statementEnglish, score, issued, validUntil, issuer, issuerEnglish, approvalNumber: String
         public let verify, specimen, specimenWatermark, specimenNote, documentTitle: String
     }
 

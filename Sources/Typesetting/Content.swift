@@ -170,6 +170,8 @@ public struct Drawing: Hashable, Sendable {
         case text(Paragraph, frame: Rect)
         /// A QR code of `payload` filling a square; modules are drawn as vector rectangles.
         case qrCode(payload: String, frame: Rect, color: Color)
+        /// A picture scaled into `frame`.
+        case image(ImageData, frame: Rect)
     }
 
     public var size: Size

@@ -311,6 +311,8 @@ final class Paginator {
             case let .text(paragraph, frame):
                 let stack = stack(for: paragraph, width: frame.width)
                 items += stack.items(0..<stack.lines.count, at: Point(x: frame.x, y: frame.y))
+            case let .image(image, frame):
+                items.append(.image(image, frame: frame))
             case let .qrCode(payload, frame, color):
                 if let matrix = QRCode.encode(payload) {
                     items.append(.qrCode(matrix, frame: frame, color: color))
