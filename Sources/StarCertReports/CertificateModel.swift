@@ -89,7 +89,7 @@ public struct CertificateModel: Sendable {
 
     /// The day before the same date `years` later (a certificate issued 2026-05-12 for three
     /// years is valid until 2029-05-11).
-    static func expiry(from date: CalendarDate, years: Int) -> CalendarDate {
+    public static func expiry(from date: CalendarDate, years: Int) -> CalendarDate {
         let year = date.year + years
         let anniversary = CalendarDate(year: year, month: date.month, day: date.day)
             ?? CalendarDate(year: year, month: date.month, day: date.day - 1)!
