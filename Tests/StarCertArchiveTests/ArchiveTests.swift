@@ -1,0 +1,248 @@
+import Foundation
+import GRDB
+import StarCertArchive
+import StarCertTestSupport
+import Testing
+
+@Suite struct IssuingTests {
+    @Test func issueThenVerifyRoundTrips() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let issued = try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-01"])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        #expect(issued.stdout.contains("four-star-certification.yaml: archived as evaluation 1, certificate KB-ASM-2026-000001"))
+        #expect(issued.stdout.contains("vetoed-certification.yaml: archived as evaluation 2, no certificate (vetoed)"))
+        let certificate = fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf")
+        let text = try PDFInspection.text(Array(try Data(contentsOf: certificate)))
+        #expect(text.contains("KB-ASM-2026-000001"))
+        #expect(!text.contains("SPECIMEN"))
+        #expect(!FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("out/vetoed-certification/certificate.pdf").path))
+
+        let byFile = try fixture.run(["verify", "out/four-star-certification/certificate.pdf"])
+        #expect(byFile.status == 0)
+        #expect(byFile.stdout == "certificate KB-ASM-2026-000001: authentic 真实; status 状态: 有效 (valid) — issued\n")
+        #expect(try fixture.run(["verify", "KB-ASM-2026-000001"]).status == 0)
+        let archive = try Archive(path: fixture.archive, create: false)
+        let record = try archive.certificate("KB-ASM-2026-000001")
+        let qr = "https://verify.example.invalid/certificates?n=KB-ASM-2026-000001&sig=\(record.signature)"
+        #expect(try fixture.run(["verify", qr]).status == 0)
+        let forged = try fixture.run(["verify", qr.replacingOccurrences(of: "sig=", with: "sig=A")])
+        #expect(forged.status == 1)
+        #expect(forged.stdout.contains("NOT AUTHENTIC"))
+
+        // Offline, with only the public key: the signature embedded in the PDF is checked.
+        let offline = try StarCertExecutable.run(["verify", certificate.path, "--public-key", fixture.folder.appendingPathComponent("issuer.pub").path,
+                                                  "--archive", "/nonexistent/archive.sqlite"])
+        #expect(offline.status == 0)
+        #expect(offline.stdout.contains("authentic"))
+    }
+
+    @Test func anyChangedByteOrFieldIsDetected() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        let original = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf")))
+        let tampered = fixture.folder.appendingPathComponent("tampered.pdf")
+        var random = SplitMix64(seed: 7)
+        for _ in 0..<12 {
+            var bytes = original
+            let index = Int.random(in: 0..<bytes.count, using: &random)
+            bytes[index] ^= UInt8.random(in: 1...255, using: &random)
+            try Data(bytes).write(to: tampered)
+            let result = try fixture.run(["verify", "tampered.pdf"])
+            #expect(result.status == 1, "a change at byte \(index) went unnoticed")
+            #expect(result.stdout.contains("NOT AUTHENTIC") || result.stdout.contains("no StarCert signature") || result.stdout.contains("damaged"))
+        }
+        // A changed field inside the signed data (the organization name) is named.
+        let archive = try Archive(path: fixture.archive, create: false)
+        var canonical = try archive.certificate("KB-ASM-2026-000001").canonical
+        canonical.organization = "北京伪造服务有限公司"
+        let forgedPayload = Data(canonical.text.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        #expect(original.firstRange(of: Array("/Keywords <FEFF".utf8)) != nil)
+        let forged = replaceKeywords(in: original, payload: forgedPayload + "." + (try archive.certificate("KB-ASM-2026-000001").signature))
+        try Data(forged).write(to: tampered)
+        let result = try fixture.run(["verify", "tampered.pdf"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("organization differs from the issued certificate"))
+        #expect(result.stdout.contains("does not match the issuer's signature"))
+    }
+
+    /// The certificate PDF with its Keywords replaced by one carrying `payload`.
+    func replaceKeywords(in pdf: [UInt8], payload: String) -> [UInt8] {
+        guard let start = pdf.firstRange(of: Array("/Keywords <".utf8))?.upperBound,
+              let end = pdf[start...].firstIndex(of: UInt8(ascii: ">"))
+        else { return pdf }
+        let hex = "FEFF" + ("x, starcert-signed:" + payload).utf16.map { String(format: "%04X", $0) }.joined()
+        return Array(pdf[..<start]) + Array(hex.utf8) + Array(pdf[end...])
+    }
+
+    @Test func statusChangesAreRecordedAndReported() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        try fixture.run(["cert", "suspend", "KB-ASM-2026-000001", "--reason", "监督审核发现严重不符合"]).expectSuccess()
+        var result = try fixture.run(["verify", "KB-ASM-2026-000001"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("暂停 (suspended) — 监督审核发现严重不符合"))
+        try fixture.run(["cert", "restore", "KB-ASM-2026-000001", "--reason", "整改验证通过"]).expectSuccess()
+        #expect(try fixture.run(["verify", "KB-ASM-2026-000001"]).status == 0)
+        try fixture.run(["cert", "withdraw", "KB-ASM-2026-000001", "--reason", "企业申请注销"]).expectSuccess()
+        result = try fixture.run(["verify", "KB-ASM-2026-000001"])
+        #expect(result.stdout.contains("撤销 (withdrawn) — 企业申请注销"))
+        let again = try fixture.run(["cert", "restore", "KB-ASM-2026-000001", "--reason", "x"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("withdrawn; a withdrawal is final"))
+        let history = try Archive(path: fixture.archive, create: false).certificate("KB-ASM-2026-000001").history.map(\.status)
+        #expect(history == ["valid", "suspended", "valid", "withdrawn"])
+    }
+
+    @Test func certificatesExpireByDate() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2022-03-01"]).expectSuccess()
+        let record = try Archive(path: fixture.archive, create: false).certificate("KB-ASM-2022-000001")
+        #expect(record.canonical.expires == "2025-02-28")
+        #expect(record.status(on: "2025-02-28").status == .valid)
+        #expect(record.status(on: "2025-03-01").status == .expired)
+        let result = try fixture.run(["verify", "KB-ASM-2022-000001"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("过期 (expired)"))
+    }
+
+    @Test func aCorrectionIsANewVersionAndBothStayReadable() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out2", "--date", "2026-06-02", "--replaces", "1"]).expectSuccess()
+        let archive = try Archive(path: fixture.archive, create: false)
+        let rows = try archive.evaluations()
+        #expect(rows.map(\.replaces) == [nil, 1])
+        #expect(rows.map(\.certificateNumber) == ["KB-ASM-2026-000001", "KB-ASM-2026-000002"])
+        #expect(try archive.documents(of: 1).count == 4)
+        let missing = try fixture.run(["issue", "four-star-certification.yaml", "-o", "out3", "--replaces", "99"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("there is no evaluation 99 to replace"))
+    }
+
+    @Test func issuedRecordsAreLocked() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        let queue = try DatabaseQueue(path: fixture.archive)
+        for statement in ["UPDATE evaluation SET total_hundredths = 9999", "DELETE FROM document", "UPDATE certificate SET number = 'X'",
+                          "DELETE FROM certificate_status"] {
+            #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: statement) } }
+        }
+        #expect(try fixture.run(["archive", "verify"]).status == 0)
+    }
+
+    @Test func keysAreNeverReplacedAndPrivate() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let attributes = try FileManager.default.attributesOfItem(atPath: fixture.folder.appendingPathComponent("issuer.key").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let again = try fixture.run(["keys", "init"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already exists; StarCert never replaces a signing key"))
+    }
+
+    @Test func aDamagedOrNewerArchiveIsAClearError() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: fixture.archive))
+        let damaged = try fixture.run(["archive", "list"])
+        #expect(damaged.status == 1)
+        #expect(damaged.stderr.contains("is not a StarCert archive or is damaged"))
+        try FileManager.default.removeItem(atPath: fixture.archive)
+        try fixture.run(["issue", "vetoed-certification.yaml", "-o", "out"]).expectSuccess()
+        let queue = try DatabaseQueue(path: fixture.archive)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: from the future')") }
+        let newer = try fixture.run(["archive", "list"])
+        #expect(newer.status == 1)
+        #expect(newer.stderr.contains("was written by a newer StarCert"))
+    }
+
+    @Test func anIssuerProfileWithMistakesIsNamedWithPositions() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let profile = fixture.folder.appendingPathComponent("issuer.yaml")
+        let text = try String(contentsOf: profile, encoding: .utf8)
+            .replacingOccurrences(of: "validity_years: 3", with: "validity_years: three")
+            .replacingOccurrences(of: "certificate_number_pattern: KB-ASM-{year}-{seq:06}", with: "certificate_number_pattern: KB-ASM-{year}")
+        try text.write(to: profile, atomically: true, encoding: .utf8)
+        let result = try fixture.run(["issue", "four-star-certification.yaml", "-o", "out"])
+        #expect(result.status == 1)
+        let lines = text.components(separatedBy: "\n")
+        func line(_ needle: String) -> Int { (lines.firstIndex { $0.hasPrefix(needle) } ?? -1) + 1 }
+        #expect(result.stderr.contains("issuer.yaml:\(line("certificate_number_pattern")):29: error: `certificate_number_pattern` has no {seq}"))
+        #expect(result.stderr.contains("issuer.yaml:\(line("validity_years")):17: error: `validity_years` is `three`"))
+    }
+}
+
+@Suite struct ConcurrencyAndCrashTests {
+    /// Numbers, certificates and documents agree: no gaps, no duplicates, nothing half-written.
+    static func checkConsistency(_ path: String) throws -> Int {
+        let queue = try DatabaseQueue(path: path)
+        return try queue.read { db in
+            let sequences = try Int.fetchAll(db, sql: "SELECT sequence FROM certificate ORDER BY sequence")
+            #expect(sequences == sequences.indices.map { $0 + 1 })
+            let last = try Int.fetchOne(db, sql: "SELECT last FROM number_series") ?? 0
+            #expect(last == sequences.count)
+            let orphans = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM evaluation e WHERE e.certificate_number IS NOT NULL AND
+                  ((SELECT COUNT(*) FROM document d WHERE d.evaluation_id = e.id) != 4 OR
+                   (SELECT COUNT(*) FROM certificate c WHERE c.evaluation_id = e.id) != 1)
+                """) ?? -1
+            #expect(orphans == 0)
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            return sequences.count
+        }
+    }
+
+    @Test func twoProcessesIssuingAtOnceNeverShareOrSkipANumber() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "vetoed-certification.yaml", "-o", "warm"]).expectSuccess()
+        let first = try fixture.copies(5, prefix: "a")
+        let second = try fixture.copies(5, prefix: "b")
+        let results = try [first, second].map { files -> Process in
+            let process = Process()
+            process.executableURL = try StarCertExecutable.url()
+            process.arguments = ["issue"] + files + ["-o", "out", "--archive", fixture.archive, "--date", "2026-07-01"]
+            process.currentDirectoryURL = fixture.folder
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        for process in results { process.waitUntilExit() }
+        #expect(results.allSatisfy { $0.terminationStatus == 0 })
+        #expect(try Self.checkConsistency(fixture.archive) == 10)
+        let numbers = try Archive(path: fixture.archive, create: false).evaluations().compactMap(\.certificateNumber)
+        #expect(Set(numbers) == Set((1...10).map { String(format: "KB-ASM-2026-%06d", $0) }))
+    }
+
+    @Test func killingIssueAtRandomMomentsLeavesTheArchiveConsistent() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let files = try fixture.copies(3, prefix: "k")
+        var random = SplitMix64(seed: 2026)
+        for _ in 0..<25 {
+            let process = Process()
+            process.executableURL = try StarCertExecutable.url()
+            process.arguments = ["issue"] + files + ["-o", "out", "--archive", fixture.archive, "--date", "2026-07-01"]
+            process.currentDirectoryURL = fixture.folder
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 20_000...900_000, using: &random))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            _ = try Self.checkConsistency(fixture.archive)
+        }
+        let issued = try Self.checkConsistency(fixture.archive)
+        #expect(issued > 0, "no issue ever completed a transaction before being killed")
+        #expect(try Archive(path: fixture.archive, create: false).integrityProblems().isEmpty)
+    }
+}
