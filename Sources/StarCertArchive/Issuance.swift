@@ -27,6 +27,19 @@ public struct Issuance {
         public let warnings: [Diagnostic]
     }
 
+    /// An archived evaluation as the history of a new report needs it (from its stored result JSON).
+    static func previousEvaluation(_ summary: Archive.EvaluationSummary) -> PreviousEvaluation? {
+        guard let auditEnd = CalendarDate(iso: summary.auditEnd), let total = Points(decimal: summary.total),
+              let object = try? JSONSerialization.jsonObject(with: Data(summary.resultJSON.utf8)) as? [String: Any],
+              let sections = object["sections"] as? [[String: Any]]
+        else { return nil }
+        var scores: [String: Points] = [:]
+        for section in sections {
+            if let id = section["id"] as? String, let score = (section["score"] as? String).flatMap(Points.init(decimal:)) { scores[id] = score }
+        }
+        return PreviousEvaluation(auditEnd: auditEnd, total: total, stars: summary.starLevel, decision: summary.decision, sectionScores: scores)
+    }
+
     /// Issues the assessment at `file` on `date`. Throws `DiagnosedFailure` for an input with errors
     /// (nothing is archived then).
     public func issue(file: String, on date: CalendarDate, replaces: Int64? = nil) throws -> Outcome {
@@ -34,7 +47,9 @@ public struct Issuance {
         guard let assessment = parsed.assessment, let standard = parsed.standard else { throw DiagnosedFailure(parsed.diagnostics) }
         let evaluation = Evaluation(assessment: assessment, standard: standard)
         let issuer = try profile.issuer()
-        let report = try renderer.renderReport(evaluation, formats: [.pdf, .html], issuer: issuer)
+        let previous = try archive.history(creditCode: assessment.organization.creditCode.value, before: assessment.audit.end.description)
+            .compactMap(Self.previousEvaluation)
+        let report = try renderer.renderReport(evaluation, formats: [.pdf, .html], issuer: issuer, previous: previous)
         guard let reportPDF = report.pdf, let reportHTML = report.html else { throw ArchiveError.archive("the report could not be rendered") }
         let reportHash = sha256Hex(reportPDF)
         let organization = assessment.organization

@@ -99,7 +99,22 @@ private struct ReportContext {
                 },
             ]
         }
+        var history: [String: Any] = [:]
+        if let comparison = model.history {
+            history = [
+                "previousColumn": comparison.previousColumn, "currentColumn": comparison.currentColumn,
+                "rows": comparison.rows.enumerated().map { index, row -> [String: Any] in
+                    let y = Double(index) * chartRowHeight + 18
+                    return ["id": row.id, "title": row.title, "previous": row.previous, "current": row.current, "change": row.change,
+                            "label": "\(row.id) \(row.title)", "textY": number(y + 12), "previousY": number(y + 2), "currentY": number(y + 9),
+                            "previousWidth": number(4 * Double(row.previousPermille) / 10), "currentWidth": number(4 * Double(row.currentPermille) / 10)]
+                },
+                "levels": comparison.levels.map { ["date": $0.date, "total": $0.total, "level": $0.level] },
+                "chartHeight": number(Double(comparison.rows.count) * chartRowHeight + 24),
+            ]
+        }
         values = [
+            "hasHistory": model.history != nil, "history": history,
             "lang": model.labels.language,
             "l": labelValues(labels),
             "documentTitle": model.documentTitle, "author": model.issuer.name, "subject": model.subject, "keywords": model.keywords,

@@ -79,7 +79,49 @@ struct ReportDocument {
             heading(labels["summary.chart"], level: nil, style: Theme.h3),
             .drawing(sectionChart()),
         ]))
+        if let history = model.history { blocks += historyBlocks(history) }
         return blocks
+    }
+
+    /// Section scores then and now, as a table and as paired bars, and the star levels over time.
+    private func historyBlocks(_ history: ReportModel.History) -> [Block] {
+        var blocks: [Block] = [heading(labels["history.heading"], level: 1, style: Theme.h2)]
+        let rows = history.rows.map { row in
+            TableRow([cell(row.id), cell(row.title), cell(row.previous, .right), cell(row.current, .right), cell(row.change, .right)])
+        }
+        let header = TableRow([labels["column.clause"], labels["column.indicator"], history.previousColumn, history.currentColumn, labels["history.column.change"]]
+            .map { TableCell(Paragraph($0, style: Theme.cellHeader)) }, fill: Theme.headerFill)
+        blocks.append(.table(Table(
+            columns: [TableColumn(.fixed(.mm(14))), TableColumn(.auto), TableColumn(.fixed(.mm(36))), TableColumn(.fixed(.mm(36))), TableColumn(.fixed(.mm(16)))],
+            header: [header], rows: rows, style: Theme.compactTableStyle)))
+        blocks.append(.keepTogether([heading(labels["history.chart"], level: nil, style: Theme.h3), .drawing(historyChart(history))]))
+        let levelRows = history.levels.map { TableRow([cell($0.date), cell($0.total, .right), cell($0.level)]) }
+        blocks.append(heading(labels["history.levels"], level: nil, style: Theme.h3))
+        blocks.append(.table(Table(
+            columns: [TableColumn(.fixed(.mm(40))), TableColumn(.fixed(.mm(22))), TableColumn(.auto)],
+            header: [headerRow(["history.column.date", "history.column.total", "history.column.level"])], rows: levelRows, style: Theme.compactTableStyle)))
+        return blocks
+    }
+
+    private func historyChart(_ history: ReportModel.History) -> Drawing {
+        let width = Self.bodyWidth
+        let labelWidth: Length = model.labels.isChinese ? 118 : 196
+        let barArea = width - labelWidth - 48
+        let rowHeight: Length = 15
+        var elements: [Drawing.Element] = []
+        let previousColor = Color(hex: 0xA9B8CC)
+        for (index, row) in history.rows.enumerated() {
+            let y = 18 + Double(index) * rowHeight
+            elements.append(.text(Paragraph("\(row.id) \(row.title)", style: Theme.cell.with { $0.alignment = .right; $0.size = 8.5 }), frame: Rect(x: 0, y: y + 1, width: labelWidth - 6, height: rowHeight)))
+            elements.append(.rectangle(Rect(x: labelWidth, y: y + 2, width: barArea * Double(row.previousPermille) / 1000, height: 5), fill: previousColor, stroke: nil, lineWidth: 0))
+            elements.append(.rectangle(Rect(x: labelWidth, y: y + 7.5, width: barArea * Double(row.currentPermille) / 1000, height: 5), fill: Theme.bar, stroke: nil, lineWidth: 0))
+        }
+        for (index, (label, color)) in [(labels["history.legend.previous"], previousColor), (labels["history.legend.current"], Theme.bar)].enumerated() {
+            let x = labelWidth + Double(index) * 80
+            elements.append(.rectangle(Rect(x: x, y: 4, width: 10, height: 8), fill: color, stroke: nil, lineWidth: 0))
+            elements.append(.text(Paragraph(label, style: Theme.cell.with { $0.size = 8 }), frame: Rect(x: x + 14, y: 1, width: 60, height: 12)))
+        }
+        return Drawing(size: Size(width: width, height: 22 + Double(history.rows.count) * rowHeight), elements: elements, spaceBefore: 2, spaceAfter: 6)
     }
 
     /// The total, the stars and the level, side by side in a framed panel.

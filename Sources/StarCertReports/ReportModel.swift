@@ -131,6 +131,8 @@ public struct ReportModel: Sendable {
     public let starLevels: [StarRow]
     public let interpretations: [String]
     public let signatories: [Signatory]
+    /// Comparison with earlier evaluations of the same organization, when the archive has any.
+    public let history: History?
 
     /// Every text that came from the assessment file, with where it came from, for the glyph check.
     public let userTexts: [(field: String, text: String)]
@@ -141,7 +143,7 @@ public struct ReportModel: Sendable {
     /// The audit's last day at midnight, Beijing time: the documents' creation date.
     public let creationDate: String
 
-    public init(_ evaluation: Evaluation, labels: Labels, issuer: Issuer = .builtInDefault) {
+    public init(_ evaluation: Evaluation, labels: Labels, issuer: Issuer = .builtInDefault, previous: [PreviousEvaluation] = []) {
         let assessment = evaluation.assessment
         let standard = evaluation.standard
         let organization = assessment.organization
@@ -275,6 +277,7 @@ public struct ReportModel: Sendable {
             labels["method.rule.self-assessment"],
         ]
         signatories = assessment.audit.team.map { Signatory(name: $0.name, role: labels["role.\($0.role.rawValue)"]) }
+        history = Self.history(previous, evaluation, labels, levelNames: levelNames)
 
         var texts: [(String, String)] = [
             ("organization.name", organization.name), ("organization.address", organization.address),

@@ -75,10 +75,10 @@ public final class ReportRenderer {
     }
 
     /// The report alone, in each of `formats`.
-    public func renderReport(_ evaluation: Evaluation, formats: Set<OutputFormat>, issuer: Issuer = .builtInDefault) throws
+    public func renderReport(_ evaluation: Evaluation, formats: Set<OutputFormat>, issuer: Issuer = .builtInDefault, previous: [PreviousEvaluation] = []) throws
         -> (pdf: [UInt8]?, html: String?, pages: Int, warnings: [String])
     {
-        let model = ReportModel(evaluation, labels: templates.labels, issuer: issuer)
+        let model = ReportModel(evaluation, labels: templates.labels, issuer: issuer, previous: previous)
         var warnings = try checkGlyphs(model)
         let images = try loadImages(model)
         var pdf: [UInt8]?

@@ -125,6 +125,27 @@ import Testing
         #expect(missing.stderr.contains("there is no evaluation 99 to replace"))
     }
 
+    @Test func aNewReportComparesWithEarlierEvaluations() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let text = try String(contentsOf: Fixtures.fourStar, encoding: .utf8)
+        try text.replacingOccurrences(of: "start: 2026-05-10", with: "start: 2025-05-10").replacingOccurrences(of: "end: 2026-05-12", with: "end: 2025-05-12")
+            .replacingOccurrences(of: "percent: 95", with: "percent: 80")
+            .write(to: fixture.folder.appendingPathComponent("earlier.yaml"), atomically: true, encoding: .utf8)
+        try fixture.run(["issue", "earlier.yaml", "-o", "out", "--date", "2025-06-01"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        let report = try PDFInspection.text(Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/report.pdf"))))
+        #expect(report.contains("历次评价对比"))
+        #expect(report.contains("上次（2025年5月") && report.contains("本次（2026年5月"))
+        // 4.1.2 went from 80 % to 95 % of 6 points: 4.80 → 5.70.
+        #expect(report.contains("4.80") && report.contains("+0.90"))
+        #expect(report.contains("2025年5月12日") && report.contains("2026年5月12日"))
+        let html = try String(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/report.html"), encoding: .utf8)
+        #expect(html.contains("历次评价对比") && html.contains("+0.90"))
+        let first = try PDFInspection.text(Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/earlier/report.pdf"))))
+        #expect(!first.contains("历次评价对比"))
+    }
+
     @Test func issuedRecordsAreLocked() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
