@@ -40,17 +40,18 @@ public struct IssuerProfile: Sendable {
     /// The series a number belongs to (the pattern with the year filled in): numbering restarts per series.
     public func series(year: Int) -> String { numberPattern.replacingOccurrences(of: "{year}", with: String(year)) }
 
-    /// The issuer as the reports show it, with its seal picture when one is set.
+    /// The issuer as the reports show it, with its seal and logo pictures when they are set.
     public func issuer() throws -> Issuer {
-        var seal: ImageData?
-        if let path = self.seal {
+        func picture(_ path: String?, _ what: String) throws -> ImageData? {
+            guard let path else { return nil }
             let url = folder.appendingPathComponent(path)
             guard let data = FileManager.default.contents(atPath: url.path), let image = ImageData(bytes: Array(data)) else {
-                throw ArchiveError.invalidProfile("the seal picture \(url.path) cannot be read as PNG or JPEG")
+                throw ArchiveError.invalidProfile("the \(what) picture \(url.path) cannot be read as PNG or JPEG")
             }
-            seal = image
+            return image
         }
-        return Issuer(name: name, nameEnglish: nameEnglish, verificationBaseURL: verificationBaseURL, address: address, approvalNumber: approvalNumber, seal: seal)
+        return Issuer(name: name, nameEnglish: nameEnglish, verificationBaseURL: verificationBaseURL, address: address,
+                      approvalNumber: approvalNumber, seal: try picture(seal, "seal"), logo: try picture(logo, "logo"))
     }
 
     /// A profile to start from, filled with the built-in default issuer.

@@ -78,6 +78,11 @@ struct CertificateDocument {
         let starSize: Length = 30
         let starsWidth = Double(model.maximumStars) * starSize + Double(model.maximumStars - 1) * 8
         elements += StarGeometry.row(filled: model.stars, total: model.maximumStars, origin: Point(x: (page.width - starsWidth) / 2, y: 352), size: starSize, gap: 8)
+        if let logo = model.issuer.logo {
+            let height: Length = 34
+            let width = min(110, height * Double(logo.pixelWidth) / Double(logo.pixelHeight))
+            elements.append(.image(logo, frame: Rect(x: 44, y: 40, width: width, height: width * Double(logo.pixelHeight) / Double(logo.pixelWidth))))
+        }
         if let seal = model.issuer.seal {
             let side: Length = 84
             let aspect = Double(seal.pixelWidth) / Double(seal.pixelHeight)

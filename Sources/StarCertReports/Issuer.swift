@@ -14,14 +14,18 @@ public struct Issuer: Hashable, Sendable {
     public var approvalNumber: String?
     /// The seal (公章) printed beside the issuer on certificates, PNG or JPEG.
     public var seal: ImageData?
+    /// The body's logo, on report covers and certificates.
+    public var logo: ImageData?
 
-    public init(name: String, nameEnglish: String, verificationBaseURL: String, address: String? = nil, approvalNumber: String? = nil, seal: ImageData? = nil) {
+    public init(name: String, nameEnglish: String, verificationBaseURL: String, address: String? = nil, approvalNumber: String? = nil,
+                seal: ImageData? = nil, logo: ImageData? = nil) {
         self.name = name
         self.nameEnglish = nameEnglish
         self.verificationBaseURL = verificationBaseURL
         self.address = address
         self.approvalNumber = approvalNumber
         self.seal = seal
+        self.logo = logo
     }
 
     public static let builtInDefault = Issuer(

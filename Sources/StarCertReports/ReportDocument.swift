@@ -36,7 +36,8 @@ struct ReportDocument {
     // MARK: Cover
 
     private func cover() -> [Block] {
-        var blocks: [Block] = [
+        var blocks: [Block] = model.issuer.logo.map { [.figure(Figure(image: $0, caption: nil, maxWidth: .mm(60), maxHeight: .mm(16)))] } ?? []
+        blocks += [
             .paragraph(Paragraph(model.issuer.name, style: Theme.label.with { $0.alignment = .center; $0.color = Theme.muted; $0.bold = false; $0.size = 10.5 })),
             .space(.mm(38)),
             .paragraph(Paragraph(model.title, style: TextStyle(font: .sans, size: 26, bold: true, color: Theme.navy, alignment: .center), spaceAfter: 8)),

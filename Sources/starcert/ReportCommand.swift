@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StarCertArchive
 import StarCertCore
 import StarCertReports
 
@@ -28,6 +29,9 @@ struct ReportCommand: ParsableCommand {
     var lang: Labels.Language = .zh
 
     private var language: Labels.Language { lang }
+
+    @Option(help: "An issuer profile (issuer.yaml) to name as the issuer; default: the standard's publisher.")
+    var issuer: String?
 
     @Option(help: "The serif font family for body text (default: Noto Serif CJK SC).")
     var serifFont: String?
@@ -60,7 +64,11 @@ struct ReportCommand: ParsableCommand {
         let rendered: RenderedDocuments
         do {
             let renderer = try ReportRenderer(fonts: try FontSetup.locate(serif: serifFont, sans: sansFont), templates: try DocumentTemplates.load(language))
-            rendered = try renderer.render(evaluation, formats: try formats())
+            let named = try issuer.map { try IssuerProfile.load(file: $0).get().issuer() } ?? .builtInDefault
+            rendered = try renderer.render(evaluation, formats: try formats(), issuer: named)
+        } catch let failure as DiagnosedFailure {
+            Console.report(failure.diagnostics)
+            throw ExitCode.failure
         } catch {
             Console.err("\(file): error: \(error)")
             throw ExitCode.failure

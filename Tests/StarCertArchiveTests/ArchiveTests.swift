@@ -146,6 +146,48 @@ import Testing
         #expect(!first.contains("历次评价对比"))
     }
 
+    @Test func theProfilesLogoAndSealAppear() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let profile = fixture.folder.appendingPathComponent("issuer.yaml")
+        try String(contentsOf: profile, encoding: .utf8)
+            .replacingOccurrences(of: "# logo: logo.png", with: "logo: photos/dashboard.png")
+            .replacingOccurrences(of: "# seal: seal.png", with: "seal: photos/dashboard.png")
+            .write(to: profile, atomically: true, encoding: .utf8)
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        let certificate = fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf").path
+        let images = try ExternalProgram.run("pdfimages", ["-list", certificate]).stdout.split(separator: "\n").dropFirst(2)
+        #expect(images.count == 2)
+        let html = try String(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/certificate.html"), encoding: .utf8)
+        #expect(html.contains("class=\"seal\" src=\"data:image/png;base64,"))
+        let report = fixture.folder.appendingPathComponent("out/four-star-certification/report.pdf").path
+        let reportImages = try ExternalProgram.run("pdfimages", ["-list", "-f", "1", "-l", "1", report]).stdout.split(separator: "\n").dropFirst(2)
+        #expect(reportImages.count == 1, "no logo on the cover")
+    }
+
+    @Test func theArchiveListsShowsAndExports() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        let list = try fixture.run(["archive", "list"])
+        #expect(list.stdout.contains("北京华信家电服务有限公司") && list.stdout.contains("KB-ASM-2026-000001") && list.stdout.contains("vetoed"))
+        let show = try fixture.run(["archive", "show", "1"])
+        #expect(show.stdout.contains("certificate.pdf") && show.stdout.contains("sha256") && show.stdout.contains("valid  issued"))
+        let json = try fixture.run(["archive", "export", "--format", "json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2)
+        #expect(rows[0]["certificate"] as? String == "KB-ASM-2026-000001")
+        #expect(rows[0]["status"] as? String == "valid")
+        #expect(rows[1]["certificate"] is NSNull)
+        let csv = try fixture.run(["archive", "export", "--format", "csv"]).stdout.components(separatedBy: "\r\n")
+        #expect(csv[0] == "id,archived_at,organization,credit_code,standard,kind,audit_end,total,star_level,decision,certificate,status,replaces")
+        #expect(csv[1].hasSuffix(",北京华信家电服务有限公司,91110108MA01C2XK3R,Q/BJKB 006-2026,initial,2026-05-12,91.55,4,certified,KB-ASM-2026-000001,valid,"))
+        try fixture.run(["archive", "files", "1", "-o", "restored"]).expectSuccess()
+        let restored = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.appendingPathComponent("restored").path).sorted()
+        #expect(restored == ["certificate.html", "certificate.pdf", "four-star-certification.yaml", "report.html", "report.pdf"])
+        #expect(try Data(contentsOf: fixture.folder.appendingPathComponent("restored/four-star-certification.yaml")) == (try Data(contentsOf: Fixtures.fourStar)))
+    }
+
     @Test func issuedRecordsAreLocked() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
