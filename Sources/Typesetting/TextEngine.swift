@@ -155,8 +155,29 @@ final class TextEngine {
         return description
     }
 
+    private struct LayoutKey: Hashable {
+        let spans: [Span]
+        let style: TextStyle
+        let width: Length?
+    }
+
+    /// Layouts already measured: pagination asks for the same paragraph more than once (to look
+    /// ahead for headings, then to place it), and tables measure cells unwrapped and wrapped.
+    private var measured: [LayoutKey: TextLayout] = [:]
+
+    /// Forgets measured layouts; call between documents to keep memory flat over a batch.
+    func forgetLayouts() { measured.removeAll(keepingCapacity: true) }
+
     /// Lays out `spans` in `style` at `width` (nil: unwrapped, one line per paragraph).
     func layout(_ spans: [Span], style: TextStyle, width: Length?) -> TextLayout {
+        let key = LayoutKey(spans: spans, style: style, width: width)
+        if let found = measured[key] { return found }
+        let made = makeLayout(spans, style: style, width: width)
+        measured[key] = made
+        return made
+    }
+
+    private func makeLayout(_ spans: [Span], style: TextStyle, width: Length?) -> TextLayout {
         let layout = pango_layout_new(context)!
         var spans = LongTokens.breakable(spans)
         var spaced: [Range<Int>] = []

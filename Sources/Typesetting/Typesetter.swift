@@ -11,7 +11,8 @@ public final class Typesetter {
 
     /// Pages of positioned items: everything about pagination, without any PDF bytes.
     public func layout(_ document: Document) -> LaidOutDocument {
-        Paginator(engine: engine).layout(document)
+        defer { engine.forgetLayouts() }
+        return Paginator(engine: engine).layout(document)
     }
 
     /// The PDF file for laid-out pages. The same input gives the same bytes.
