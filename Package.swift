@@ -68,6 +68,7 @@ let package = Package(
                 "StarCertCore",
                 "StarCertReports",
                 "StarCertArchive",
+                "Typesetting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]

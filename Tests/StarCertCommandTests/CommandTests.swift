@@ -174,6 +174,32 @@ import Testing
         #expect(wrong.stderr.contains("unknown format `docx`; expected pdf, html or both (pdf,html)"))
     }
 
+    @Test func aBatchRendersEachInputIntoItsOwnFolderAndSkipsBadOnes() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "format: 1\n".write(to: folder.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        let inputs = [Fixtures.fourStar.path, folder.appendingPathComponent("broken.yaml").path, Fixtures.vetoed.path]
+        var outputs: [[String: Data]] = []
+        for jobs in ["1", "2"] {
+            let out = folder.appendingPathComponent("out-\(jobs)")
+            let result = try StarCertExecutable.run(["report"] + inputs + ["--jobs", jobs, "--format", "pdf", "-o", out.path])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("broken.yaml:1:1: error: the assessment has no `standard`"))
+            #expect(result.stderr.contains("starcert: 1 of 3 inputs failed; the others were written"))
+            let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+            #expect(written == ["four-star-certification", "vetoed-certification"])
+            var files: [String: Data] = [:]
+            for name in written {
+                for file in try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent(name).path) {
+                    files["\(name)/\(file)"] = try Data(contentsOf: out.appendingPathComponent(name).appendingPathComponent(file))
+                }
+            }
+            #expect(files.keys.sorted() == ["four-star-certification/certificate.pdf", "four-star-certification/report.pdf", "vetoed-certification/report.pdf"])
+            outputs.append(files)
+        }
+        #expect(outputs[0] == outputs[1], "parallel rendering changed the bytes")
+    }
+
     @Test func nothingIsWrittenForAnInputWithErrors() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
