@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """Builds StarCert's fonts from Debian's fonts-noto-cjk into Fonts/build/.
 
-Takes the Simplified Chinese face out of each Noto CJK collection and removes its CFF
-subroutines. Cairo 1.16's font subsetter loses track of hint counts when glyphs share
-subroutines and then embeds every subroutine of the font (about 1 MB a face); with the
-subroutines expanded it embeds only the glyphs a document uses.
+Takes the Simplified Chinese face out of each Noto CJK collection and converts its CFF
+outlines to TrueType (quadratic, within one font unit). Cairo 1.16 reads a CFF font's whole
+outline table every time it subsets it for a PDF, and its CFF subsetter loses track of hint
+counts when glyphs share subroutines, embedding every subroutine (about 1 MB a face); a TrueType
+font is subset glyph by glyph. Both the time to write a PDF and its size drop.
 
 Usage: prepare-fonts.py SOURCE_DIR OUT_DIR   (skips faces already built from the same source)
 """
@@ -12,36 +13,63 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
-from fontTools.ttLib import TTFont
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTCollection, TTFont, newTable
 
 FACES = [
-    ("NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular.otf"),
-    ("NotoSerifCJK-Bold.ttc", "NotoSerifCJKsc-Bold.otf"),
-    ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf"),
-    ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.otf"),
+    ("NotoSerifCJK-Regular.ttc", "NotoSerifCJKsc-Regular.ttf"),
+    ("NotoSerifCJK-Bold.ttc", "NotoSerifCJKsc-Bold.ttf"),
+    ("NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.ttf"),
+    ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.ttf"),
 ]
 FAMILY_SUFFIX = " SC"
+VERSION = "ttf-1"  # changes when the conversion changes, so faces are rebuilt
 
 
 def simplified_chinese_index(path):
     """The collection index of the face whose family name ends in ' SC'."""
-    from fontTools.ttLib import TTCollection
-    collection = TTCollection(path, lazy=True)
-    for index, font in enumerate(collection.fonts):
+    for index, font in enumerate(TTCollection(path, lazy=True).fonts):
         if font["name"].getDebugName(1).endswith(FAMILY_SUFFIX):
             return index
     raise SystemExit(f"prepare-fonts: {path} has no Simplified Chinese face")
 
 
+def to_truetype(font):
+    """Replaces the CFF outlines by TrueType ones (cubic curves approximated within 1 unit)."""
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    font.sfntVersion = "\x00\x01\x00\x00"
+    font["post"].formatType = 3.0
+
+
 def build(source, target):
     stamp = target + ".source"
-    signature = f"{source} {os.path.getsize(source)} {int(os.path.getmtime(source))}"
+    signature = f"{VERSION} {source} {os.path.getsize(source)} {int(os.path.getmtime(source))}"
     if os.path.exists(target) and os.path.exists(stamp) and open(stamp).read() == signature:
         return f"{os.path.basename(target)}: up to date"
-    font = TTFont(source, fontNumber=simplified_chinese_index(source), lazy=False)
-    font["CFF "].cff.desubroutinize()
+    font = TTFont(source, fontNumber=simplified_chinese_index(source))
+    to_truetype(font)
     temporary = target + ".tmp"
-    font.save(temporary, reorderTables=False)
+    font.save(temporary)
     os.replace(temporary, target)
     with open(stamp, "w") as handle:
         handle.write(signature)
@@ -53,6 +81,11 @@ def main():
         raise SystemExit(__doc__)
     source_dir, out_dir = sys.argv[1], sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
+    wanted = {target for _, target in FACES}
+    for name in os.listdir(out_dir):  # faces of an earlier conversion would duplicate the families
+        face = name[: -len(".source")] if name.endswith(".source") else name
+        if face.endswith((".otf", ".ttf")) and face not in wanted:
+            os.remove(os.path.join(out_dir, name))
     jobs = []
     for source_name, target_name in FACES:
         source = os.path.join(source_dir, source_name)
