@@ -21,7 +21,7 @@ def main():
             "    - {name: 王建国, role: leader}", "    - {name: 刘晓梅, role: member}",
             "veto:", '  "4.1.1":', "    passed: true", "    evidence: [营业执照及许可证有效]", "items:"]
     for index, item in enumerate(ITEMS):
-        text += [f'  "{item}":', f"    percent: {60 + (index * 5) % 41}", "    evidence:"]
+        text += [f'  "{item}":', f"    percent: {60 + (index * 5) % 40}", "    evidence:"]
         for n in range(lines_per_item):
             phrase = PHRASES[n % len(PHRASES)].format(n=n + 1)
             text.append(f"      - {phrase}，样本 {n + 1}：记录完整，处理时限符合服务级别协议要求，问题已闭环。")

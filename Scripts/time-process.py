@@ -13,6 +13,7 @@ def run(command):
     if pid == 0:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
         os.execvp(command[0], command)
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - start
