@@ -6,7 +6,7 @@ import GRDB
 /// Issued records are locked by triggers: an evaluation, its documents and its certificate can
 /// never be changed or deleted; a correction is a new evaluation that names the one it replaces.
 /// Certificate status changes are appended, never edited.
-public final class Archive {
+public final class Archive: Sendable {
     let queue: DatabaseQueue
     public let path: String
 

@@ -85,7 +85,9 @@ struct IssueCommand: ParsableCommand {
             For each file: validates it, renders the report, and in one archive transaction assigns \
             the next certificate number, signs the certificate data with the issuer's key, renders \
             the certificate and archives everything. Vetoed evaluations and self-assessments are \
-            archived without a certificate. Outputs go to DIR/<file name>/.
+            archived without a certificate. Outputs go to DIR/<file name>/. Several files are \
+            rendered in parallel (--jobs); they are archived, and numbered, in the order they \
+            finish — use --jobs 1 to number them in the order given.
             """)
 
     @Argument(help: "Assessment files.")
@@ -111,42 +113,49 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "The language of the report's labels: zh or en.")
     var lang: Labels.Language = .zh
 
+    @Option(help: "How many files to render at once (default: the number of cores); numbering stays gap-free.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     func run() throws {
-        let issuance: Issuance = try reportingErrors {
-            let profile = try IssuerProfile.load(file: issuer).get()
-            return Issuance(
-                profile: profile, keys: try SigningKeys.load(from: URL(fileURLWithPath: keys)),
-                archive: try Archive(path: archiveOptions.path),
-                renderer: try ReportRenderer(fonts: try FontSetup.locate(), templates: try DocumentTemplates.load(lang)),
-                catalog: try loadCatalog())
+        let (profile, signing, archive, fonts, templates, catalog) = try reportingErrors {
+            (try IssuerProfile.load(file: issuer).get(), try SigningKeys.load(from: URL(fileURLWithPath: keys)),
+             try Archive(path: archiveOptions.path), try FontSetup.locate(), try DocumentTemplates.load(lang), try loadCatalog())
         }
         let day: CalendarDate = try reportingErrors {
             guard let date else { return CalendarDate.today() }
             guard let parsed = CalendarDate(iso: date) else { throw ArchiveError.archive("--date \(date) is not a date written YYYY-MM-DD") }
             return parsed
         }
-        var failed = false
-        for file in files {
-            do {
-                let outcome = try issuance.issue(file: file, on: day, replaces: replaces)
-                Console.report(outcome.warnings)
-                let folder = URL(fileURLWithPath: output).appendingPathComponent(((file as NSString).lastPathComponent as NSString).deletingPathExtension)
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try AtomicFile.write(outcome.files.map { (folder.appendingPathComponent($0.name).path, $0.bytes) })
-                let certificate = outcome.certificateNumber.map { "certificate \($0)" } ?? "no certificate (\(outcome.decision.rawValue))"
-                Console.out("\(file): archived as evaluation \(outcome.evaluationID), \(certificate); wrote \(folder.relativePath)/")
-            } catch let failure as DiagnosedFailure {
-                Console.report(failure.diagnostics)
-                failed = true
-            } catch let failure as Failure {
-                Console.err("\(file): error: \(failure.message)")
-                failed = true
-            } catch {
-                Console.err("\(file): error: \(error)")
-                failed = true
-            }
+        let folders = ReportCommand.outputFolders(for: files, in: URL(fileURLWithPath: output), alwaysSubfolders: true)
+        let replaces = self.replaces
+        let failures = Batch.run(files, jobs: jobs, makeWorker: {
+            Issuance(profile: profile, keys: signing, archive: archive, renderer: try ReportRenderer(fonts: fonts, templates: templates), catalog: catalog)
+        }) { issuance, file in
+            Self.issue(file, with: issuance, on: day, replaces: replaces, into: folders[file]!)
         }
-        if failed { throw ExitCode.failure }
+        if failures > 0 { throw ExitCode.failure }
+    }
+
+    static func issue(_ file: String, with issuance: Issuance, on day: CalendarDate, replaces: Int64?, into folder: URL) -> Batch.Outcome {
+        var outcome = Batch.Outcome()
+        do {
+            let issued = try issuance.issue(file: file, on: day, replaces: replaces)
+            outcome.err += issued.warnings.map(\.description)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try AtomicFile.write(issued.files.map { (folder.appendingPathComponent($0.name).path, $0.bytes) })
+            let certificate = issued.certificateNumber.map { "certificate \($0)" } ?? "no certificate (\(issued.decision.rawValue))"
+            outcome.out.append("\(file): archived as evaluation \(issued.evaluationID), \(certificate); wrote \(folder.relativePath)/")
+        } catch let failure as DiagnosedFailure {
+            outcome.err += failure.diagnostics.map(\.description)
+            outcome.failed = true
+        } catch let failure as Failure {
+            outcome.err.append("\(file): error: \(failure.message)")
+            outcome.failed = true
+        } catch {
+            outcome.err.append("\(file): error: \(error)")
+            outcome.failed = true
+        }
+        return outcome
     }
 }
 

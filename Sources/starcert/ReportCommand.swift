@@ -78,10 +78,10 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    /// One input's output folder: DIR itself for a single input, DIR/<file name> for several
-    /// (numbered when two inputs share a name).
-    static func outputFolders(for files: [String], in output: URL) -> [String: URL] {
-        guard files.count > 1 else { return Dictionary(uniqueKeysWithValues: files.map { ($0, output) }) }
+    /// One input's output folder: DIR itself for a single input (unless `alwaysSubfolders`),
+    /// DIR/<file name> for several (numbered when two inputs share a name).
+    static func outputFolders(for files: [String], in output: URL, alwaysSubfolders: Bool = false) -> [String: URL] {
+        guard files.count > 1 || alwaysSubfolders else { return Dictionary(uniqueKeysWithValues: files.map { ($0, output) }) }
         var folders: [String: URL] = [:]
         var used: Set<String> = []
         for file in files where folders[file] == nil {

@@ -8,7 +8,7 @@ import Testing
     @Test func issueThenVerifyRoundTrips() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        let issued = try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-01"])
+        let issued = try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-01", "--jobs", "1"])
         #expect(issued.status == 0, "\(issued.stderr)")
         #expect(issued.stdout.contains("four-star-certification.yaml: archived as evaluation 1, certificate KB-ASM-2026-000001"))
         #expect(issued.stdout.contains("vetoed-certification.yaml: archived as evaluation 2, no certificate (vetoed)"))
@@ -168,7 +168,7 @@ import Testing
     @Test func theArchiveListsShowsAndExports() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-01", "--jobs", "1"]).expectSuccess()
         let list = try fixture.run(["archive", "list"])
         #expect(list.stdout.contains("北京华信家电服务有限公司") && list.stdout.contains("KB-ASM-2026-000001") && list.stdout.contains("vetoed"))
         let show = try fixture.run(["archive", "show", "1"])
