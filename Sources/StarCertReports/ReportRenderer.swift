@@ -108,9 +108,11 @@ public final class ReportRenderer {
     private func checkGlyphs(_ model: ReportModel) throws -> [String] {
         var missing: [(Character, String)] = []
         var warnings: [String] = []
+        // Each distinct character once: the check shapes a few hundred characters, not the whole report.
+        var seen = Set<Character>()
+        let distinct = String(model.userTexts.flatMap(\.text).filter { seen.insert($0).inserted })
         for role in FontRole.allCases {
-            let all = model.userTexts.map(\.text).joined(separator: "\n")
-            let coverage = typesetter.coverage(of: all, role: role)
+            let coverage = typesetter.coverage(of: distinct, role: role)
             if coverage.isComplete { continue }
             for (field, text) in model.userTexts {
                 for character in coverage.missing where text.contains(character) && !missing.contains(where: { $0.0 == character && $0.1 == field }) {
