@@ -363,13 +363,18 @@ final class Paginator {
                 }
                 // Split inside the row when a useful part fits; otherwise start it on the next page.
                 let available = remaining - table.style.padding.top - table.style.padding.bottom
-                let ends = row.cells.enumerated().map { index, cell in
+                let atTop = y <= body.y + prepared.headerHeight + 0.001
+                var ends = row.cells.enumerated().map { index, cell in
                     starts[index] + cell.lines.fitting(from: starts[index], in: available)
+                }
+                if atTop, !zip(starts, ends).contains(where: { $0 < $1 }) {
+                    // Not even one line fits on an empty page: place one line per cell regardless, so
+                    // the table always moves on.
+                    ends = row.cells.enumerated().map { index, cell in min(starts[index] + 1, cell.lines.lines.count) }
                 }
                 let placedHeight = row.cells.enumerated().map { index, cell in
                     cell.lines.height(starts[index]..<ends[index])
                 }.max() ?? 0
-                let atTop = y <= body.y + prepared.headerHeight + 0.001
                 let worthSplitting = placedHeight >= min(prepared.minimumSplitHeight(row), needed * 0.5)
                 let progress = zip(starts, ends).contains { $0 < $1 }
                 if progress, worthSplitting || atTop {
