@@ -33,6 +33,18 @@ public struct IssuingFixture {
         }
     }
 
+    /// Starts `starcert issue` on `files` in the background, its output discarded.
+    public func startIssuing(_ files: [String], date: String = "2026-07-01") throws -> Process {
+        let process = Process()
+        process.executableURL = try StarCertExecutable.url()
+        process.arguments = ["issue"] + files + ["-o", "out", "--archive", archive, "--date", date]
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     public func remove() { try? FileManager.default.removeItem(at: folder) }
 }
 

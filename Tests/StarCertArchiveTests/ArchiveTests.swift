@@ -269,16 +269,7 @@ import Testing
         try fixture.run(["issue", "vetoed-certification.yaml", "-o", "warm"]).expectSuccess()
         let first = try fixture.copies(5, prefix: "a")
         let second = try fixture.copies(5, prefix: "b")
-        let results = try [first, second].map { files -> Process in
-            let process = Process()
-            process.executableURL = try StarCertExecutable.url()
-            process.arguments = ["issue"] + files + ["-o", "out", "--archive", fixture.archive, "--date", "2026-07-01"]
-            process.currentDirectoryURL = fixture.folder
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        let results = try [first, second].map { try fixture.startIssuing($0) }
         for process in results { process.waitUntilExit() }
         #expect(results.allSatisfy { $0.terminationStatus == 0 })
         #expect(try Self.checkConsistency(fixture.archive) == 10)
@@ -292,13 +283,7 @@ import Testing
         let files = try fixture.copies(3, prefix: "k")
         var random = SplitMix64(seed: 2026)
         for _ in 0..<25 {
-            let process = Process()
-            process.executableURL = try StarCertExecutable.url()
-            process.arguments = ["issue"] + files + ["-o", "out", "--archive", fixture.archive, "--date", "2026-07-01"]
-            process.currentDirectoryURL = fixture.folder
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try fixture.startIssuing(files)
             usleep(UInt32.random(in: 20_000...900_000, using: &random))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
