@@ -34,6 +34,7 @@ star = rows[0]
 for peer in rows[1:]:
     print(f"StarCert vs {peer[0]}: single {peer[1] / star[1]:.1f}x faster, batch {peer[5] / star[5]:.1f}x faster, "
           f"memory {star[2] / peer[2]:.2f} of it, PDF bytes {star[4] / peer[4]:.2f} of it")
+print(f"StarCert batch of 100: {median('starcert batch of 100'):.3f} s, peak {median('starcert batch of 100', 'peak_mib'):.1f} MiB")
 print(f"StarCert batch --jobs 2 vs --jobs 1: {median('starcert batch jobs=1') / median('starcert batch jobs=2'):.2f}x")
 starcert_batch = [json.loads(line) for line in open(os.path.join(work, "check-starcert-batch.jsonl"))]
 print("StarCert typography over the 20 reports: "
