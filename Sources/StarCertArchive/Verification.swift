@@ -20,6 +20,17 @@ public struct Verification {
         public var statusReason: String?
         /// What was found, one line each: differences, failed checks, or confirmations.
         public var findings: [String]
+
+        mutating func reject(_ finding: String) {
+            authentic = false
+            findings.append(finding)
+        }
+
+        mutating func takeStatus(of record: Archive.CertificateRecord, on today: String) {
+            let current = record.status(on: today)
+            status = current.status
+            statusReason = current.reason
+        }
     }
 
     public func verify(_ input: String, today: String) throws -> Result {
@@ -45,16 +56,12 @@ public struct Verification {
         let record = try archive.certificate(number)
         var result = Result(authentic: true, number: number, findings: [])
         if !record.canonical.verify(signature: record.signature, publicKey: try key(for: record)) {
-            result.authentic = false
-            result.findings.append("the archived data does not match its signature")
+            result.reject("the archived data does not match its signature")
         }
         if let claimedSignature, claimedSignature != record.signature {
-            result.authentic = false
-            result.findings.append("the QR code's signature is not the one issued with certificate \(number)")
+            result.reject("the QR code's signature is not the one issued with certificate \(number)")
         }
-        let status = record.status(on: today)
-        result.status = status.status
-        result.statusReason = status.reason
+        result.takeStatus(of: record, on: today)
         return result
     }
 
@@ -69,26 +76,21 @@ public struct Verification {
         let record = try? archive?.certificate(canonical.number)
         var result = Result(authentic: true, number: canonical.number, findings: [])
         if !canonical.verify(signature: parts[1], publicKey: try key(for: record)) {
-            result.authentic = false
-            result.findings.append("the certificate's data does not match the issuer's signature")
+            result.reject("the certificate's data does not match the issuer's signature")
         }
         if let archive {
             guard let record else {
-                result.authentic = false
-                result.findings.append("certificate \(canonical.number) is not in the archive \(archive.path)")
+                result.reject("certificate \(canonical.number) is not in the archive \(archive.path)")
                 return result
             }
             for field in canonical.differences(from: record.canonical) {
-                result.authentic = false
-                result.findings.append("\(field) differs from the issued certificate")
+                result.reject("\(field) differs from the issued certificate")
             }
-            if let hash = record.certificatePDFHash, hash != sha256Hex(bytes) {
-                result.authentic = false
-                result.findings.append("the PDF file differs from the one issued (SHA-256 \(sha256Hex(bytes)) instead of \(hash))")
+            let hash = sha256Hex(bytes)
+            if let issued = record.certificatePDFHash, issued != hash {
+                result.reject("the PDF file differs from the one issued (SHA-256 \(hash) instead of \(issued))")
             }
-            let status = record.status(on: today)
-            result.status = status.status
-            result.statusReason = status.reason
+            result.takeStatus(of: record, on: today)
         }
         return result
     }

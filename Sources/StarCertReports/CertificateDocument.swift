@@ -4,6 +4,12 @@ import Typesetting
 /// shrink to fit, stars, and a QR code.
 struct CertificateDocument {
     let model: CertificateModel
+    private let words: CertificateModel.Wording
+
+    init(model: CertificateModel) {
+        self.model = model
+        words = model.wording
+    }
 
     func build() -> Document {
         let page = Size.a4Landscape
@@ -17,7 +23,6 @@ struct CertificateDocument {
         return Document(metadata: metadata, sequences: [sequence])
     }
 
-    private var words: CertificateModel.Wording { model.wording }
 
     private func centered(_ spans: [Span], size: Length, bold: Bool = false, font: FontRole = .sans, color: Color = Theme.ink) -> Paragraph {
         Paragraph(spans, style: TextStyle(font: font, size: size, bold: bold, color: color, lineSpacing: 1.05, alignment: .center))
