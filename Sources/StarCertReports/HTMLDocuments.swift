@@ -27,6 +27,11 @@ public struct HTMLDocuments: Sendable {
         self.library = library
     }
 
+    /// The templates in the `html` folder of `templates`.
+    public init(templates: DocumentTemplates) throws {
+        try self.init(folder: templates.folder.appendingPathComponent("html"))
+    }
+
     public func report(_ model: ReportModel, images: [String: ImageData]) -> String {
         library.render(ReportContext(model, images: images).values, withTemplate: "report") ?? ""
     }

@@ -44,13 +44,22 @@ public enum ReportError: Error, CustomStringConvertible {
 /// one per thread.
 public final class ReportRenderer {
     private let typesetter: Typesetter
-    private let html: HTMLDocuments
+    private var loadedHTML: HTMLDocuments?
     public let templates: DocumentTemplates
 
-    public init(fonts: FontConfiguration, templates: DocumentTemplates) throws {
+    /// `html`: the HTML templates, when loaded already (they are shared by all renderers of a
+    /// batch); otherwise they are loaded the first time HTML is asked for.
+    public init(fonts: FontConfiguration, templates: DocumentTemplates, html: HTMLDocuments? = nil) throws {
         typesetter = try Typesetter(fonts: fonts)
-        html = try HTMLDocuments(folder: templates.folder.appendingPathComponent("html"))
+        loadedHTML = html
         self.templates = templates
+    }
+
+    private func html() throws -> HTMLDocuments {
+        if let loadedHTML { return loadedHTML }
+        let loaded = try HTMLDocuments(templates: templates)
+        loadedHTML = loaded
+        return loaded
     }
 
     /// The report laid out into pages, after the glyph check (for tests and previews).
@@ -89,7 +98,7 @@ public final class ReportRenderer {
             pages = laidOut.pages.count
             pdf = try typesetter.pdf(laidOut)
         }
-        return (pdf, formats.contains(.html) ? html.report(model, images: images) : nil, pages, warnings)
+        return (pdf, formats.contains(.html) ? try html().report(model, images: images) : nil, pages, warnings)
     }
 
     /// A certificate in each of `formats`.
@@ -101,7 +110,7 @@ public final class ReportRenderer {
             warnings = laidOut.warnings
             pdf = try typesetter.pdf(laidOut)
         }
-        return (pdf, formats.contains(.html) ? html.certificate(model) : nil, warnings)
+        return (pdf, formats.contains(.html) ? try html().certificate(model) : nil, warnings)
     }
 
     /// Errors for characters no font has; warnings for characters drawn from a fallback font.

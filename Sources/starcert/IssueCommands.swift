@@ -121,6 +121,7 @@ struct IssueCommand: ParsableCommand {
             (try IssuerProfile.load(file: issuer).get(), try SigningKeys.load(from: URL(fileURLWithPath: keys)),
              try Archive(path: archiveOptions.path), try FontSetup.locate(), try DocumentTemplates.load(lang), try loadCatalog())
         }
+        let html = try reportingErrors { try HTMLDocuments(templates: templates) }
         let day: CalendarDate = try reportingErrors {
             guard let date else { return CalendarDate.today() }
             guard let parsed = CalendarDate(iso: date) else { throw ArchiveError.archive("--date \(date) is not a date written YYYY-MM-DD") }
@@ -129,7 +130,7 @@ struct IssueCommand: ParsableCommand {
         let folders = ReportCommand.outputFolders(for: files, in: URL(fileURLWithPath: output), alwaysSubfolders: true)
         let replaces = self.replaces
         let failures = Batch.run(files, jobs: jobs, makeWorker: {
-            Issuance(profile: profile, keys: signing, archive: archive, renderer: try ReportRenderer(fonts: fonts, templates: templates), catalog: catalog)
+            Issuance(profile: profile, keys: signing, archive: archive, renderer: try ReportRenderer(fonts: fonts, templates: templates, html: html), catalog: catalog)
         }) { issuance, file in
             Self.issue(file, with: issuance, on: day, replaces: replaces, into: folders[file]!)
         }

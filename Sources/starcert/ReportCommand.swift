@@ -68,8 +68,9 @@ struct ReportCommand: ParsableCommand {
             (try FontSetup.locate(serif: serifFont, sans: sansFont), try DocumentTemplates.load(lang),
              try issuer.map { try IssuerProfile.load(file: $0).get().issuer() } ?? .builtInDefault)
         }
+        let html = try reportingErrors { formats.contains(.html) ? try HTMLDocuments(templates: templates) : nil }
         let folders = Self.outputFolders(for: files, in: URL(fileURLWithPath: output))
-        let failures = Batch.run(files, jobs: jobs, makeWorker: { try ReportRenderer(fonts: fonts, templates: templates) }) { renderer, file in
+        let failures = Batch.run(files, jobs: jobs, makeWorker: { try ReportRenderer(fonts: fonts, templates: templates, html: html) }) { renderer, file in
             Self.render(file, with: renderer, catalog: catalog, formats: formats, issuer: named, into: folders[file]!)
         }
         if failures > 0 {
