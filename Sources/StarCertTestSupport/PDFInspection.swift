@@ -30,6 +30,16 @@ public enum PDFInspection {
         return try ExternalProgram.run("pdftotext", [file.path, "-"]).stdout
     }
 
+    /// The names of the fonts embedded in the document (`pdffonts`), without subset tags.
+    public static func fontNames(_ pdf: [UInt8]) throws -> Set<String> {
+        let file = try temporaryFile(pdf)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let listing = try ExternalProgram.run("pdffonts", [file.path]).stdout
+        return Set(listing.split(separator: "\n").dropFirst(2).compactMap { line in
+            line.split(separator: " ").first.map { name in String(name.drop { $0 != "+" }.dropFirst()) }
+        })
+    }
+
     /// Every word with its box, page by page (`pdftotext -bbox`).
     public static func words(_ pdf: [UInt8]) throws -> [PageWords] {
         let file = try temporaryFile(pdf)

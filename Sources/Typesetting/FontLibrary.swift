@@ -79,6 +79,23 @@ final class FontLibrary {
         FcConfigDestroy(config)
     }
 
+    /// `family` and the families the configuration binds to it as its continuation (the complete
+    /// face behind an everyday one): characters drawn from these are not fallbacks.
+    func familiesServing(_ family: String) -> Set<String> {
+        var families: Set<String> = [family]
+        guard let pattern = FcPatternCreate() else { return families }
+        defer { FcPatternDestroy(pattern) }
+        _ = family.withCString { FcPatternAddString(pattern, FC_FAMILY, $0) }
+        guard FcConfigSubstitute(config, pattern, FcMatchPattern) != 0 else { return families }
+        var index: Int32 = 0
+        var value: UnsafeMutablePointer<FcChar8>?
+        while FcPatternGetString(pattern, FC_FAMILY, index, &value) == FcResultMatch, let value {
+            families.insert(String(cString: value))
+            index += 1
+        }
+        return families
+    }
+
     /// Whether the configuration holds `family` in the requested weight itself (not a substitute).
     private func hasFace(family: String, bold: Bool) -> Bool {
         guard let pattern = FcPatternCreate() else { return false }

@@ -78,8 +78,8 @@ final class TextLayout {
 
     var unknownGlyphs: Int { Int(pango_layout_get_unknown_glyphs_count(layout)) }
 
-    /// Families Pango drew parts of the text with, other than `family`, with the characters concerned.
-    func fallbacks(besides family: String) -> [(family: String, characters: String)] {
+    /// Families Pango drew parts of the text with, other than `families`, with the characters concerned.
+    func fallbacks(besides families: Set<String>) -> [(family: String, characters: String)] {
         var found: [(String, String)] = []
         let utf8 = Array(text.utf8)
         let iter = pango_layout_get_iter(layout)
@@ -89,7 +89,7 @@ final class TextLayout {
                   let description = pango_font_describe(font) else { continue }
             let used = String(cString: pango_font_description_get_family(description))
             pango_font_description_free(description)
-            if used != family {
+            if !families.contains(used) {
                 let start = Int(item.pointee.offset)
                 let end = min(utf8.count, start + Int(item.pointee.length))
                 let characters = String(decoding: utf8[start..<end], as: UTF8.self)

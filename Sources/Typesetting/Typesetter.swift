@@ -23,7 +23,7 @@ public final class Typesetter {
     /// Characters of `text` that the fonts cannot show in `role`: `missing` have no glyph in any
     /// configured font; `fallbacks` are drawn from another configured family that has them.
     public func coverage(of text: String, role: FontRole) -> GlyphCoverage {
-        let family = engine.fonts.configuration.family(role)
+        let families = engine.fonts.familiesServing(engine.fonts.configuration.family(role))
         let layout = engine.layout([Span(text)], style: TextStyle(font: role), width: nil)
         var coverage = GlyphCoverage()
         var seen = Set<Character>()
@@ -35,7 +35,7 @@ public final class Typesetter {
                 }
             }
         }
-        for (used, characters) in layout.fallbacks(besides: family) {
+        for (used, characters) in layout.fallbacks(besides: families) {
             for character in characters where !coverage.missing.contains(character) && !character.isWhitespace {
                 if !coverage.fallbacks.contains(where: { $0.character == character }) {
                     coverage.fallbacks.append((character, used))

@@ -224,6 +224,22 @@ extension TableCell {
         #expect(TypesettingError.missingFont(family: "Noto Serif CJK XX", bold: false, hint: fonts.installHint).description.contains("fonts-noto-cjk"))
     }
 
+    @Test func rareIdeographsComeFromTheCompleteFaceWithoutAWarning() throws {
+        let typesetter = try Typesetter(fonts: TypesettingFixtures.fonts)
+        for role in FontRole.allCases {
+            #expect(typesetter.coverage(of: "苏州喆堃犇有限公司", role: role).isComplete)
+        }
+        let text = "苏州喆堃犇有限公司"
+        let document = Document(
+            metadata: DocumentMetadata(title: "t", author: "a", subject: "s", keywords: "k", creator: "c", creationDate: "2026-05-12T00:00:00+08:00"),
+            sequences: [PageSequence(size: .a4Portrait, margins: EdgeInsets(top: 72, right: 60, bottom: 72, left: 60), footer: nil,
+                                     blocks: [.paragraph(Paragraph(text, style: PaginationTests.body))])])
+        let pdf = try typesetter.pdf(typesetter.layout(document))
+        // 苏州 and 有限公司 are everyday characters, 喆堃犇 are not (they are outside GB 2312).
+        #expect(try PDFInspection.fontNames(pdf) == ["NotoSerifCJKsc-Regular", "NotoSerifCJKscComplete-Regular"])
+        #expect(try PDFInspection.text(pdf).contains(text))
+    }
+
     @Test func aCharacterFromAFallbackFontIsReportedAsSuch() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
