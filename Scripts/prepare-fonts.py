@@ -2,7 +2,8 @@
 """Builds StarCert's fonts from Debian's fonts-noto-cjk into Fonts/build/.
 
 Takes the Simplified Chinese face out of each Noto CJK collection and
-- converts its CFF outlines to TrueType (quadratic, within one font unit). Cairo 1.16 reads a CFF
+- converts its CFF outlines to TrueType (quadratic, within two font units: 0.002 em, which no
+  print shows). Cairo 1.16 reads a CFF
   font's whole outline table every time it subsets it for a PDF, and its CFF subsetter loses track
   of hint counts when glyphs share subroutines, embedding every subroutine (about 1 MB a face); a
   TrueType font is subset glyph by glyph. Both the time to write a PDF and its size drop.
@@ -14,11 +15,16 @@ Takes the Simplified Chinese face out of each Noto CJK collection and
 - numbers the glyphs in character-code order. Cairo looks up each glyph's character in the font's
   16-bit character map when it embeds the glyph; in code order that map is a few hundred ranges
   (about 6 KB) instead of 46 KB of single entries.
-- splits it in two: the face under its own family name holds every character but the ideographs
-  outside GB 2312 and Hangul (about 10,000 glyphs, 3 MB instead of 20 to 31 MB), and the whole face
-  is installed as "<family> Complete", which fonts.conf binds to the family as its continuation.
-  A report then touches a few megabytes of font files, not a hundred; rare characters (in names
-  and addresses) come from the complete face, in the same design.
+- splits it in two: the face under its own family name draws every character but the ideographs
+  outside GB 2312 and Hangul (about 10,000 glyphs, 3.5 MB instead of 20 to 31 MB), and the whole
+  face is installed as "<family> Complete", which fonts.conf binds to the family as its
+  continuation. A report then touches a few megabytes of font files, not a hundred; rare characters
+  (in names and addresses) come from the complete face, in the same design.
+  The everyday face keeps the complete face's glyph numbers, with the rare glyphs left empty: its
+  full-range character maps (format 12, which FreeType, fontconfig and HarfBuzz read) list only the
+  everyday characters, so Pango takes rare ones from the complete face, while its 16-bit map
+  (format 4, which only Cairo reads, to name each embedded glyph's character) stays the complete
+  face's compact one; the everyday characters alone would need 3,700 ranges (30 KB).
 
 Runs under a fontTools of 4.51 or later (Scripts/setup installs one into .build/fonts-venv).
 
@@ -32,6 +38,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont, newTable
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
 FACES = [
@@ -41,7 +48,7 @@ FACES = [
     ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.ttf"),
 ]
 FAMILY_SUFFIX = " SC"
-VERSION = "ttf-3"
+VERSION = "ttf-4"
 COMPLETE = "Complete"  # fonts.conf binds "<family> Complete" to "<family>"  # changes when the conversion changes, so faces are rebuilt
 
 
@@ -54,7 +61,7 @@ def simplified_chinese_index(path):
 
 
 def to_truetype(font):
-    """Replaces the CFF outlines by TrueType ones (cubic curves approximated within 1 unit)."""
+    """Replaces the CFF outlines by TrueType ones (cubic curves approximated within 2 units)."""
     order = font.getGlyphOrder()
     glyphs = font.getGlyphSet()
     glyf = newTable("glyf")
@@ -62,7 +69,7 @@ def to_truetype(font):
     glyf.glyphs = {}
     for name in order:
         pen = TTGlyphPen(glyphs)
-        glyphs[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyphs[name].draw(Cu2QuPen(pen, 2.0, reverse_direction=True))
         glyf[name] = pen.glyph()
     font["glyf"] = glyf
     font["loca"] = newTable("loca")
@@ -123,16 +130,26 @@ def is_common(code):
         return False
 
 
-def common_subset(font):
+def keep_only_common(font, complete):
+    """Empties the glyphs that no everyday character reaches (through the layout rules too) and
+    drops the rare characters from the full-range character maps."""
     options = subset.Options()
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
     options.notdef_outline = True
-    options.glyph_names = False
-    options.hinting = False
     subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[code for code in font.getBestCmap() if is_common(code)])
-    subsetter.subset(font)
+    codes = [code for code in font.getBestCmap() if is_common(code)]
+    subsetter.populate(unicodes=codes)
+    reduced = TTFont(complete)  # glyph names differ from the font's in memory; numbers do not
+    numbers = {name: number for number, name in enumerate(reduced.getGlyphOrder())}
+    subsetter.subset(reduced)
+    kept = {numbers[name] for name in reduced.getGlyphOrder()}
+    glyf = font["glyf"]
+    for number, name in enumerate(font.getGlyphOrder()):
+        if number not in kept:
+            glyf[name] = Glyph()
+    common = set(codes)
+    for table in font["cmap"].tables:
+        if table.format == 12:
+            table.cmap = {code: name for code, name in table.cmap.items() if code in common}
 
 
 def rename_as_complete(font):
@@ -170,7 +187,7 @@ def build(source, target):
     simplified_chinese_only(font)
     in_code_order(font)
     save(font, complete)
-    common_subset(font)
+    keep_only_common(font, complete)
     save(font, target)
     whole = TTFont(complete, lazy=True)
     rename_as_complete(whole)
