@@ -44,13 +44,18 @@ public enum ReportError: Error, CustomStringConvertible {
 /// one per thread.
 public final class ReportRenderer {
     private let typesetter: Typesetter
+    private let fonts: FontConfiguration
     private var loadedHTML: HTMLDocuments?
     public let templates: DocumentTemplates
+    /// Whether `render` draws the certificate on a thread of its own, with a typesetter of its
+    /// own, while it draws the report: worth it when cores would otherwise stay idle (one input).
+    public var drawsCertificateAlongside = false
 
     /// `html`: the HTML templates, when loaded already (they are shared by all renderers of a
     /// batch); otherwise they are loaded the first time HTML is asked for.
     public init(fonts: FontConfiguration, templates: DocumentTemplates, html: HTMLDocuments? = nil) throws {
         typesetter = try Typesetter(fonts: fonts)
+        self.fonts = fonts
         loadedHTML = html
         self.templates = templates
     }
@@ -76,8 +81,15 @@ public final class ReportRenderer {
     /// written. Throws before anything is drawn when user text holds characters the fonts lack or a
     /// photo cannot be read.
     public func render(_ evaluation: Evaluation, formats: Set<OutputFormat> = [.pdf], issuer: Issuer = .builtInDefault) throws -> RenderedDocuments {
+        let model = try CertificateModel(evaluation, text: templates.certificate, issuer: issuer)
+        var alongside: Concurrent<(pdf: [UInt8]?, html: String?, warnings: [String])>?
+        if drawsCertificateAlongside, let model {
+            let (fonts, templates, html) = (fonts, templates, formats.contains(.html) ? try html() : nil)
+            alongside = Concurrent { try ReportRenderer(fonts: fonts, templates: templates, html: html).renderCertificate(model, formats: formats) }
+        }
+        defer { _ = try? alongside?.value() }
         let report = try renderReport(evaluation, formats: formats, issuer: issuer)
-        let certificate = try CertificateModel(evaluation, text: templates.certificate, issuer: issuer).map { try renderCertificate($0, formats: formats) }
+        let certificate = try alongside?.value() ?? model.map { try renderCertificate($0, formats: formats) }
         return RenderedDocuments(
             report: report.pdf, certificate: certificate?.pdf, reportHTML: report.html, certificateHTML: certificate?.html,
             reportPages: report.pages, warnings: report.warnings + (certificate?.warnings ?? []))
@@ -146,5 +158,24 @@ public final class ReportRenderer {
             images[photo.path] = image
         }
         return images
+    }
+}
+
+/// A computation running on another thread; `value()` waits for its result.
+private final class Concurrent<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<Value, any Error>?
+
+    init(_ body: @escaping @Sendable () throws -> Value) {
+        Thread.detachNewThread {
+            self.result = Result(catching: body)
+            self.done.signal()
+        }
+    }
+
+    func value() throws -> Value {
+        done.wait()
+        done.signal()  // later calls return at once
+        return try result!.get()
     }
 }

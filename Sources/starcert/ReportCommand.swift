@@ -70,7 +70,11 @@ struct ReportCommand: ParsableCommand {
         }
         let html = try reportingErrors { formats.contains(.html) ? try HTMLDocuments(templates: templates) : nil }
         let folders = Self.outputFolders(for: files, in: URL(fileURLWithPath: output))
-        let failures = Batch.run(files, jobs: jobs, makeWorker: { try ReportRenderer(fonts: fonts, templates: templates, html: html) }) { renderer, file in
+        let failures = Batch.run(files, jobs: jobs, makeWorker: {
+            let renderer = try ReportRenderer(fonts: fonts, templates: templates, html: html)
+            renderer.drawsCertificateAlongside = files.count < jobs
+            return renderer
+        }) { renderer, file in
             Self.render(file, with: renderer, catalog: catalog, formats: formats, issuer: named, into: folders[file]!)
         }
         if failures > 0 {

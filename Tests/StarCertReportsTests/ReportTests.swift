@@ -101,6 +101,17 @@ struct ReportHarness {
         #expect(first.certificate == second.certificate)
     }
 
+    @Test func aCertificateDrawnAlongsideTheReportIsTheSame() throws {
+        let sequential = try rendered("four-star-certification")
+        let renderer = try ReportHarness().renderer
+        renderer.drawsCertificateAlongside = true
+        let alongside = try renderer.render(try harness.evaluation(Fixtures.fourStar), formats: [.pdf, .html])
+        #expect(alongside.certificate != nil)
+        #expect(alongside.certificate == sequential.certificate)
+        #expect(alongside.report == sequential.report)
+        #expect(alongside.certificateHTML?.contains("证书") == true)
+    }
+
     @Test func onlyACertifiedEvaluationGetsACertificate() throws {
         let certified = try rendered("four-star-certification")
         #expect(certified.certificate != nil)
