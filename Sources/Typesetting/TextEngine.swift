@@ -172,6 +172,14 @@ final class TextEngine {
     func layout(_ spans: [Span], style: TextStyle, width: Length?) -> TextLayout {
         let key = LayoutKey(spans: spans, style: style, width: width)
         if let found = measured[key] { return found }
+        // A left-aligned text already measured unwrapped that fits the width wraps nowhere: the
+        // same lines (tables measure every cell unwrapped first, for the column widths).
+        if let width, style.alignment == .left || style.alignment == .justified,
+           let unwrapped = measured[LayoutKey(spans: spans, style: style, width: nil)],
+           (unwrapped.naturalWidth * pangoScale).rounded(.up) < (max(width, 1) * pangoScale).rounded(.down) {
+            measured[key] = unwrapped
+            return unwrapped
+        }
         let made = makeLayout(spans, style: style, width: width)
         measured[key] = made
         return made
