@@ -96,6 +96,47 @@ final class FontLibrary {
         return families
     }
 
+    /// Which font draws each character of `text` when `family` (regular weight) is asked for, as
+    /// Pango chooses: the first font of fontconfig's sorted list that has it. Characters no font
+    /// has are `missing`; those that come from a family not serving `family` are `fallbacks`.
+    /// Spaces and invisible format characters are not looked up.
+    func coverage(of text: String, family: String) -> GlyphCoverage {
+        var coverage = GlyphCoverage()
+        guard let pattern = FcPatternCreate() else { return coverage }
+        defer { FcPatternDestroy(pattern) }
+        _ = family.withCString { FcPatternAddString(pattern, FC_FAMILY, $0) }
+        FcPatternAddInteger(pattern, FC_WEIGHT, FC_WEIGHT_REGULAR)
+        FcConfigSubstitute(config, pattern, FcMatchPattern)
+        FcDefaultSubstitute(pattern)
+        var result = FcResultNoMatch
+        guard let sorted = FcFontSort(config, pattern, 1, nil, &result) else { return coverage }
+        defer { FcFontSetDestroy(sorted) }
+        var fonts: [(family: String, characters: OpaquePointer)] = []
+        for index in 0..<Int(sorted.pointee.nfont) {
+            guard let font = sorted.pointee.fonts[index] else { continue }
+            var name: UnsafeMutablePointer<FcChar8>?
+            var characters: OpaquePointer?
+            guard FcPatternGetString(font, FC_FAMILY, 0, &name) == FcResultMatch, let name,
+                  FcPatternGetCharSet(font, FC_CHARSET, 0, &characters) == FcResultMatch, let characters else { continue }
+            fonts.append((String(cString: name), characters))
+        }
+        let serving = familiesServing(family)
+        var seen = Set<Character>()
+        for character in text where seen.insert(character).inserted {
+            for scalar in character.unicodeScalars where !scalar.properties.isWhitespace && !scalar.properties.isDefaultIgnorableCodePoint {
+                guard let font = fonts.first(where: { FcCharSetHasChar($0.characters, scalar.value) != 0 }) else {
+                    coverage.missing.append(character)
+                    break
+                }
+                if !serving.contains(font.family) {
+                    coverage.fallbacks.append((character, font.family))
+                    break
+                }
+            }
+        }
+        return coverage
+    }
+
     /// Whether the configuration holds `family` in the requested weight itself (not a substitute).
     private func hasFace(family: String, bold: Bool) -> Bool {
         guard let pattern = FcPatternCreate() else { return false }

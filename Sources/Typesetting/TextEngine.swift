@@ -75,30 +75,6 @@ final class TextLayout {
 
     /// The width of the widest line.
     var naturalWidth: Length { lines.map { $0.x + $0.width }.max() ?? 0 }
-
-    var unknownGlyphs: Int { Int(pango_layout_get_unknown_glyphs_count(layout)) }
-
-    /// Families Pango drew parts of the text with, other than `families`, with the characters concerned.
-    func fallbacks(besides families: Set<String>) -> [(family: String, characters: String)] {
-        var found: [(String, String)] = []
-        let utf8 = Array(text.utf8)
-        let iter = pango_layout_get_iter(layout)
-        repeat {
-            guard let run = pango_layout_iter_get_run_readonly(iter), let item = run.pointee.item else { continue }
-            guard let font = item.pointee.analysis.font,
-                  let description = pango_font_describe(font) else { continue }
-            let used = String(cString: pango_font_description_get_family(description))
-            pango_font_description_free(description)
-            if !families.contains(used) {
-                let start = Int(item.pointee.offset)
-                let end = min(utf8.count, start + Int(item.pointee.length))
-                let characters = String(decoding: utf8[start..<end], as: UTF8.self)
-                found.append((used, characters))
-            }
-        } while pango_layout_iter_next_run(iter) != 0
-        pango_layout_iter_free(iter)
-        return found
-    }
 }
 
 /// Measures text with one configured Pango context, the same one the PDF is drawn with.

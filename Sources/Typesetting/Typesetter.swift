@@ -23,26 +23,7 @@ public final class Typesetter {
     /// Characters of `text` that the fonts cannot show in `role`: `missing` have no glyph in any
     /// configured font; `fallbacks` are drawn from another configured family that has them.
     public func coverage(of text: String, role: FontRole) -> GlyphCoverage {
-        let families = engine.fonts.familiesServing(engine.fonts.configuration.family(role))
-        let layout = engine.layout([Span(text)], style: TextStyle(font: role), width: nil)
-        var coverage = GlyphCoverage()
-        var seen = Set<Character>()
-        if layout.unknownGlyphs > 0 {
-            for character in text where !seen.contains(character) && !character.isWhitespace {
-                seen.insert(character)
-                if engine.layout([Span(String(character))], style: TextStyle(font: role), width: nil).unknownGlyphs > 0 {
-                    coverage.missing.append(character)
-                }
-            }
-        }
-        for (used, characters) in layout.fallbacks(besides: families) {
-            for character in characters where !coverage.missing.contains(character) && !character.isWhitespace {
-                if !coverage.fallbacks.contains(where: { $0.character == character }) {
-                    coverage.fallbacks.append((character, used))
-                }
-            }
-        }
-        return coverage
+        engine.fonts.coverage(of: text, family: engine.fonts.configuration.family(role))
     }
 }
 

@@ -240,6 +240,12 @@ extension TableCell {
         #expect(try PDFInspection.text(pdf).contains(text))
     }
 
+    @Test func spacesAndInvisibleCharactersAreNotLookedUpButControlCharactersAre() throws {
+        let typesetter = try Typesetter(fonts: TypesettingFixtures.fonts)
+        #expect(typesetter.coverage(of: "售后\n服务\u{200B}体系\u{3000}规范\u{00AD}\t", role: .serif).isComplete)
+        #expect(typesetter.coverage(of: "售后\u{0007}服务", role: .sans).missing == ["\u{0007}"])
+    }
+
     @Test func aCharacterFromAFallbackFontIsReportedAsSuch() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
