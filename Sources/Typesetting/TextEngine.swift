@@ -140,18 +140,37 @@ final class TextEngine {
     /// Layouts already measured: pagination asks for the same paragraph more than once (to look
     /// ahead for headings, then to place it), and tables measure cells unwrapped and wrapped.
     private var measured: [LayoutKey: TextLayout] = [:]
+    /// What the last two documents measured (a report and its certificate take turns in a
+    /// batch): the standard's texts and the labels recur from one evaluation to the next.
+    private var earlier: [[LayoutKey: TextLayout]] = []
 
-    /// Forgets measured layouts; call between documents to keep memory flat over a batch.
-    func forgetLayouts() { measured.removeAll(keepingCapacity: true) }
+    /// Ends a document: keeps its layouts for the next documents, and forgets older ones, so
+    /// memory stays flat over a batch.
+    func finishDocument() {
+        earlier.append(measured)
+        if earlier.count > 2 { earlier.removeFirst() }
+        measured = [:]
+    }
+
+    private func lookUp(_ key: LayoutKey) -> TextLayout? {
+        if let found = measured[key] { return found }
+        for generation in earlier.reversed() {
+            if let found = generation[key] {
+                measured[key] = found
+                return found
+            }
+        }
+        return nil
+    }
 
     /// Lays out `spans` in `style` at `width` (nil: unwrapped, one line per paragraph).
     func layout(_ spans: [Span], style: TextStyle, width: Length?) -> TextLayout {
         let key = LayoutKey(spans: spans, style: style, width: width)
-        if let found = measured[key] { return found }
+        if let found = lookUp(key) { return found }
         // A left-aligned text already measured unwrapped that fits the width wraps nowhere: the
         // same lines (tables measure every cell unwrapped first, for the column widths).
         if let width, style.alignment == .left || style.alignment == .justified,
-           let unwrapped = measured[LayoutKey(spans: spans, style: style, width: nil)],
+           let unwrapped = lookUp(LayoutKey(spans: spans, style: style, width: nil)),
            (unwrapped.naturalWidth * pangoScale).rounded(.up) < (max(width, 1) * pangoScale).rounded(.down) {
             measured[key] = unwrapped
             return unwrapped

@@ -11,7 +11,7 @@ public final class Typesetter {
 
     /// Pages of positioned items: everything about pagination, without any PDF bytes.
     public func layout(_ document: Document) -> LaidOutDocument {
-        defer { engine.forgetLayouts() }
+        defer { engine.finishDocument() }
         return Paginator(engine: engine).layout(document)
     }
 

@@ -101,6 +101,18 @@ struct ReportHarness {
         #expect(first.certificate == second.certificate)
     }
 
+    @Test func layoutsKeptFromEarlierDocumentsChangeNoByte() throws {
+        let renderer = try ReportHarness().renderer
+        let fourStar = try harness.evaluation(Fixtures.fourStar)
+        let vetoed = try harness.evaluation(Fixtures.vetoed)
+        let first = try renderer.render(fourStar)
+        let between = try renderer.render(vetoed)
+        let again = try renderer.render(fourStar)
+        #expect(again.report == first.report)
+        #expect(again.certificate == first.certificate)
+        #expect(between.report == (try ReportHarness().renderer.render(vetoed)).report)
+    }
+
     @Test func aCertificateDrawnAlongsideTheReportIsTheSame() throws {
         let sequential = try rendered("four-star-certification")
         let renderer = try ReportHarness().renderer
