@@ -131,10 +131,36 @@ final class TextEngine {
         return description
     }
 
+    /// What a layout depends on. Texts compare by their bytes, as Pango reads them (no Unicode
+    /// normalisation), and the hash is computed once: a lookup may try several caches.
     private struct LayoutKey: Hashable {
         let spans: [Span]
         let style: TextStyle
         let width: Length?
+        private let hash: Int
+
+        init(spans: [Span], style: TextStyle, width: Length?) {
+            self.spans = spans
+            self.style = style
+            self.width = width
+            var hasher = Hasher()
+            for span in spans {
+                var text = span.text
+                text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                hasher.combine(span.bold)
+                hasher.combine(span.color)
+            }
+            hasher.combine(style)
+            hasher.combine(width)
+            hash = hasher.finalize()
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+
+        static func == (a: LayoutKey, b: LayoutKey) -> Bool {
+            a.hash == b.hash && a.style == b.style && a.width == b.width && a.spans.count == b.spans.count
+                && zip(a.spans, b.spans).allSatisfy { $0.text.utf8.elementsEqual($1.text.utf8) && $0.bold == $1.bold && $0.color == $1.color }
+        }
     }
 
     /// Layouts already measured: pagination asks for the same paragraph more than once (to look
