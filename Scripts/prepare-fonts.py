@@ -3,10 +3,10 @@
 
 Takes the Simplified Chinese face out of each Noto CJK collection and
 - converts its CFF outlines to TrueType (quadratic, within two font units: 0.002 em, which no
-  print shows). Cairo 1.16 reads a CFF
-  font's whole outline table every time it subsets it for a PDF, and its CFF subsetter loses track
-  of hint counts when glyphs share subroutines, embedding every subroutine (about 1 MB a face); a
-  TrueType font is subset glyph by glyph. Both the time to write a PDF and its size drop.
+  print shows). Cairo 1.16 reads a CFF font's whole outline table every time it subsets it for a
+  PDF, and its CFF subsetter loses track of hint counts when glyphs share subroutines, embedding
+  every subroutine (about 1 MB a face); a TrueType font is subset glyph by glyph. Both the time
+  to write a PDF and its size drop.
 - keeps only the Simplified Chinese layout rules and makes them the default for every script. The
   collections share rules for all regions; their default (used for Latin text, which Pango tags as
   English) swaps the digits for the Japanese face's, which then look different from the digits in
@@ -15,21 +15,24 @@ Takes the Simplified Chinese face out of each Noto CJK collection and
 - numbers the glyphs in character-code order. Cairo looks up each glyph's character in the font's
   16-bit character map when it embeds the glyph; in code order that map is a few hundred ranges
   (about 6 KB) instead of 46 KB of single entries.
-- splits it in two: the face under its own family name draws every character but the ideographs
-  outside GB 2312 and Hangul (about 10,000 glyphs, 3.5 MB instead of 20 to 31 MB), and the whole
-  face is installed as "<family> Complete", which fonts.conf binds to the family as its
-  continuation. A report then touches a few megabytes of font files, not a hundred; rare characters
-  (in names and addresses) come from the complete face, in the same design.
+- splits it in two: the face under its own family name draws the everyday characters (see
+  is_common: about 9,700; 2.8 to 3.7 MB instead of 18 to 29 MB), and the whole face is installed
+  as "<family> Complete", which fonts.conf binds to the family as its continuation. A report then
+  touches a few megabytes of font files, not a hundred; rare characters (in names and addresses)
+  come from the complete face, in the same design.
   The everyday face keeps the complete face's glyph numbers, with the rare glyphs left empty: its
   full-range character maps (format 12, which FreeType, fontconfig and HarfBuzz read) list only the
   everyday characters, so Pango takes rare ones from the complete face, while its 16-bit map
   (format 4, which only Cairo reads, to name each embedded glyph's character) stays the complete
-  face's compact one; the everyday characters alone would need 3,700 ranges (30 KB).
+  face's compact one; the everyday characters alone would need about 3,700 ranges (30 KB).
+- writes the outlines after every other table, so that opening a face touches its first
+  megabyte only (vertical metrics, unused, are left out of the everyday face).
 
 Runs under a fontTools of 4.51 or later (Scripts/setup installs one into .build/fonts-venv).
 
 Usage: prepare-fonts.py SOURCE_DIR OUT_DIR   (skips faces already built from the same source)
 """
+import io
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -38,6 +41,8 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools import subset
 from fontTools.ttLib import TTCollection, TTFont, newTable
+from fontTools.ttLib.sfnt import SFNTReader
+from fontTools.ttLib.ttFont import reorderFontTables, sortedTagList
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 from fontTools.ttLib.reorderGlyphs import reorderGlyphs
 
@@ -48,7 +53,7 @@ FACES = [
     ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.ttf"),
 ]
 FAMILY_SUFFIX = " SC"
-VERSION = "ttf-4"
+VERSION = "ttf-7"
 COMPLETE = "Complete"  # fonts.conf binds "<family> Complete" to "<family>"  # changes when the conversion changes, so faces are rebuilt
 
 
@@ -118,16 +123,15 @@ def in_code_order(font):
 
 
 def is_common(code):
-    """Whether a character belongs in the everyday face: all but rare ideographs and Hangul."""
-    if 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F or 0xA960 <= code <= 0xA97F or 0xAC00 <= code <= 0xD7FF:
-        return False
-    if not (0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or code >= 0x20000):
-        return True
-    try:
-        chr(code).encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        return False
+    """Whether a character belongs in the everyday face: the ideographs of GB 2312, and all but
+    Hangul of the rest. Rarer ideographs (in names and addresses) come from the complete face."""
+    if 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or code >= 0x20000:
+        try:
+            chr(code).encode("gb2312")
+            return True
+        except UnicodeEncodeError:
+            return False
+    return not (0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F or 0xA960 <= code <= 0xA97F or 0xAC00 <= code <= 0xD7FF)
 
 
 def keep_only_common(font, complete):
@@ -150,6 +154,9 @@ def keep_only_common(font, complete):
     for table in font["cmap"].tables:
         if table.format == 12:
             table.cmap = {code: name for code, name in table.cmap.items() if code in common}
+    for tag in ("vhea", "vmtx"):  # vertical metrics: only for vertical text, which StarCert does not set
+        if tag in font:
+            del font[tag]
 
 
 def rename_as_complete(font):
@@ -171,8 +178,14 @@ def complete_name(target):
 
 
 def save(font, target):
+    """Writes the font with the outlines last: opening a face (character maps, metrics, layout
+    rules) then reads only its first megabyte, and each glyph drawn the part where it lies."""
+    compiled = io.BytesIO()
+    font.save(compiled, reorderTables=False)
+    tags = [tag for tag in sortedTagList(SFNTReader(compiled).keys()) if tag != "glyf"]
     temporary = target + ".tmp"
-    font.save(temporary)
+    with open(temporary, "wb") as output:
+        reorderFontTables(compiled, output, tableOrder=tags)
     os.replace(temporary, target)
 
 
