@@ -60,6 +60,11 @@ public final class ReportRenderer {
         self.templates = templates
     }
 
+    /// Drops the text layouts kept from earlier documents (see `Typesetter.forgetLayouts`).
+    public func forgetLayouts() {
+        typesetter.forgetLayouts()
+    }
+
     private func html() throws -> HTMLDocuments {
         if let loadedHTML { return loadedHTML }
         let loaded = try HTMLDocuments(templates: templates)

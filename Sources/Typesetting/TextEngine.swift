@@ -178,6 +178,12 @@ final class TextEngine {
         measured = [:]
     }
 
+    /// Drops every kept layout.
+    func forgetLayouts() {
+        measured = [:]
+        earlier = []
+    }
+
     private func lookUp(_ key: LayoutKey) -> TextLayout? {
         if let found = measured[key] { return found }
         for generation in earlier.reversed() {

@@ -15,6 +15,12 @@ public final class Typesetter {
         return Paginator(engine: engine).layout(document)
     }
 
+    /// Drops the layouts kept from earlier documents (which spare a batch laying out the same
+    /// texts again); the next document is laid out from scratch.
+    public func forgetLayouts() {
+        engine.forgetLayouts()
+    }
+
     /// The PDF file for laid-out pages. The same input gives the same bytes.
     public func pdf(_ document: LaidOutDocument) throws -> [UInt8] {
         try PDFRenderer().render(document)
