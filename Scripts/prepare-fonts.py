@@ -53,7 +53,7 @@ FACES = [
     ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.ttf"),
 ]
 FAMILY_SUFFIX = " SC"
-VERSION = "ttf-7"
+VERSION = "ttf-8"
 COMPLETE = "Complete"  # fonts.conf binds "<family> Complete" to "<family>"  # changes when the conversion changes, so faces are rebuilt
 
 
@@ -189,22 +189,55 @@ def save(font, target):
     os.replace(temporary, target)
 
 
+def check_pair(everyday_path, complete_path):
+    """Stops the build unless the two faces agree as the renderer relies on: the same glyph
+    numbers and 16-bit character map, the everyday characters (only they) in the everyday face's
+    full map, each drawn with the complete face's outline."""
+    everyday, complete = TTFont(everyday_path, lazy=True), TTFont(complete_path, lazy=True)
+
+    def numbered(font, format):
+        order = {name: number for number, name in enumerate(font.getGlyphOrder())}
+        table = next(table for table in font["cmap"].tables if table.platformID == 3 and table.format == format)
+        return {code: order[name] for code, name in table.cmap.items()}
+
+    def lengths(font):
+        offsets = font["loca"]
+        return [offsets[number + 1] - offsets[number] for number in range(len(offsets) - 1)]
+
+    problems = []
+    if len(everyday.getGlyphOrder()) != len(complete.getGlyphOrder()):
+        problems.append("the glyph counts differ")
+    if numbered(everyday, 4) != numbered(complete, 4):
+        problems.append("the 16-bit character maps differ")
+    full, whole = numbered(everyday, 12), numbered(complete, 12)
+    if set(full) != {code for code in whole if is_common(code)}:
+        problems.append("the full character map does not list exactly the everyday characters")
+    everyday_lengths, complete_lengths = lengths(everyday), lengths(complete)
+    drawn = [code for code, number in full.items() if number != whole.get(code) or everyday_lengths[number] != complete_lengths[number]]
+    if drawn:
+        problems.append(f"{len(drawn)} everyday characters are not drawn as in the complete face (first: U+{min(drawn):04X})")
+    if problems:
+        raise SystemExit(f"prepare-fonts: {os.path.basename(everyday_path)}: " + "; ".join(problems))
+
+
 def build(source, target):
     stamp = target + ".source"
     complete = complete_name(target)
     signature = f"{VERSION} {source} {os.path.getsize(source)} {int(os.path.getmtime(source))}"
     if all(os.path.exists(path) for path in (target, complete, stamp)) and open(stamp).read() == signature:
         return f"{os.path.basename(target)}: up to date"
-    font = TTFont(source, fontNumber=simplified_chinese_index(source))
+    # Keeping the source's timestamps makes the build, and so the PDFs, the same on every machine.
+    font = TTFont(source, fontNumber=simplified_chinese_index(source), recalcTimestamp=False)
     to_truetype(font)
     simplified_chinese_only(font)
     in_code_order(font)
     save(font, complete)
     keep_only_common(font, complete)
     save(font, target)
-    whole = TTFont(complete, lazy=True)
+    whole = TTFont(complete, lazy=True, recalcTimestamp=False)
     rename_as_complete(whole)
     save(whole, complete)
+    check_pair(target, complete)
     with open(stamp, "w") as handle:
         handle.write(signature)
     return f"{os.path.basename(target)}: built"
