@@ -53,8 +53,8 @@ FACES = [
     ("NotoSansCJK-Bold.ttc", "NotoSansCJKsc-Bold.ttf"),
 ]
 FAMILY_SUFFIX = " SC"
-VERSION = "ttf-8"
-COMPLETE = "Complete"  # fonts.conf binds "<family> Complete" to "<family>"  # changes when the conversion changes, so faces are rebuilt
+VERSION = "ttf-8"  # changes when the conversion changes, so faces are rebuilt
+COMPLETE = "Complete"  # fonts.conf binds "<family> Complete" to "<family>"
 
 
 def simplified_chinese_index(path):
