@@ -134,7 +134,7 @@ public final class ReportRenderer {
     private func checkGlyphs(_ model: ReportModel) throws -> [String] {
         var missing: [(Character, String)] = []
         var warnings: [String] = []
-        // Each distinct character once: the check shapes a few hundred characters, not the whole report.
+        // Each distinct character once, for both roles.
         var seen = Set<Character>()
         let distinct = String(model.userTexts.flatMap(\.text).filter { seen.insert($0).inserted })
         for role in FontRole.allCases {

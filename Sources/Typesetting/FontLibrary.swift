@@ -79,27 +79,11 @@ final class FontLibrary {
         FcConfigDestroy(config)
     }
 
-    /// `family` and the families the configuration binds to it as its continuation (the complete
-    /// face behind an everyday one): characters drawn from these are not fallbacks.
-    func familiesServing(_ family: String) -> Set<String> {
-        var families: Set<String> = [family]
-        guard let pattern = FcPatternCreate() else { return families }
-        defer { FcPatternDestroy(pattern) }
-        _ = family.withCString { FcPatternAddString(pattern, FC_FAMILY, $0) }
-        guard FcConfigSubstitute(config, pattern, FcMatchPattern) != 0 else { return families }
-        var index: Int32 = 0
-        var value: UnsafeMutablePointer<FcChar8>?
-        while FcPatternGetString(pattern, FC_FAMILY, index, &value) == FcResultMatch, let value {
-            families.insert(String(cString: value))
-            index += 1
-        }
-        return families
-    }
-
     /// Which font draws each character of `text` when `family` (regular weight) is asked for, as
     /// Pango chooses: the first font of fontconfig's sorted list that has it. Characters no font
     /// has are `missing`; those that come from a family not serving `family` are `fallbacks`.
-    /// Spaces and invisible format characters are not looked up.
+    /// Families the configuration binds to `family` as its continuation (the complete face
+    /// behind an everyday one) serve it too. Spaces and invisible format characters are not looked up.
     func coverage(of text: String, family: String) -> GlyphCoverage {
         var coverage = GlyphCoverage()
         guard let pattern = FcPatternCreate() else { return coverage }
@@ -107,6 +91,13 @@ final class FontLibrary {
         _ = family.withCString { FcPatternAddString(pattern, FC_FAMILY, $0) }
         FcPatternAddInteger(pattern, FC_WEIGHT, FC_WEIGHT_REGULAR)
         FcConfigSubstitute(config, pattern, FcMatchPattern)
+        var serving: Set<String> = [family]
+        var position: Int32 = 0
+        var bound: UnsafeMutablePointer<FcChar8>?
+        while FcPatternGetString(pattern, FC_FAMILY, position, &bound) == FcResultMatch, let bound {
+            serving.insert(String(cString: bound))
+            position += 1
+        }
         FcDefaultSubstitute(pattern)
         var result = FcResultNoMatch
         guard let sorted = FcFontSort(config, pattern, 1, nil, &result) else { return coverage }
@@ -120,7 +111,6 @@ final class FontLibrary {
                   FcPatternGetCharSet(font, FC_CHARSET, 0, &characters) == FcResultMatch, let characters else { continue }
             fonts.append((String(cString: name), characters))
         }
-        let serving = familiesServing(family)
         var seen = Set<Character>()
         for character in text where seen.insert(character).inserted {
             for scalar in character.unicodeScalars where !scalar.properties.isWhitespace && !scalar.properties.isDefaultIgnorableCodePoint {
