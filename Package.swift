@@ -25,8 +25,8 @@ let package = Package(
         .target(
             name: "StarCertCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
-            exclude: ["README.md"],
-            resources: [.copy("Standards")]
+            // The standard definitions are read at run time from where `Resources` finds them.
+            exclude: ["README.md", "Standards"]
         ),
         .systemLibrary(
             name: "CPangoCairo",
@@ -58,7 +58,6 @@ let package = Package(
                 "StarCertCore", "StarCertReports",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["README.md"]
         ),

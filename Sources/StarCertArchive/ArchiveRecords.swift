@@ -1,52 +1,148 @@
 import Foundation
 import GRDB
+import StarCertCore
+
+/// A row of `evaluation`: one issued (or archived) evaluation.
+public struct EvaluationRow: Codable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "evaluation"
+    public var id: Int64?
+    public var createdAt: String
+    public var creditCode: String
+    public var organization: String
+    public var standard: String
+    public var kind: String
+    public var decision: String
+    public var totalHundredths: Int
+    public var starLevel: Int?
+    public var auditEnd: String
+    public var assessmentName: String
+    public var assessment: Data
+    public var resultJSON: String
+    public var issuer: String
+    public var replaces: Int64?
+    public var certificateNumber: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, organization, standard, kind, decision, assessment, issuer, replaces
+        case createdAt = "created_at", creditCode = "credit_code", totalHundredths = "total_hundredths", starLevel = "star_level"
+        case auditEnd = "audit_end", assessmentName = "assessment_name", resultJSON = "result_json", certificateNumber = "certificate_number"
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let creditCode = Column(CodingKeys.creditCode)
+        public static let auditEnd = Column(CodingKeys.auditEnd)
+        public static let replaces = Column(CodingKeys.replaces)
+        public static let certificateNumber = Column(CodingKeys.certificateNumber)
+    }
+
+    /// The total as written: `91.55`.
+    public var total: String { "\(totalHundredths / 100).\(String(format: "%02d", totalHundredths % 100))" }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A row of `document`: a file written for an evaluation, kept with its SHA-256.
+public struct DocumentRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "document"
+    public var evaluationID: Int64
+    public var name: String
+    public var bytes: Data
+    public var sha256: String
+
+    enum CodingKeys: String, CodingKey {
+        case name, bytes, sha256
+        case evaluationID = "evaluation_id"
+    }
+
+    public enum Columns {
+        public static let evaluationID = Column(CodingKeys.evaluationID)
+        public static let name = Column(CodingKeys.name)
+    }
+}
+
+/// A row of `certificate`: its number, place in the series and the signed data.
+public struct CertificateRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "certificate"
+    public var number: String
+    public var evaluationID: Int64
+    public var series: String
+    public var sequence: Int
+    public var canonical: String
+    public var signature: String
+    public var publicKey: String
+    public var issuedOn: String
+    public var expiresOn: String
+
+    enum CodingKeys: String, CodingKey {
+        case number, series, sequence, canonical, signature
+        case evaluationID = "evaluation_id", publicKey = "public_key", issuedOn = "issued_on", expiresOn = "expires_on"
+    }
+
+    public enum Columns {
+        public static let number = Column(CodingKeys.number)
+        public static let evaluationID = Column(CodingKeys.evaluationID)
+        public static let series = Column(CodingKeys.series)
+        public static let sequence = Column(CodingKeys.sequence)
+    }
+}
+
+/// A row of `certificate_status`: one change of a certificate's status, never edited.
+public struct StatusRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "certificate_status"
+    public var id: Int64?
+    public var number: String
+    public var status: String
+    public var reason: String
+    public var at: String
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+        public static let number = Column(CodingKeys.number)
+    }
+}
+
+/// A row of `number_series`: the last number issued in a series.
+struct SeriesRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "number_series"
+    var series: String
+    var last: Int
+
+    public enum Columns {
+        public static let series = Column(CodingKeys.series)
+    }
+}
 
 /// Reading the archive: evaluations, certificates, status, history, integrity.
 extension Archive {
-    public struct EvaluationSummary: Sendable {
-        public let id: Int64
-        public let createdAt: String
-        public let creditCode: String
-        public let organization: String
-        public let standard: String
-        public let kind: String
-        public let decision: String
-        public let total: String
-        public let starLevel: Int?
-        public let auditEnd: String
-        public let certificateNumber: String?
-        public let replaces: Int64?
-        public let resultJSON: String
-    }
+    /// A certificate's status as the register shows it.
+    public enum Status: String, Sendable, CaseIterable {
+        case valid, suspended, withdrawn, superseded, expired
 
-    public enum Status: String, Sendable {
-        case valid, suspended, withdrawn, expired
-
-        /// 有效 / 暂停 / 撤销 / 过期.
+        /// 有效 / 暂停 / 撤销 / 已替换 / 过期.
         public var chinese: String {
             switch self {
             case .valid: return "有效"
             case .suspended: return "暂停"
             case .withdrawn: return "撤销"
+            case .superseded: return "已替换"
             case .expired: return "过期"
             }
         }
     }
 
-    public struct StatusChange: Sendable {
-        public let status: String
-        public let reason: String
-        public let at: String
-    }
-
     public struct CertificateRecord: Sendable {
-        public let number: String
-        public let evaluationID: Int64
+        public let row: CertificateRow
         public let canonical: CanonicalCertificate
-        public let signature: String
-        public let publicKey: String
-        public let history: [StatusChange]
+        public let history: [StatusRow]
         public let certificatePDFHash: String?
+        /// The certificate that superseded this one, if any.
+        public let successor: String?
+
+        public var number: String { row.number }
+        public var evaluationID: Int64 { row.evaluationID }
+        public var signature: String { row.signature }
+        public var publicKey: String { row.publicKey }
 
         /// The status on `date` (YYYY-MM-DD): the latest change, or expired after the expiry date.
         public func status(on date: String) -> (status: Status, reason: String) {
@@ -57,91 +153,77 @@ extension Archive {
         }
     }
 
-    private static func summary(_ row: Row) -> EvaluationSummary {
-        let hundredths: Int = row["total_hundredths"]
-        return EvaluationSummary(
-            id: row["id"], createdAt: row["created_at"], creditCode: row["credit_code"], organization: row["organization"],
-            standard: row["standard"], kind: row["kind"], decision: row["decision"],
-            total: "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))", starLevel: row["star_level"],
-            auditEnd: row["audit_end"], certificateNumber: row["certificate_number"], replaces: row["replaces"], resultJSON: row["result_json"])
+    public func evaluations() throws(ArchiveError) -> [EvaluationRow] {
+        try typed { try read { db in try EvaluationRow.order(EvaluationRow.Columns.id).fetchAll(db) } }
     }
 
-    public func evaluations() throws -> [EvaluationSummary] {
-        try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM evaluation ORDER BY id").map(Self.summary) }
-    }
-
-    public func evaluation(_ id: Int64) throws -> EvaluationSummary {
-        guard let found = try queue.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM evaluation WHERE id = ?", arguments: [id]) }) else {
-            throw ArchiveError.notFound("there is no evaluation \(id) in \(path)")
+    public func evaluation(_ id: Int64) throws(ArchiveError) -> EvaluationRow {
+        guard let found = try typed({ try read { db in try EvaluationRow.fetchOne(db, key: id) } }) else {
+            throw .notFound("there is no evaluation \(id) in \(path)")
         }
-        return Self.summary(found)
+        return found
     }
 
     /// Earlier evaluations of the organization with `creditCode`, oldest first.
-    public func history(creditCode: String, before auditEnd: String) throws -> [EvaluationSummary] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM evaluation WHERE credit_code = ? AND audit_end < ? ORDER BY audit_end, id",
-                             arguments: [creditCode, auditEnd]).map(Self.summary)
-        }
-    }
-
-    public func documents(of id: Int64) throws -> [(name: String, bytes: Data, sha256: String)] {
-        try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, bytes, sha256 FROM document WHERE evaluation_id = ? ORDER BY name", arguments: [id])
-                .map { ($0["name"], $0["bytes"], $0["sha256"]) }
-        }
-    }
-
-    public func assessment(of id: Int64) throws -> (name: String, bytes: Data) {
-        guard let row = try queue.read({ db in try Row.fetchOne(db, sql: "SELECT assessment_name, assessment FROM evaluation WHERE id = ?", arguments: [id]) }) else {
-            throw ArchiveError.notFound("there is no evaluation \(id) in \(path)")
-        }
-        return (row["assessment_name"], row["assessment"])
-    }
-
-    public func certificate(_ number: String) throws -> CertificateRecord {
-        try queue.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM certificate WHERE number = ?", arguments: [number]) else {
-                throw ArchiveError.notFound("there is no certificate \(number) in \(path)")
+    public func history(creditCode: String, before auditEnd: String) throws(ArchiveError) -> [EvaluationRow] {
+        try typed {
+            try read { db in
+                try EvaluationRow
+                    .filter(EvaluationRow.Columns.creditCode == creditCode && EvaluationRow.Columns.auditEnd < auditEnd)
+                    .order(EvaluationRow.Columns.auditEnd, EvaluationRow.Columns.id)
+                    .fetchAll(db)
             }
-            guard let canonical = CanonicalCertificate(text: row["canonical"]) else {
-                throw ArchiveError.archive("the archived data of certificate \(number) is damaged")
-            }
-            let history = try Row.fetchAll(db, sql: "SELECT status, reason, at FROM certificate_status WHERE number = ? ORDER BY id", arguments: [number])
-                .map { StatusChange(status: $0["status"], reason: $0["reason"], at: $0["at"]) }
-            let hash = try String.fetchOne(db, sql: "SELECT sha256 FROM document WHERE evaluation_id = ? AND name = 'certificate.pdf'", arguments: [row["evaluation_id"] as Int64])
-            return CertificateRecord(number: number, evaluationID: row["evaluation_id"], canonical: canonical, signature: row["signature"],
-                                     publicKey: row["public_key"], history: history, certificatePDFHash: hash)
         }
+    }
+
+    public func documents(of id: Int64) throws(ArchiveError) -> [DocumentRow] {
+        try typed { try read { db in try DocumentRow.filter(DocumentRow.Columns.evaluationID == id).order(DocumentRow.Columns.name).fetchAll(db) } }
+    }
+
+    public func certificate(_ number: String) throws(ArchiveError) -> CertificateRecord {
+        let path = self.path
+        return try typed {
+            try read { db in
+                guard let row = try CertificateRow.fetchOne(db, key: number) else {
+                    throw ArchiveError.notFound("there is no certificate \(TerminalText.quoted(number)) in \(path)")
+                }
+                return try Self.record(row, db, path: path)
+            }
+        }
+    }
+
+    static func record(_ row: CertificateRow, _ db: Database, path: String) throws -> CertificateRecord {
+        guard let canonical = CanonicalCertificate(text: row.canonical) else {
+            throw ArchiveError.notAnArchive(path, "the archived data of certificate \(row.number) is damaged")
+        }
+        let history = try StatusRow.filter(StatusRow.Columns.number == row.number).order(StatusRow.Columns.id).fetchAll(db)
+        let hash = try DocumentRow
+            .filter(DocumentRow.Columns.evaluationID == row.evaluationID && DocumentRow.Columns.name == "certificate.pdf")
+            .fetchOne(db)?.sha256
+        let successor = try EvaluationRow.filter(EvaluationRow.Columns.replaces == row.evaluationID).fetchOne(db)?.certificateNumber
+        return CertificateRecord(row: row, canonical: canonical, history: history, certificatePDFHash: hash, successor: successor)
     }
 
     /// Records a status change (suspend, withdraw, restore) with its time and reason.
-    public func setStatus(_ number: String, to status: Status, reason: String) throws {
-        precondition(status != .expired, "expiry follows from the date")
-        let record = try certificate(number)
-        let current = record.history.last?.status ?? "valid"
-        if current == "withdrawn" { throw ArchiveError.archive("certificate \(number) is withdrawn; a withdrawal is final") }
-        if current == status.rawValue { throw ArchiveError.archive("certificate \(number) is already \(status.rawValue)") }
-        try queue.write { db in
-            try db.execute(sql: "INSERT INTO certificate_status (number, status, reason, at) VALUES (?, ?, ?, ?)",
-                           arguments: [number, status.rawValue, reason, Self.timestamp()])
+    public func setStatus(_ number: String, to status: Status, reason: String) throws(ArchiveError) {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw .refused("a status change needs a reason; expected --reason with a few words on why") }
+        if let hidden = HiddenCharacter.first(in: reason) {
+            throw .refused("the reason holds \(hidden.kind.description) at character \(hidden.offset); expected one line of visible text")
         }
-    }
-
-    /// Every stored document whose bytes no longer match their recorded SHA-256.
-    public func integrityProblems() throws -> [String] {
-        try queue.read { db in
-            var problems: [String] = []
-            for row in try Row.fetchAll(db, sql: "SELECT evaluation_id, name, bytes, sha256 FROM document ORDER BY evaluation_id, name") {
-                let bytes: Data = row["bytes"]
-                let recorded: String = row["sha256"]
-                if sha256Hex(bytes) != recorded {
-                    problems.append("evaluation \(row["evaluation_id"] as Int64): \(row["name"] as String) does not match its SHA-256 \(recorded)")
-                }
+        guard [.valid, .suspended, .withdrawn].contains(status) else {
+            throw .refused("\(status.rawValue) follows from dates and corrections; it cannot be set by hand")
+        }
+        let path = self.path
+        try typed { try write { db in
+            guard let row = try CertificateRow.fetchOne(db, key: number) else {
+                throw ArchiveError.notFound("there is no certificate \(TerminalText.quoted(number)) in \(path)")
             }
-            let check = try String.fetchAll(db, sql: "PRAGMA integrity_check")
-            if check != ["ok"] { problems += check.map { "SQLite: \($0)" } }
-            return problems
-        }
+            let current = try StatusRow.filter(StatusRow.Columns.number == row.number).order(StatusRow.Columns.id.desc).fetchOne(db)?.status ?? "valid"
+            if current == Status.withdrawn.rawValue { throw ArchiveError.refused("certificate \(number) is withdrawn; a withdrawal is final") }
+            if current == Status.superseded.rawValue { throw ArchiveError.refused("certificate \(number) was superseded by a correction; change the status of its successor instead") }
+            if current == status.rawValue { throw ArchiveError.refused("certificate \(number) is already \(status.rawValue)") }
+            try StatusRow(number: number, status: status.rawValue, reason: reason, at: Self.timestamp()).insert(db)
+        } }
     }
 }

@@ -1,90 +1,179 @@
 import Foundation
+import GRDB
 import StarCertCore
 import StarCertReports
 
-/// Issues evaluations: validates, renders, numbers, signs and archives them in one transaction.
+/// Issues evaluations: the document pipeline checks and refuses, then one archive transaction
+/// numbers, signs and records, and the certificate is drawn with its number inside it.
 public struct Issuance {
-    public let profile: IssuerProfile
+    public let terms: DocumentPipeline.IssueTerms
     public let keys: SigningKeys
     public let archive: Archive
-    public let renderer: ReportRenderer
-    public let catalog: StandardCatalog
+    public let pipeline: DocumentPipeline
 
-    public init(profile: IssuerProfile, keys: SigningKeys, archive: Archive, renderer: ReportRenderer, catalog: StandardCatalog) {
-        self.profile = profile
+    public init(terms: DocumentPipeline.IssueTerms, keys: SigningKeys, archive: Archive, pipeline: DocumentPipeline) {
+        self.terms = terms
         self.keys = keys
         self.archive = archive
-        self.renderer = renderer
-        self.catalog = catalog
+        self.pipeline = pipeline
     }
 
-    public struct Outcome {
+    public struct Outcome: Sendable {
         public let evaluationID: Int64
         public let decision: Evaluation.Decision
         public let certificateNumber: String?
         /// The documents to write, by file name.
-        public let files: [(name: String, bytes: Data)]
+        public let files: [NamedOutput]
         public let warnings: [Diagnostic]
     }
 
+    /// Why nothing was issued: the input or the profile was refused (positioned diagnostics), or
+    /// the archive could not record it.
+    public enum Failure: Error, Sendable {
+        case refused([Diagnostic])
+        case archive(ArchiveError)
+    }
+
     /// An archived evaluation as the history of a new report needs it (from its stored result JSON).
-    static func previousEvaluation(_ summary: Archive.EvaluationSummary) -> PreviousEvaluation? {
-        guard let auditEnd = CalendarDate(iso: summary.auditEnd), let total = Points(decimal: summary.total),
-              let object = try? JSONSerialization.jsonObject(with: Data(summary.resultJSON.utf8)) as? [String: Any],
+    static func previousEvaluation(_ row: EvaluationRow) -> PreviousEvaluation? {
+        guard let auditEnd = CalendarDate(iso: row.auditEnd), let total = Points(decimal: row.total),
+              let object = try? JSONSerialization.jsonObject(with: Data(row.resultJSON.utf8)) as? [String: Any],
               let sections = object["sections"] as? [[String: Any]]
         else { return nil }
         var scores: [String: Points] = [:]
         for section in sections {
             if let id = section["id"] as? String, let score = (section["score"] as? String).flatMap(Points.init(decimal:)) { scores[id] = score }
         }
-        return PreviousEvaluation(auditEnd: auditEnd, total: total, stars: summary.starLevel, decision: summary.decision, sectionScores: scores)
+        return PreviousEvaluation(auditEnd: auditEnd, total: total, stars: row.starLevel, decision: row.decision, sectionScores: scores)
     }
 
-    /// Issues the assessment at `file` on `date`. Throws `DiagnosedFailure` for an input with errors
-    /// (nothing is archived then).
-    public func issue(file: String, on date: CalendarDate, replaces: Int64? = nil) throws -> Outcome {
-        let parsed = AssessmentParser(catalog: catalog).parse(fileAt: file)
-        guard let assessment = parsed.assessment, let standard = parsed.standard else { throw DiagnosedFailure(parsed.diagnostics) }
-        let evaluation = Evaluation(assessment: assessment, standard: standard)
-        let issuer = try profile.issuer()
-        let previous = try archive.history(creditCode: assessment.organization.creditCode.value, before: assessment.audit.end.description)
-            .compactMap(Self.previousEvaluation)
-        let report = try renderer.renderReport(evaluation, formats: [.pdf, .html], issuer: issuer, previous: previous)
-        guard let reportPDF = report.pdf, let reportHTML = report.html else { throw ArchiveError.archive("the report could not be rendered") }
-        let reportHash = sha256Hex(reportPDF)
-        let organization = assessment.organization
-        let certified = evaluation.decision == .certified && ((evaluation.starLevel?.stars ?? 0) > 1 || profile.certifyOneStar)
-        let record = Archive.NewEvaluation(
-            creditCode: organization.creditCode.value, organization: organization.name, standard: standard.id,
-            kind: assessment.kind.rawValue, decision: evaluation.decision.rawValue, totalHundredths: evaluation.total.hundredths,
-            starLevel: evaluation.starLevel?.stars, auditEnd: assessment.audit.end.description,
-            assessmentName: (file as NSString).lastPathComponent, assessment: FileManager.default.contents(atPath: file) ?? Data(),
-            resultJSON: evaluation.summaryJSON.serialized(), issuer: profile.name, replaces: replaces,
-            documents: [("report.pdf", Data(reportPDF)), ("report.html", Data(reportHTML.utf8))])
-        let series = profile.series(year: date.year)
-        let (id, certificate) = try archive.issue(record, series: certified ? series : nil) { sequence in
-            let number = profile.number(year: date.year, sequence: sequence)
-            let canonical = CanonicalCertificate(
-                number: number, organization: organization.name, creditCode: organization.creditCode.value, scope: organization.scope,
-                standard: standard.id, starLevel: evaluation.starLevel?.stars ?? 0, total: evaluation.total.description,
-                issued: date.description, expires: CertificateModel.expiry(from: date, years: profile.validityYears).description,
-                reportSHA256: reportHash)
-            let signature = try keys.sign(canonical.text)
-            let url = "\(profile.verificationBaseURL)?n=\(CertificateModel.percentEncoded(number))&sig=\(signature)"
-            guard let model = CertificateModel(
-                evaluation, text: renderer.templates.certificate, issuer: issuer, validityYears: profile.validityYears,
-                number: number, issueDate: date, verificationURL: url,
-                signedPayload: Base64URL.encode(Data(canonical.text.utf8)) + "." + signature)
-            else { throw ArchiveError.archive("a certificate could not be made for this evaluation") }
-            let rendered = try renderer.renderCertificate(model, formats: [.pdf, .html])
-            guard let pdf = rendered.pdf, let html = rendered.html else { throw ArchiveError.archive("the certificate could not be rendered") }
-            return Archive.NewCertificate(
-                number: number, series: series, sequence: sequence, canonical: canonical, signature: signature,
-                publicKey: keys.publicKeyBase64, documents: [("certificate.pdf", Data(pdf)), ("certificate.html", Data(html.utf8))])
+    /// Issues the assessment at `file`, correcting evaluation `replaces` when given.
+    public func issue(file: String, replaces: Int64? = nil) -> Result<Outcome, Failure> {
+        let here = SourceLocation(file: file, line: 0, column: 0)
+        let archive = self.archive
+        let prepared: DocumentPipeline.PreparedIssue
+        switch pipeline.prepareIssue(file, terms: terms, history: { assessment in
+            try archive.history(creditCode: assessment.organization.creditCode.value, before: assessment.audit.end.description)
+                .compactMap(Self.previousEvaluation)
+        }) {
+        case let .success(ready): prepared = ready
+        case let .failure(failure): return .failure(.refused(failure.diagnostics))
         }
-        var files = record.documents
-        files += certificate?.documents ?? []
-        let warnings = parsed.warnings + report.warnings.map { Diagnostic(.warning, at: SourceLocation(file: file, line: 0, column: 0), $0) }
-        return Outcome(evaluationID: id, decision: evaluation.decision, certificateNumber: certificate?.number, files: files, warnings: warnings)
+        let evaluation = prepared.evaluation
+        let organization = evaluation.assessment.organization
+        if let replaces, let problem = archive.replacementProblem(replaces, creditCode: organization.creditCode.value) {
+            return .failure(.refused([Diagnostic(.error, at: here, problem)]))
+        }
+        let profile = terms.profile
+        let date = terms.date
+        let reportHash = sha256Hex(prepared.reportPDF)
+        let record = EvaluationRow(
+            id: nil, createdAt: Archive.timestamp(), creditCode: organization.creditCode.value, organization: organization.name,
+            standard: evaluation.standard.id, kind: evaluation.assessment.kind.rawValue, decision: evaluation.decision.rawValue,
+            totalHundredths: evaluation.total.hundredths, starLevel: evaluation.starLevel?.stars, auditEnd: evaluation.assessment.audit.end.description,
+            assessmentName: (file as NSString).lastPathComponent, assessment: Data(prepared.source), resultJSON: evaluation.summaryJSON.serialized(),
+            issuer: profile.name, replaces: replaces, certificateNumber: nil)
+        let pipeline = self.pipeline
+        let keys = self.keys
+        do {
+            let (id, certificate) = try archive.issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil) { sequence in
+                let number = profile.number(year: date.year, sequence: sequence)
+                let canonical = CanonicalCertificate(
+                    number: number, organization: organization.name, creditCode: organization.creditCode.value, scope: organization.scope,
+                    standard: evaluation.standard.id, starLevel: evaluation.starLevel?.stars ?? 0, total: evaluation.total.description,
+                    issued: date.description, expires: CertificateModel.expiry(from: date, years: profile.validityYears).description,
+                    reportSHA256: reportHash)
+                let signature = try keys.sign(canonical.text)
+                let url = "\(profile.verificationBaseURL)?n=\(CertificateModel.percentEncoded(number))&sig=\(signature)"
+                let documents = try pipeline.certificate(
+                    for: prepared, number: number, verificationURL: url,
+                    signedPayload: Base64URL.encode(Data(canonical.text.utf8)) + "." + signature)
+                return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: keys.publicKeyBase64, documents: documents)
+            }
+            return .success(Outcome(evaluationID: id, decision: evaluation.decision, certificateNumber: certificate?.canonical.number,
+                                    files: prepared.report + (certificate?.documents ?? []), warnings: prepared.warnings))
+        } catch let error as IssueRefusal {
+            return .failure(.refused([Diagnostic(.error, at: here, error.message)]))
+        } catch {
+            return .failure(.archive(ArchiveError(error, path: archive.path)))
+        }
+    }
+}
+
+extension Archive {
+    /// A certificate made inside the issuing transaction once its sequence number is known.
+    public struct NewCertificate: Sendable {
+        public var canonical: CanonicalCertificate
+        public var signature: String
+        public var publicKey: String
+        public var documents: [NamedOutput]
+    }
+
+    /// Why evaluation `id` cannot be replaced by an evaluation of `creditCode`, or nil when it can.
+    func replacementProblem(_ id: Int64, creditCode: String) -> String? {
+        do {
+            return try read { db in try Self.replacementProblem(id, creditCode: creditCode, db, path: path) }
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    static func replacementProblem(_ id: Int64, creditCode: String, _ db: Database, path: String) throws -> String? {
+        guard let replaced = try EvaluationRow.fetchOne(db, key: id) else {
+            return "--replaces \(id): there is no evaluation \(id) in \(path); expected the id `starcert archive list` shows"
+        }
+        if replaced.creditCode != creditCode {
+            return "--replaces \(id): evaluation \(id) is of another organization (credit code \(replaced.creditCode), this one \(creditCode)); expected a correction of the same organization"
+        }
+        if let successor = try EvaluationRow.filter(EvaluationRow.Columns.replaces == id).fetchOne(db) {
+            return "--replaces \(id): evaluation \(id) was already replaced by evaluation \(successor.id ?? 0); expected the latest evaluation (\(successor.id ?? 0))"
+        }
+        return nil
+    }
+
+    /// Records `evaluation` and its documents and, when `series` is given, a certificate with the
+    /// next number of that series, all in one transaction: numbers have no gaps and no duplicates,
+    /// also across processes, and a crash leaves the archive as it was or fully updated. A replaced
+    /// evaluation's certificate becomes superseded in the same transaction.
+    func issue(
+        _ evaluation: EvaluationRow, documents: [NamedOutput], series: String?,
+        certificate: (_ sequence: Int) throws -> NewCertificate
+    ) throws -> (evaluationID: Int64, certificate: NewCertificate?) {
+        let path = self.path
+        return try write { db in
+            if let replaced = evaluation.replaces,
+               let problem = try Self.replacementProblem(replaced, creditCode: evaluation.creditCode, db, path: path) {
+                throw ArchiveError.refused(problem)
+            }
+            var issued: NewCertificate?
+            var sequence = 0
+            if let series {
+                sequence = (try SeriesRow.fetchOne(db, key: series)?.last ?? 0) + 1
+                issued = try certificate(sequence)
+                try SeriesRow(series: series, last: sequence).upsert(db)
+            }
+            var row = evaluation
+            row.certificateNumber = issued?.canonical.number
+            try row.insert(db)
+            let id = row.id!
+            for document in documents + (issued?.documents ?? []) {
+                try DocumentRow(evaluationID: id, name: document.name, bytes: Data(document.bytes), sha256: sha256Hex(document.bytes)).insert(db)
+            }
+            if let issued, let series {
+                try CertificateRow(
+                    number: issued.canonical.number, evaluationID: id, series: series, sequence: sequence, canonical: issued.canonical.text,
+                    signature: issued.signature, publicKey: issued.publicKey, issuedOn: issued.canonical.issued, expiresOn: issued.canonical.expires
+                ).insert(db)
+                try StatusRow(number: issued.canonical.number, status: Status.valid.rawValue, reason: "issued", at: Self.timestamp()).insert(db)
+            }
+            if let replaced = evaluation.replaces, let old = try EvaluationRow.fetchOne(db, key: replaced), let number = old.certificateNumber {
+                let current = try StatusRow.filter(StatusRow.Columns.number == number).order(StatusRow.Columns.id.desc).fetchOne(db)?.status
+                if current != Status.withdrawn.rawValue {
+                    let successor = issued.map { "certificate \($0.canonical.number) (evaluation \(id))" } ?? "evaluation \(id), which has no certificate"
+                    try StatusRow(number: number, status: Status.superseded.rawValue, reason: "replaced by \(successor)", at: Self.timestamp()).insert(db)
+                }
+            }
+            return (id, issued)
+        }
     }
 }

@@ -1,20 +1,12 @@
 import Crypto
 import Foundation
+import StarCertCore
 
-public enum ArchiveError: Error, CustomStringConvertible {
-    case invalidProfile(String)
-    case keys(String)
-    case archive(String)
-    case notFound(String)
-
-    public var description: String {
-        switch self {
-        case let .invalidProfile(message): return "the issuer profile cannot be used: \(message)"
-        case let .keys(message): return message
-        case let .archive(message): return message
-        case let .notFound(message): return message
-        }
-    }
+/// A signing key or public key that cannot be used, with its file.
+public struct KeyError: Error, CustomStringConvertible, Sendable {
+    public let file: String
+    public let problem: String
+    public var description: String { file.isEmpty ? problem : "\(file): \(problem)" }
 }
 
 /// The issuer's Ed25519 key pair: `issuer.key` (private, mode 0600) and `issuer.pub`, both base64.
@@ -29,36 +21,69 @@ public struct SigningKeys: Sendable {
         let privateFile = folder.appendingPathComponent("issuer.key")
         let publicFile = folder.appendingPathComponent("issuer.pub")
         for file in [privateFile, publicFile] where FileManager.default.fileExists(atPath: file.path) {
-            throw ArchiveError.keys("\(file.path) already exists; StarCert never replaces a signing key (move it away first if you really mean to)")
+            throw KeyError(file: file.path, problem: "it already exists; StarCert never replaces a signing key (move it away first if you really mean to)")
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let key = Curve25519.Signing.PrivateKey()
         // Create the private key file with mode 0600 before any byte is written to it.
         let descriptor = open(privateFile.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw ArchiveError.keys("cannot create \(privateFile.path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw KeyError(file: privateFile.path, problem: "it cannot be created: \(String(cString: strerror(errno)))") }
         let encoded = Array((key.rawRepresentation.base64EncodedString() + "\n").utf8)
         let written = encoded.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         close(descriptor)
-        guard written == encoded.count else { throw ArchiveError.keys("cannot write \(privateFile.path)") }
+        guard written == encoded.count else {
+            unlink(privateFile.path)
+            throw KeyError(file: privateFile.path, problem: "it could not be written whole")
+        }
         try Data((key.publicKey.rawRepresentation.base64EncodedString() + "\n").utf8).write(to: publicFile, options: .withoutOverwriting)
         return SigningKeys(privateKey: key)
     }
 
-    public static func load(from folder: URL) throws -> SigningKeys {
+    /// The key pair in `folder`, refused when the private key is readable by others (as ssh
+    /// refuses) or does not match the published `issuer.pub`.
+    public static func load(from folder: URL) throws(KeyError) -> SigningKeys {
         let file = folder.appendingPathComponent("issuer.key")
-        guard let text = try? String(contentsOf: file, encoding: .utf8) else {
-            throw ArchiveError.keys("no signing key at \(file.path); create one with `starcert keys init`")
+        let publicFile = folder.appendingPathComponent("issuer.pub")
+        var status = stat()
+        guard stat(file.path, &status) == 0 else {
+            throw KeyError(file: file.path, problem: "there is no signing key here; create one with `starcert keys init`")
+        }
+        if status.st_mode & 0o077 != 0 {
+            throw KeyError(file: file.path, problem: "the private key can be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); expected mode 600 — run `chmod 600 \(file.path)`")
+        }
+        let text: String
+        switch InputFile.read(file.path, limit: InputFile.Limit.key) {
+        case let .success(bytes): text = String(decoding: bytes, as: UTF8.self)
+        case let .failure(problem): throw KeyError(file: file.path, problem: "it cannot be used: \(problem)")
         }
         guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-        else { throw ArchiveError.keys("\(file.path) is not an Ed25519 private key written by StarCert") }
+        else { throw KeyError(file: file.path, problem: "it is not an Ed25519 private key written by StarCert") }
+        let published: String
+        switch InputFile.read(publicFile.path, limit: InputFile.Limit.key) {
+        case let .success(bytes): published = String(decoding: bytes, as: UTF8.self)
+        case let .failure(problem): throw KeyError(file: publicFile.path, problem: "the published public key cannot be read (\(problem)); expected it beside issuer.key")
+        }
+        guard let publicKey = try? Self.publicKey(base64: published), publicKey.rawRepresentation == key.publicKey.rawRepresentation else {
+            throw KeyError(file: file.path, problem: "the private key does not match the published public key \(publicFile.path); expected the pair `starcert keys init` made")
+        }
         return SigningKeys(privateKey: key)
     }
 
-    public static func publicKey(base64: String) throws -> Curve25519.Signing.PublicKey {
+    /// The public key in `file` (an `issuer.pub`).
+    public static func publicKey(file: String) throws(KeyError) -> Curve25519.Signing.PublicKey {
+        switch InputFile.read(file, limit: InputFile.Limit.key) {
+        case let .success(bytes):
+            do { return try publicKey(base64: String(decoding: bytes, as: UTF8.self)) } catch { throw KeyError(file: file, problem: error.problem) }
+        case let .failure(problem):
+            throw KeyError(file: file, problem: "the public key cannot be read: \(problem)")
+        }
+    }
+
+    public static func publicKey(base64: String) throws(KeyError) -> Curve25519.Signing.PublicKey {
         guard let raw = Data(base64Encoded: base64.trimmingCharacters(in: .whitespacesAndNewlines)),
               let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
-        else { throw ArchiveError.keys("not an Ed25519 public key") }
+        else { throw KeyError(file: "", problem: "not an Ed25519 public key") }
         return key
     }
 

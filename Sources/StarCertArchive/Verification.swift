@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import StarCertCore
 
 /// Checks a certificate — a PDF, the text of its QR code, or its number — against the issuer's
 /// public key and, when given, the archive.
@@ -18,6 +19,8 @@ public struct Verification {
         public var number: String?
         public var status: Archive.Status?
         public var statusReason: String?
+        /// The certificate that superseded this one.
+        public var successor: String?
         /// What was found, one line each: differences, failed checks, or confirmations.
         public var findings: [String]
 
@@ -30,13 +33,16 @@ public struct Verification {
             let current = record.status(on: today)
             status = current.status
             statusReason = current.reason
+            successor = record.successor
         }
     }
 
     public func verify(_ input: String, today: String) throws -> Result {
         if FileManager.default.fileExists(atPath: input) {
-            guard let data = FileManager.default.contents(atPath: input) else { throw ArchiveError.notFound("cannot read \(input)") }
-            return try verifyPDF(Array(data), name: input, today: today)
+            switch InputFile.read(input, limit: InputFile.Limit.document) {
+            case let .success(bytes): return try verifyPDF(bytes, name: input, today: today)
+            case let .failure(problem): throw ArchiveError.refused("cannot read \(input): \(problem)")
+            }
         }
         if let components = URLComponents(string: input), let items = components.queryItems,
            let number = items.first(where: { $0.name == "n" })?.value, let signature = items.first(where: { $0.name == "sig" })?.value {
@@ -48,11 +54,11 @@ public struct Verification {
     private func key(for record: Archive.CertificateRecord?) throws -> Curve25519.Signing.PublicKey {
         if let publicKey { return publicKey }
         if let record { return try SigningKeys.publicKey(base64: record.publicKey) }
-        throw ArchiveError.keys("no public key: pass --public-key FILE (the issuer's issuer.pub) or --archive")
+        throw ArchiveError.refused("no public key: pass --public-key FILE (the issuer's issuer.pub) or --archive")
     }
 
     private func verifyArchived(number: String, claimedSignature: String?, today: String) throws -> Result {
-        guard let archive else { throw ArchiveError.archive("checking a number or a QR code needs the archive (--archive)") }
+        guard let archive else { throw ArchiveError.refused("checking a number or a QR code needs the archive (--archive)") }
         let record = try archive.certificate(number)
         var result = Result(authentic: true, number: number, findings: [])
         if !record.canonical.verify(signature: record.signature, publicKey: try key(for: record)) {

@@ -90,6 +90,8 @@ public struct Assessment: Sendable {
         /// The path resolved against the assessment file's folder.
         public let resolvedPath: String
         public let caption: String?
+        /// Where the file is named in the assessment.
+        public let location: SourceLocation
     }
 
     public struct VetoJudgement: Sendable {

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The outcome of reading one assessment file: the assessment when it has no errors, and every
 /// diagnostic (errors and warnings) in order of position.
@@ -7,6 +6,10 @@ public struct ParsedAssessment: Sendable {
     public let assessment: Assessment?
     public let standard: Standard?
     public let diagnostics: [Diagnostic]
+    /// The bytes that were read: what an archive keeps, never read a second time.
+    public let source: [UInt8]
+    /// Texts still holding what `starcert init` wrote (errors, or warnings in a self-assessment).
+    public let placeholders: [Diagnostic]
 
     public var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
     public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
@@ -22,16 +25,15 @@ public struct AssessmentParser: Sendable {
 
     /// Reads the file at `path`; a missing or unreadable file is one error.
     public func parse(fileAt path: String) -> ParsedAssessment {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        switch InputFile.read(path, limit: InputFile.Limit.document) {
+        case let .success(bytes):
+            let folder = (path as NSString).deletingLastPathComponent
+            return parse(bytes, file: path, baseDirectory: folder.isEmpty ? "." : folder)
+        case let .failure(problem):
             var log = DiagnosticLog(file: path)
-            var isDirectory: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-            let problem = !exists ? "no such file" : isDirectory.boolValue ? "it is a folder" : "it cannot be read"
             log.error("cannot open the assessment file: \(problem); expected a readable YAML or JSON file", line: 0, column: 0)
-            return ParsedAssessment(assessment: nil, standard: nil, diagnostics: log.sorted)
+            return ParsedAssessment(assessment: nil, standard: nil, diagnostics: log.sorted, source: [], placeholders: [])
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        return parse(Array(data), file: path, baseDirectory: folder.isEmpty ? "." : folder)
     }
 
     /// Reads `bytes` as the assessment file `file`; photo paths are resolved against `baseDirectory`.
@@ -42,7 +44,9 @@ public struct AssessmentParser: Sendable {
         return ParsedAssessment(
             assessment: hasErrors ? nil : assessment,
             standard: run.standard,
-            diagnostics: run.reader.log.sorted)
+            diagnostics: run.reader.log.sorted,
+            source: bytes,
+            placeholders: run.placeholders)
     }
 }
 
@@ -52,6 +56,7 @@ private struct AssessmentReading {
     var reader: YAMLReader
     let baseDirectory: String
     var standard: Standard?
+    var placeholders: [Diagnostic] = []
 
     init(catalog: StandardCatalog, reader: YAMLReader, baseDirectory: String) {
         self.catalog = catalog
@@ -63,7 +68,8 @@ private struct AssessmentReading {
     static let expected = "an assessment file (format 1; see docs/assessment-format.md)"
 
     mutating func read(_ bytes: [UInt8]) -> Assessment? {
-        guard let root = SourceText.compose(bytes, log: &reader.log, expected: Self.expected) else { return nil }
+        defer { reader.finish() }
+        guard let root = reader.document(bytes, expected: Self.expected) else { return nil }
         guard let top = reader.fields(root, of: "the assessment") else { return nil }
         reader.checkKeys(top, known: Self.topKeys, of: "the assessment", severity: .warning)
 
@@ -78,9 +84,9 @@ private struct AssessmentReading {
         let standardID = readStandard(top)
         let kind = reader.required("kind", in: top, of: "the assessment", expected: Self.kindChoices)
             .flatMap { reader.choice($0, "`kind`", as: Assessment.Kind.self) }
-        let reportNumber = reader.optional("report_no", in: top).flatMap { reader.text($0, "`report_no`") }
+        let reportNumber = reader.optional("report_no", in: top).flatMap { reader.text($0, "`report_no`", singleLine: true) }
         let organization = reader.required("organization", in: top, of: "the assessment", expected: "the organization's name, credit_code, address and scope")
-            .flatMap { readOrganization($0) }
+            .flatMap { readOrganization($0, kind: kind) }
         let audit = reader.required("audit", in: top, of: "the assessment", expected: "the audit's start and end dates and team")
             .flatMap { readAudit($0, kind: kind) }
         let veto = readVeto(top)
@@ -109,40 +115,54 @@ private struct AssessmentReading {
         return nil
     }
 
-    private mutating func readOrganization(_ node: Node) -> Assessment.Organization? {
+    /// The organization; its texts reach the certificate, so they are single lines of visible text.
+    /// Placeholders that `starcert init` wrote are errors unless the kind is self-assessment.
+    private mutating func readOrganization(_ node: SourceNode, kind: Assessment.Kind?) -> Assessment.Organization? {
         let what = "`organization`"
         guard let fields = reader.fields(node, of: what) else { return nil }
         reader.checkKeys(fields, known: ["name", "name_en", "credit_code", "address", "scope"], of: what, severity: .warning)
         let name = reader.required("name", in: fields, of: what, expected: "the organization's registered name")
-            .flatMap { reader.text($0, "the organization's `name`") }
-        let nameEnglish = reader.optional("name_en", in: fields).flatMap { reader.text($0, "the organization's `name_en`") }
+            .flatMap { reader.text($0, "the organization's `name`", singleLine: true) }
+        let nameEnglish = reader.optional("name_en", in: fields).flatMap { reader.text($0, "the organization's `name_en`", singleLine: true) }
         let address = reader.required("address", in: fields, of: what, expected: "the organization's address")
-            .flatMap { reader.text($0, "the organization's `address`") }
+            .flatMap { reader.text($0, "the organization's `address`", singleLine: true) }
         let scope = reader.required("scope", in: fields, of: what, expected: "the scope of the evaluation")
-            .flatMap { reader.text($0, "the organization's `scope`") }
+            .flatMap { reader.text($0, "the organization's `scope`", singleLine: true) }
         var creditCode: CreditCode?
         if let codeNode = reader.required("credit_code", in: fields, of: what, expected: "the 18-character unified social credit code"),
-           let text = reader.text(codeNode, "`credit_code`") {
+           let text = reader.text(codeNode, "`credit_code`", singleLine: true) {
             switch CreditCode.validate(text) {
             case let .success(code):
                 creditCode = code
                 if code.value == AssessmentTemplate.placeholderCreditCode {
-                    reader.warning("the credit code is still the sample from `starcert init`; expected the organization's own code", at: codeNode)
+                    placeholder("the credit code is still the sample from `starcert init`; expected the organization's own code", at: codeNode, kind: kind)
                 }
             case let .failure(problem):
                 reader.error("the credit code `\(text)` is not valid: \(problem)", at: codeNode)
             }
         }
-        for key in ["name", "address", "scope"] {
+        for key in ["name", "name_en", "address", "scope"] {
             if let node = fields[key]?.value, case let .scalar(scalar) = node, scalar.string.contains(AssessmentTemplate.placeholderMark) {
-                reader.warning("the organization's `\(key)` still holds the \(AssessmentTemplate.placeholderMark) placeholder; expected the real \(key)", at: node)
+                placeholder("the organization's `\(key)` still holds the \(AssessmentTemplate.placeholderMark) placeholder; expected the real \(key)", at: node, kind: kind)
             }
         }
         guard let name, let address, let scope, let creditCode else { return nil }
         return Assessment.Organization(name: name, nameEnglish: nameEnglish, creditCode: creditCode, address: address, scope: scope)
     }
 
-    private mutating func readAudit(_ node: Node, kind: Assessment.Kind?) -> Assessment.Audit? {
+    /// A placeholder left from `starcert init`: an error where a certificate could follow, a
+    /// warning in a self-assessment (a company's own workbook).
+    private mutating func placeholder(_ message: String, at node: SourceNode, kind: Assessment.Kind?) {
+        let location = SourceLocation(file: reader.log.file, line: node.position.line, column: node.position.column)
+        placeholders.append(Diagnostic(.error, at: location, message))
+        if kind == .selfAssessment {
+            reader.warning(message, at: node)
+        } else {
+            reader.error(kind == nil ? message : message + " (placeholders are errors when `kind` is \(kind!.rawValue))", at: node)
+        }
+    }
+
+    private mutating func readAudit(_ node: SourceNode, kind: Assessment.Kind?) -> Assessment.Audit? {
         let what = "`audit`"
         guard let fields = reader.fields(node, of: what) else { return nil }
         reader.checkKeys(fields, known: ["start", "end", "sites", "team"], of: what, severity: .warning)
@@ -166,7 +186,7 @@ private struct AssessmentReading {
         return Assessment.Audit(start: start, end: end, sites: sites, team: team)
     }
 
-    private mutating func readTeam(_ node: Node) -> [Assessment.TeamMember]? {
+    private mutating func readTeam(_ node: SourceNode) -> [Assessment.TeamMember]? {
         guard let list = reader.list(node, "`audit.team`", expected: "members like `{name: 张三, role: leader}`") else { return nil }
         var team: [Assessment.TeamMember] = []
         var ok = true
@@ -175,7 +195,7 @@ private struct AssessmentReading {
             guard let fields = reader.fields(element, of: what) else { ok = false; continue }
             reader.checkKeys(fields, known: ["name", "role"], of: what, severity: .warning)
             let name = reader.required("name", in: fields, of: what, expected: "the person's name")
-                .flatMap { reader.text($0, "the name of \(what)") }
+                .flatMap { reader.text($0, "the name of \(what)", singleLine: true) }
             let role = reader.required("role", in: fields, of: what, expected: Assessment.TeamMember.Role.allCases.map(\.rawValue).joined(separator: " | "))
                 .flatMap { reader.choice($0, "the role of \(what)", as: Assessment.TeamMember.Role.self) }
             if let name, let role { team.append(Assessment.TeamMember(name: name, role: role)) } else { ok = false }
@@ -219,7 +239,7 @@ private struct AssessmentReading {
 
     /// The known entries of `veto` or `items` in the standard's order, and whether every id was
     /// known and present (unknown and missing ids are reported).
-    private mutating func itemEntries(_ node: Node, key anchor: Node?, of what: String, expectedIDs: [String], isVeto: Bool) -> (entries: [MappingEntry], complete: Bool)? {
+    private mutating func itemEntries(_ node: SourceNode, key anchor: SourceNode?, of what: String, expectedIDs: [String], isVeto: Bool) -> (entries: [MappingEntry], complete: Bool)? {
         guard let standard, let fields = reader.fields(node, of: what) else { return nil }
         var ok = true
         let missing = expectedIDs.filter { fields[$0] == nil }
@@ -308,7 +328,7 @@ private struct AssessmentReading {
             findings: findings ?? [], photos: photos ?? [])
     }
 
-    private mutating func readFindings(_ node: Node, of owner: String) -> [Assessment.Finding]? {
+    private mutating func readFindings(_ node: SourceNode, of owner: String) -> [Assessment.Finding]? {
         if case .scalar = node {
             return reader.text(node, "the findings of \(owner)").map { [Assessment.Finding(text: $0, severity: nil)] }
         }
@@ -334,7 +354,7 @@ private struct AssessmentReading {
         return ok ? findings : nil
     }
 
-    private mutating func readPhotos(_ node: Node, of owner: String) -> [Assessment.Photo]? {
+    private mutating func readPhotos(_ node: SourceNode, of owner: String) -> [Assessment.Photo]? {
         guard let list = reader.list(node, "the photos of \(owner)", expected: "photos like `- {file: photos/site.jpg, caption: …}`") else { return nil }
         var photos: [Assessment.Photo] = []
         var ok = true
@@ -356,18 +376,20 @@ private struct AssessmentReading {
                 ok = false
                 continue
             }
-            photos.append(Assessment.Photo(file: file, resolvedPath: resolved, caption: caption))
+            photos.append(Assessment.Photo(file: file, resolvedPath: resolved, caption: caption,
+                                           location: SourceLocation(file: reader.log.file, line: fileNode.position.line, column: fileNode.position.column)))
         }
         return ok ? photos : nil
     }
 }
 
-/// Checks that a photo exists and is a JPEG or PNG by its first bytes.
+/// Checks that a photo is a regular file that starts as a JPEG or PNG; its size and whether it
+/// decodes are checked before rendering (`DocumentPipeline`).
 enum PhotoFile {
     static func problem(at path: String) -> String? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "does not exist (looked for \(path))" }
-        if isDirectory.boolValue { return "is a folder" }
+        if let problem = InputFile.problem(at: path) {
+            return problem == .missing ? "does not exist (looked for \(path))" : "cannot be used: \(problem)"
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { return "cannot be read" }
         defer { try? handle.close() }
         let head = Array((try? handle.read(upToCount: 8)) ?? Data())

@@ -1,11 +1,17 @@
+import Foundation
+
 /// A day of the Gregorian calendar, without time or zone.
 public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
     public let day: Int
 
+    /// The years an assessment, an audit or an issue date may fall in.
+    public static let supportedYears = 2000...2099
+
+    /// Any year from 1 to 99,999 can be represented, so date arithmetic on supported dates never fails.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
+        guard (1...99_999).contains(year), (1...12).contains(month),
               (1...Self.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         self.year = year
@@ -48,4 +54,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// `2026年5月12日`.
     public var chinese: String { "\(year)年\(month)月\(day)日" }
+
+    /// Today's date in the time zone `identifier` (an IANA name such as `Asia/Shanghai`), or nil
+    /// when no such zone is known.
+    public static func today(inTimeZone identifier: String, now: Date = Date()) -> CalendarDate? {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
+        return CalendarDate(year: year, month: month, day: day)
+    }
 }

@@ -38,7 +38,9 @@ public indirect enum JSONValue: Equatable, Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            case _ where scalar.value < 0x20 || (HiddenCharacter.classify(scalar) != nil && scalar.value <= 0xFFFF):
+                // Controls, bidirectional and invisible characters are written as escapes, so the
+                // JSON shows on a terminal as it is and still reads back as the same text.
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

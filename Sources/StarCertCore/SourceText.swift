@@ -1,33 +1,39 @@
 import Foundation
-import Yams
 
 /// Turns the bytes of a YAML or JSON file into a document tree, reporting problems with positions.
 enum SourceText {
-    /// Decodes UTF-8 (a byte-order mark is dropped) and composes one YAML document.
-    /// Returns nil after logging an error when the bytes are not a usable document.
-    static func compose(_ bytes: [UInt8], log: inout DiagnosticLog, expected: String) -> Node? {
+    /// Decodes UTF-8 (a byte-order mark is dropped) and composes one YAML or JSON document: a `.json`
+    /// file, or a text that starts with `{` or `[` and reads as JSON, goes to the JSON reader. Returns
+    /// nil after logging an error when the bytes are not a usable document. Keys repeated in any
+    /// mapping are returned for the reader to report.
+    static func compose(_ bytes: [UInt8], log: inout DiagnosticLog, expected: String) -> SourceNode? {
         guard let text = decode(bytes, log: &log) else { return nil }
         if text.allSatisfy({ $0.isWhitespace }) {
             log.error("the file is empty; expected \(expected)", line: 1, column: 1)
             return nil
         }
-        do {
-            let parser = try Parser(yaml: text)
-            guard let root = try parser.nextRoot() else {
-                log.error("the file holds no YAML document, only comments; expected \(expected)", line: 1, column: 1)
+        let body = Array(text.utf8)
+        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        let isJSONFile = log.file.lowercased().hasSuffix(".json")
+        if isJSONFile || first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            switch JSONComposer.compose(body) {
+            case let .success(root):
+                return root
+            case let .failure(failure) where isJSONFile || !failure.isSyntax:
+                log.error("invalid JSON: \(failure.message)", line: failure.position.line, column: failure.position.column)
                 return nil
+            case .failure:
+                break  // YAML flow style, read below
             }
-            if let second = try parser.nextRoot() {
-                let (line, column) = YAMLReader.position(second)
-                log.error("the file holds more than one YAML document; expected a single document", line: line, column: column)
-                return nil
-            }
+        }
+        switch YAMLComposer.compose(body) {
+        case let .success(root?):
             return root
-        } catch let error as YamlError {
-            report(error, in: text, log: &log)
+        case .success(nil):
+            log.error("the file holds no YAML document, only comments; expected \(expected)", line: 1, column: 1)
             return nil
-        } catch {
-            log.error("the file could not be read as YAML: \(error)", line: 1, column: 1)
+        case let .failure(failure):
+            log.error(failure.message, line: failure.position.line, column: failure.position.column)
             return nil
         }
     }
@@ -74,34 +80,5 @@ enum SourceText {
             index = end
         }
         return bytes.endIndex
-    }
-
-    private static func report(_ error: YamlError, in text: String, log: inout DiagnosticLog) {
-        switch error {
-        case let .scanner(context, problem, mark, _),
-             let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-            log.error("invalid YAML: \(detail); expected a YAML 1.2 or JSON document", line: mark.line, column: mark.column)
-        case let .reader(problem, offset, _, _):
-            let (line, column) = offset.map { position(ofCharacter: $0, in: text) } ?? (1, 1)
-            log.error("unreadable character: \(problem); expected printable UTF-8 text", line: line, column: column)
-        default:
-            log.error("the file could not be read as YAML: \(error)", line: 1, column: 1)
-        }
-    }
-
-    private static func position(ofCharacter offset: Int, in text: String) -> (Int, Int) {
-        var line = 1
-        var column = 1
-        for character in text.prefix(offset) {
-            if character == "\n" {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return (line, column)
     }
 }

@@ -12,9 +12,9 @@ public struct StandardCatalog: Sendable {
         self.standards = standards
     }
 
-    /// The shipped standards and those in `STARCERT_STANDARDS`.
+    /// The shipped standards (see `Resources`) and those in `STARCERT_STANDARDS`.
     public static func installed(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> StandardCatalog {
-        var folders = [try shippedFolder()]
+        var folders = [try Resources.locate(environment: environment).standards]
         if let extra = environment["STARCERT_STANDARDS"] {
             folders += extra.split(separator: ":").map { URL(fileURLWithPath: String($0)) }
         }
@@ -35,10 +35,14 @@ public struct StandardCatalog: Sendable {
             }
             for name in names {
                 let url = folder.appendingPathComponent(name)
-                guard let data = FileManager.default.contents(atPath: url.path) else {
-                    throw CatalogError.unreadableFolder(url.path)
+                let bytes: [UInt8]
+                switch InputFile.read(url.path, limit: InputFile.Limit.document) {
+                case let .success(read): bytes = read
+                case let .failure(problem):
+                    problems.append(Diagnostic(.error, at: SourceLocation(file: url.path, line: 0, column: 0), "cannot read the standard definition: \(problem)"))
+                    continue
                 }
-                switch StandardDefinition.load(Array(data), file: url.path) {
+                switch StandardDefinition.load(bytes, file: url.path) {
                 case let .success(standard):
                     if let first = origins[standard.id] {
                         problems.append(Diagnostic(.error, at: SourceLocation(file: url.path, line: 1, column: 1),
@@ -67,39 +71,15 @@ public struct StandardCatalog: Sendable {
         }
         return standards.max { recency($0) < recency($1) }
     }
-
-    /// The folder of definitions copied next to the `starcert` binary by the build.
-    static func shippedFolder() throws -> URL {
-        let bundleName = "StarCert_StarCertCore.resources"
-        var candidates: [URL] = [Bundle.main.bundleURL]
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        candidates.append(executable.deletingLastPathComponent())
-        if let resources = Bundle.main.resourceURL { candidates.append(resources) }
-        for base in candidates {
-            let folder = base.appendingPathComponent(bundleName).appendingPathComponent("Standards")
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                return folder
-            }
-        }
-        // A test or development build run from elsewhere still finds the sources' copy.
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Standards")
-        if FileManager.default.fileExists(atPath: sources.path) { return sources }
-        throw CatalogError.missingShippedDefinitions(expected: candidates[0].appendingPathComponent(bundleName).path)
-    }
 }
 
 public enum CatalogError: Error, CustomStringConvertible {
     case unreadableFolder(String)
-    case missingShippedDefinitions(expected: String)
 
     public var description: String {
         switch self {
         case let .unreadableFolder(path):
             return "cannot read the standard definitions at \(path); expected a readable folder of .yaml files"
-        case let .missingShippedDefinitions(path):
-            return "the standard definitions shipped with starcert are missing; expected them in \(path) "
-                + "(keep the .resources folder next to the binary, or set STARCERT_STANDARDS)"
         }
     }
 }

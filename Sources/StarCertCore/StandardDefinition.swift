@@ -1,5 +1,3 @@
-import Yams
-
 /// The problems that kept an input from being used; each has a file, line and column.
 public struct DiagnosedFailure: Error, Sendable, CustomStringConvertible {
     public let diagnostics: [Diagnostic]
@@ -32,7 +30,8 @@ private struct DefinitionParser {
     ]
 
     func parse(_ bytes: [UInt8], reader r: inout YAMLReader) -> Standard? {
-        guard let root = SourceText.compose(bytes, log: &r.log, expected: "a standard definition"),
+        defer { r.finish() }
+        guard let root = r.document(bytes, expected: "a standard definition"),
               let top = r.fields(root, of: "the standard definition")
         else { return nil }
         r.checkKeys(top, known: Self.topKeys, of: "the standard definition", severity: .error)
@@ -83,11 +82,11 @@ private struct DefinitionParser {
 
     private struct ParsedSection {
         let section: Standard.Section
-        let sectionIDNode: Node
-        let idNodes: [(id: String, node: Node)]
+        let sectionIDNode: SourceNode
+        let idNodes: [(id: String, node: SourceNode)]
     }
 
-    private func parseSections(_ node: Node, reader r: inout YAMLReader) -> [ParsedSection]? {
+    private func parseSections(_ node: SourceNode, reader r: inout YAMLReader) -> [ParsedSection]? {
         guard let list = r.list(node, "`sections`", expected: "sections"), !list.isEmpty else {
             if case .sequence = node { r.error("`sections` is empty; expected at least one section", at: node) }
             return nil
@@ -99,7 +98,7 @@ private struct DefinitionParser {
         return parsed.count == list.count ? parsed : nil
     }
 
-    private func parseSection(_ node: Node, reader r: inout YAMLReader) -> ParsedSection? {
+    private func parseSection(_ node: SourceNode, reader r: inout YAMLReader) -> ParsedSection? {
         guard let fields = r.fields(node, of: "a section") else { return nil }
         r.checkKeys(fields, known: ["id", "title", "title_en", "points", "veto", "items"], of: "a section", severity: .error)
         guard let idNode = r.required("id", in: fields, of: "a section", expected: "the section's number, e.g. \"4.2\""),
@@ -111,7 +110,7 @@ private struct DefinitionParser {
         let pointsNode = r.required("points", in: fields, of: what, expected: "a whole number of points")
         let points = pointsNode.flatMap { r.wholeNumber($0, "the points of \(what)", in: 1...100_000) }
 
-        var idNodes: [(String, Node)] = []
+        var idNodes: [(String, SourceNode)] = []
         var vetoItems: [Standard.VetoItem] = []
         if let vetoNode = r.optional("veto", in: fields), let list = r.list(vetoNode, "the veto items of \(what)", expected: "veto items") {
             for element in list {
@@ -148,14 +147,14 @@ private struct DefinitionParser {
 
     private struct Entry {
         let id: String
-        let idNode: Node
+        let idNode: SourceNode
         let title: String
         let titleEnglish: String?
         let points: Int
         let requirements: [String]
     }
 
-    private func parseEntry(_ node: Node, sectionID: String, scored: Bool, reader r: inout YAMLReader) -> Entry? {
+    private func parseEntry(_ node: SourceNode, sectionID: String, scored: Bool, reader r: inout YAMLReader) -> Entry? {
         let kind = scored ? "an item" : "a veto item"
         guard let fields = r.fields(node, of: kind) else { return nil }
         let known = ["id", "title", "title_en", "requirements"] + (scored ? ["points"] : [])
@@ -184,7 +183,7 @@ private struct DefinitionParser {
 
     private func checkUniqueIDs(_ sections: [ParsedSection], reader r: inout YAMLReader) {
         var seenSections: [String: Int] = [:]
-        var seenItems: [String: Node] = [:]
+        var seenItems: [String: SourceNode] = [:]
         for parsed in sections {
             if seenSections[parsed.section.id] != nil {
                 r.error("section \(parsed.section.id) is defined twice; expected unique section ids", at: parsed.sectionIDNode)
@@ -200,7 +199,7 @@ private struct DefinitionParser {
         }
     }
 
-    private func parseBands(_ node: Node, reader r: inout YAMLReader) -> [Standard.Band]? {
+    private func parseBands(_ node: SourceNode, reader r: inout YAMLReader) -> [Standard.Band]? {
         guard let list = r.list(node, "`bands`", expected: "scoring bands") else { return nil }
         var bands: [Standard.Band] = []
         var previousEnd = 0
@@ -236,7 +235,7 @@ private struct DefinitionParser {
         return bands.count == list.count && !list.isEmpty ? bands : nil
     }
 
-    private func parseStarLevels(_ node: Node, total: Int?, reader r: inout YAMLReader) -> [Standard.StarLevel]? {
+    private func parseStarLevels(_ node: SourceNode, total: Int?, reader r: inout YAMLReader) -> [Standard.StarLevel]? {
         guard let list = r.list(node, "`star_levels`", expected: "star levels") else { return nil }
         var levels: [Standard.StarLevel] = []
         for (index, element) in list.enumerated() {

@@ -1,18 +1,16 @@
-import Yams
-
 /// One key of a YAML mapping, with the nodes it came from.
-struct MappingEntry {
-    let key: String
-    let keyNode: Node
-    let value: Node
+package struct MappingEntry {
+    package let key: String
+    package let keyNode: SourceNode
+    package let value: SourceNode
 }
 
 /// The entries of a YAML mapping, first occurrence of each key.
-struct Fields {
-    let node: Node
-    let entries: [MappingEntry]
+package struct Fields {
+    package let node: SourceNode
+    package let entries: [MappingEntry]
 
-    subscript(key: String) -> MappingEntry? {
+    package subscript(key: String) -> MappingEntry? {
         entries.first { $0.key == key }
     }
 }
@@ -21,45 +19,65 @@ struct Fields {
 ///
 /// Every accessor returns nil after logging when the value cannot be used, so a caller goes on and
 /// reports every problem of a file in one run.
-struct YAMLReader {
-    var log: DiagnosticLog
+package struct YAMLReader {
+    package var log: DiagnosticLog
+    /// Keys repeated in a mapping: `fields` reports those it reads, with the mapping's name;
+    /// `finish` the rest (inside unknown fields, say).
+    private var duplicates: [SourcePosition: (key: String, firstLine: Int)] = [:]
+    private var reportedDuplicates: Set<SourcePosition> = []
 
-    init(file: String) {
+    package init(file: String) {
         log = DiagnosticLog(file: file)
     }
 
-    static func position(_ node: Node) -> (line: Int, column: Int) {
-        guard let mark = node.mark else { return (1, 1) }
-        return (mark.line, mark.column)
+    /// Reads the document in `bytes`, or nil after logging why it cannot be read.
+    package mutating func document(_ bytes: [UInt8], expected: String) -> SourceNode? {
+        guard let root = SourceText.compose(bytes, log: &log, expected: expected) else { return nil }
+        duplicates = duplicateKeys(in: root)
+        return root
     }
 
-    mutating func error(_ message: String, at node: Node) {
+    /// Reports the repeated keys that no `fields` call came across.
+    package mutating func finish() {
+        for (position, duplicate) in duplicates.sorted(by: { $0.key < $1.key }) where !reportedDuplicates.contains(position) {
+            log.error("duplicate key `\(TerminalText.quoted(duplicate.key))`, first given on line \(duplicate.firstLine); expected each key once",
+                      line: position.line, column: position.column)
+        }
+        reportedDuplicates.formUnion(duplicates.keys)
+    }
+
+    static func position(_ node: SourceNode) -> (line: Int, column: Int) {
+        (node.position.line, node.position.column)
+    }
+
+    package mutating func error(_ message: String, at node: SourceNode) {
         let (line, column) = Self.position(node)
         log.error(message, line: line, column: column)
     }
 
-    mutating func warning(_ message: String, at node: Node) {
+    package mutating func warning(_ message: String, at node: SourceNode) {
         let (line, column) = Self.position(node)
         log.warning(message, line: line, column: column)
     }
 
-    static func isNull(_ node: Node) -> Bool {
+    package static func isNull(_ node: SourceNode) -> Bool {
         guard case let .scalar(scalar) = node, scalar.style == .plain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    static func describe(_ node: Node) -> String {
+    package static func describe(_ node: SourceNode) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
         case let .scalar(scalar):
             if isNull(node) { return "nothing" }
-            return scalar.style == .plain ? "`\(scalar.string)`" : "the text \"\(scalar.string)\""
+            let shown = TerminalText.quoted(scalar.string)
+            return scalar.style == .plain ? "`\(shown)`" : "the text \"\(shown)\""
         }
     }
 
     /// The entries of a mapping; a repeated key is an error at its second occurrence.
-    mutating func fields(_ node: Node, of what: String) -> Fields? {
+    package mutating func fields(_ node: SourceNode, of what: String) -> Fields? {
         guard case let .mapping(mapping) = node else {
             error("\(what) is \(Self.describe(node)); expected a mapping of `key: value` lines", at: node)
             return nil
@@ -71,9 +89,10 @@ struct YAMLReader {
                 continue
             }
             let key = scalar.string
-            if let first = entries.first(where: { $0.key == key }) {
-                let (line, _) = Self.position(first.keyNode)
-                error("duplicate key `\(key)` in \(what), first given on line \(line); expected each key once", at: keyNode)
+            if let duplicate = duplicates[keyNode.position] {
+                if reportedDuplicates.insert(keyNode.position).inserted {
+                    error("duplicate key `\(TerminalText.quoted(key))` in \(what), first given on line \(duplicate.firstLine); expected each key once", at: keyNode)
+                }
                 continue
             }
             entries.append(MappingEntry(key: key, keyNode: keyNode, value: value))
@@ -82,26 +101,26 @@ struct YAMLReader {
     }
 
     /// The value under `key`, or nil after an error when it is missing or empty.
-    mutating func required(_ key: String, in fields: Fields, of what: String, expected: String) -> Node? {
+    package mutating func required(_ key: String, in fields: Fields, of what: String, expected: String) -> SourceNode? {
         guard let entry = fields[key] else {
             error("\(what) has no `\(key)`; expected \(expected)", at: fields.node)
             return nil
         }
         if Self.isNull(entry.value) {
-            error("`\(key)` of \(what) is empty; expected \(expected)", at: entry.value.mark == nil ? entry.keyNode : entry.value)
+            error("`\(key)` of \(what) is empty; expected \(expected)", at: entry.value)
             return nil
         }
         return entry.value
     }
 
     /// The value under `key` when present and not empty.
-    func optional(_ key: String, in fields: Fields) -> Node? {
+    package func optional(_ key: String, in fields: Fields) -> SourceNode? {
         guard let entry = fields[key], !Self.isNull(entry.value) else { return nil }
         return entry.value
     }
 
     /// Keys that the reader does not know: an error, or a warning where the format allows additions.
-    mutating func checkKeys(
+    package mutating func checkKeys(
         _ fields: Fields, known: [String], of what: String, severity: Diagnostic.Severity
     ) {
         for entry in fields.entries where !known.contains(entry.key) {
@@ -120,8 +139,11 @@ struct YAMLReader {
         }
     }
 
-    /// A non-empty text; numbers and dates written without quotes are taken as written.
-    mutating func text(_ node: Node, _ what: String) -> String? {
+    /// A non-empty text; numbers and dates written without quotes are taken as written. Hidden
+    /// characters (controls, bidirectional controls, invisible formatting) are errors: what is
+    /// printed must be what was written. `singleLine` texts (names, addresses, scopes: anything a
+    /// certificate shows) may not hold line breaks either.
+    package mutating func text(_ node: SourceNode, _ what: String, singleLine: Bool = false) -> String? {
         guard case let .scalar(scalar) = node, !Self.isNull(node) else {
             error("\(what) is \(Self.describe(node)); expected a text", at: node)
             return nil
@@ -131,11 +153,16 @@ struct YAMLReader {
             error("\(what) is blank; expected a text", at: node)
             return nil
         }
+        if let hidden = HiddenCharacter.first(in: value, allowingLineBreaks: !singleLine) {
+            let code = "U+" + String(hidden.scalar.value, radix: 16, uppercase: true)
+            error("\(what) holds \(hidden.kind.description) (\(code)) at character \(hidden.offset); expected \(singleLine ? "one line of " : "")visible text only, so that what is printed is what was written", at: node)
+            return nil
+        }
         return value
     }
 
     /// A list of texts; a single text is taken as a list of one.
-    mutating func texts(_ node: Node, _ what: String) -> [String]? {
+    package mutating func texts(_ node: SourceNode, _ what: String) -> [String]? {
         if case .scalar = node { return text(node, what).map { [$0] } }
         guard case let .sequence(sequence) = node else {
             error("\(what) is \(Self.describe(node)); expected a list of texts", at: node)
@@ -150,7 +177,7 @@ struct YAMLReader {
     }
 
     /// The elements of a list.
-    mutating func list(_ node: Node, _ what: String, expected: String) -> [Node]? {
+    package mutating func list(_ node: SourceNode, _ what: String, expected: String) -> [SourceNode]? {
         guard case let .sequence(sequence) = node else {
             error("\(what) is \(Self.describe(node)); expected a list of \(expected)", at: node)
             return nil
@@ -159,7 +186,7 @@ struct YAMLReader {
     }
 
     /// A whole number written as plain digits, within `range`.
-    mutating func wholeNumber(_ node: Node, _ what: String, in range: ClosedRange<Int>) -> Int? {
+    package mutating func wholeNumber(_ node: SourceNode, _ what: String, in range: ClosedRange<Int>) -> Int? {
         let expected = "a whole number from \(range.lowerBound) to \(range.upperBound)"
         guard case let .scalar(scalar) = node, !Self.isNull(node) else {
             error("\(what) is \(Self.describe(node)); expected \(expected)", at: node)
@@ -182,7 +209,7 @@ struct YAMLReader {
     }
 
     /// `true` or `false`.
-    mutating func boolean(_ node: Node, _ what: String) -> Bool? {
+    package mutating func boolean(_ node: SourceNode, _ what: String) -> Bool? {
         if case let .scalar(scalar) = node, scalar.style == .plain {
             switch scalar.string {
             case "true", "True", "TRUE": return true
@@ -195,18 +222,22 @@ struct YAMLReader {
     }
 
     /// A calendar date written as YYYY-MM-DD.
-    mutating func date(_ node: Node, _ what: String) -> CalendarDate? {
+    package mutating func date(_ node: SourceNode, _ what: String) -> CalendarDate? {
         guard let value = text(node, what) else { return nil }
         guard let date = CalendarDate(iso: value) else {
-            error("\(what) is `\(value)`, not a valid date; expected a date written as YYYY-MM-DD, e.g. 2026-05-12", at: node)
+            error("\(what) is `\(TerminalText.quoted(value))`, not a valid date; expected a date written as YYYY-MM-DD, e.g. 2026-05-12", at: node)
+            return nil
+        }
+        guard CalendarDate.supportedYears.contains(date.year) else {
+            error("\(what) is \(date), outside the years StarCert accepts; expected a date from \(CalendarDate.supportedYears.lowerBound) to \(CalendarDate.supportedYears.upperBound)", at: node)
             return nil
         }
         return date
     }
 
     /// One of a fixed set of words.
-    mutating func choice<Choice: RawRepresentable & CaseIterable>(
-        _ node: Node, _ what: String, as: Choice.Type
+    package mutating func choice<Choice: RawRepresentable & CaseIterable>(
+        _ node: SourceNode, _ what: String, as: Choice.Type
     ) -> Choice? where Choice.RawValue == String {
         guard let value = text(node, what) else { return nil }
         if let choice = Choice(rawValue: value) { return choice }

@@ -3,6 +3,10 @@ import Typesetting
 /// A certificate on one A4 landscape page: bilingual text in fixed boxes that wrap and then
 /// shrink to fit, stars, and a QR code.
 struct CertificateDocument {
+    /// The smallest sizes the organization's texts may shrink to: below these they would not be
+    /// legible on a framed certificate, and `issue` refuses rather than cut them.
+    static let minimumSizes = (name: 10.0, englishName: 7.0, address: 7.5, scope: 7.5)
+
     let model: CertificateModel
     private let words: CertificateModel.Wording
 
@@ -36,16 +40,16 @@ struct CertificateDocument {
             FittedText(centered([Span(words.titleEnglish)], size: 13, color: Theme.muted), frame: Rect(x: left, y: 92, width: width, height: 20), minimumSize: 9),
             FittedText(centered([Span(words.numberLabel), Span(words.number, bold: !model.isSpecimen)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7),
             FittedText(centered([Span(words.certify)], size: 11, font: .serif), frame: Rect(x: left, y: 142, width: width, height: 16), minimumSize: 8),
-            FittedText(centered([Span(model.organizationName)], size: 22, bold: true, font: .serif, color: Theme.ink), frame: Rect(x: left, y: 160, width: width, height: 36), minimumSize: 9),
+            FittedText(centered([Span(model.organizationName)], size: 22, bold: true, font: .serif, color: Theme.ink), frame: Rect(x: left, y: 160, width: width, height: 36), minimumSize: Self.minimumSizes.name, name: CertificateField.name.rawValue),
         ]
         if let english = model.organizationNameEnglish {
-            texts.append(FittedText(centered([Span(english)], size: 12, font: .serif, color: Theme.muted), frame: Rect(x: left, y: 197, width: width, height: 18), minimumSize: 6.5))
+            texts.append(FittedText(centered([Span(english)], size: 12, font: .serif, color: Theme.muted), frame: Rect(x: left, y: 197, width: width, height: 18), minimumSize: Self.minimumSizes.englishName, name: CertificateField.englishName.rawValue))
         }
         let detailStyle = TextStyle(font: .serif, size: 10.5, color: Theme.ink, lineSpacing: 1.05, alignment: .center)
         texts += [
-            FittedText(Paragraph([Span(words.creditCodeLabel), Span(model.creditCode, bold: true)], style: detailStyle), frame: Rect(x: left, y: 220, width: width, height: 15), minimumSize: 7),
-            FittedText(Paragraph([Span(words.addressLabel), Span(model.address)], style: detailStyle), frame: Rect(x: left, y: 236, width: width, height: 28), minimumSize: 6),
-            FittedText(Paragraph([Span(words.scopeLabel), Span(model.scope)], style: detailStyle), frame: Rect(x: left, y: 265, width: width, height: 44), minimumSize: 6),
+            FittedText(Paragraph([Span(words.creditCodeLabel), Span(model.creditCode, bold: true)], style: detailStyle), frame: Rect(x: left, y: 220, width: width, height: 15), minimumSize: 7, name: CertificateField.creditCode.rawValue),
+            FittedText(Paragraph([Span(words.addressLabel), Span(model.address)], style: detailStyle), frame: Rect(x: left, y: 236, width: width, height: 28), minimumSize: Self.minimumSizes.address, name: CertificateField.address.rawValue),
+            FittedText(Paragraph([Span(words.scopeLabel), Span(model.scope)], style: detailStyle), frame: Rect(x: left, y: 265, width: width, height: 44), minimumSize: Self.minimumSizes.scope, name: CertificateField.scope.rawValue),
             FittedText(Paragraph([Span(words.statement)], style: detailStyle), frame: Rect(x: left, y: 312, width: width, height: 16), minimumSize: 7),
             FittedText(Paragraph([Span(words.statementEnglish)], style: detailStyle.with { $0.size = 9.5; $0.color = Theme.muted }), frame: Rect(x: left, y: 328, width: width, height: 15), minimumSize: 6),
             FittedText(centered([Span(model.levelName)], size: 15, bold: true, color: Theme.navy), frame: Rect(x: left, y: 392, width: width, height: 20), minimumSize: 9),
@@ -53,11 +57,12 @@ struct CertificateDocument {
             FittedText(centered([Span(words.score)], size: 10.5), frame: Rect(x: left, y: 428, width: width, height: 15), minimumSize: 7),
         ]
         let infoStyle = TextStyle(font: .sans, size: 9.5, color: Theme.ink, lineSpacing: 1.1)
-        let info = [
-            words.issued, words.validUntil, words.issuer, words.issuerEnglish,
-        ] + (model.issuer.approvalNumber.map { [words.approvalNumber + $0] } ?? [])
-        for (index, line) in info.enumerated() {
-            texts.append(FittedText(Paragraph(line, style: infoStyle), frame: Rect(x: 70, y: 466 + Double(index) * 14, width: 470, height: 14), minimumSize: 6))
+        let info: [(String, CertificateField?)] = [
+            (words.issued, nil), (words.validUntil, nil), (words.issuer, .issuerName), (words.issuerEnglish, .issuerEnglishName),
+        ] + (model.issuer.approvalNumber.map { [(words.approvalNumber + $0, .approvalNumber)] } ?? [])
+        for (index, (line, field)) in info.enumerated() {
+            texts.append(FittedText(Paragraph(line, style: infoStyle), frame: Rect(x: 70, y: 466 + Double(index) * 14, width: 470, height: 14),
+                                    minimumSize: 6.5, name: field?.rawValue))
         }
         texts.append(FittedText(centered([Span(words.verify)], size: 7.5, color: Theme.muted), frame: Rect(x: page.width - 170, y: 540, width: 100, height: 12), minimumSize: 6))
         if model.isSpecimen {
@@ -97,4 +102,16 @@ struct CertificateDocument {
         elements.append(.line(from: Point(x: 70, y: 462), to: Point(x: page.width - 180, y: 462), color: Theme.rule, width: 0.5))
         return Drawing(size: page, elements: elements)
     }
+}
+
+/// The certificate's texts that come from the assessment or the issuer profile: never cut on a signed certificate.
+public enum CertificateField: String, CaseIterable, Sendable {
+    case name = "the organization's name"
+    case englishName = "the organization's English name"
+    case creditCode = "the credit code"
+    case address = "the organization's address"
+    case scope = "the organization's scope"
+    case issuerName = "the issuer's name"
+    case issuerEnglishName = "the issuer's English name"
+    case approvalNumber = "the issuer's approval number"
 }

@@ -13,7 +13,7 @@ public struct DocumentTemplates: Sendable {
         self.folder = folder
     }
 
-    /// The templates in `STARCERT_TEMPLATES`, or the checkout's `Templates/`, for `language`.
+    /// The templates for `language` from the templates folder (see `Resources`).
     public static func load(_ language: Labels.Language, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DocumentTemplates {
         let folder = try Labels.templatesFolder(environment: environment)
         return DocumentTemplates(

@@ -1,4 +1,5 @@
 import Foundation
+import StarCertCore
 import Typesetting
 
 /// Finds StarCert's font configuration (`Fonts/fonts.conf`) and the families it uses.
@@ -7,9 +8,8 @@ public enum FontSetup {
     public static let defaultSans = "Noto Sans CJK SC"
     public static let installHint = "install Debian's fonts-noto-cjk and run Scripts/setup, which prepares the fonts in Fonts/build/, or name installed families with --serif-font/--sans-font"
 
-    /// The configuration in `STARCERT_FONTS` (a folder with `fonts.conf`), else the `Fonts/` folder
-    /// of the StarCert checkout the binary was built in; families from `STARCERT_SERIF_FONT` and
-    /// `STARCERT_SANS_FONT`, or the Noto CJK SC defaults.
+    /// The configuration `fonts.conf` in the fonts folder (see `Resources`); families from
+    /// `STARCERT_SERIF_FONT` and `STARCERT_SANS_FONT`, or the Noto CJK SC defaults.
     public static func locate(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         serif: String? = nil, sans: String? = nil
@@ -23,9 +23,7 @@ public enum FontSetup {
     }
 
     static func configFile(environment: [String: String]) throws -> URL {
-        guard let folder = Assets.folder("Fonts", environmentKey: "STARCERT_FONTS", environment: environment) else {
-            throw TypesettingError.fontConfiguration("Fonts/fonts.conf was not found near the starcert binary; set STARCERT_FONTS to the folder that holds it")
-        }
+        let folder = try Resources.locate(environment: environment).fonts
         let file = folder.appendingPathComponent("fonts.conf")
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw TypesettingError.fontConfiguration("\(folder.path) has no fonts.conf")

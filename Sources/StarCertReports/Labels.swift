@@ -1,4 +1,5 @@
 import Foundation
+import StarCertCore
 import Yams
 
 /// The wording of the documents in one language, read from `Templates/labels/LANGUAGE.yaml`.
@@ -18,7 +19,7 @@ public struct Labels: Sendable {
         case en
     }
 
-    /// The labels of `language` from the templates folder (`STARCERT_TEMPLATES`, or the checkout's `Templates/`).
+    /// The labels of `language` from the templates folder (see `Resources`).
     public static func load(_ language: Language, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Labels {
         try load(file: try templatesFolder(environment: environment).appendingPathComponent("labels/\(language.rawValue).yaml"))
     }
@@ -45,10 +46,7 @@ public struct Labels: Sendable {
     }
 
     static func templatesFolder(environment: [String: String]) throws -> URL {
-        guard let folder = Assets.folder("Templates", environmentKey: "STARCERT_TEMPLATES", environment: environment) else {
-            throw TemplateError.missing("Templates/ (set STARCERT_TEMPLATES to the folder)")
-        }
-        return folder
+        try Resources.locate(environment: environment).templates
     }
 
     public var keys: Set<String> { Set(strings.keys) }

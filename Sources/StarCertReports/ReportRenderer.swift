@@ -24,7 +24,6 @@ public struct RenderedDocuments {
 public enum ReportError: Error, CustomStringConvertible {
     /// Characters no configured font can show, with the assessment fields they are in.
     case unshowableCharacters([(character: Character, field: String)])
-    case unreadablePhoto(String)
 
     public var description: String {
         switch self {
@@ -34,8 +33,6 @@ public enum ReportError: Error, CustomStringConvertible {
                 return "“\(entry.character)” (\(codes)) in \(entry.field)"
             }
             return "the fonts cannot show \(described.joined(separator: ", ")); replace these characters or add a font that has them to Fonts/ (see Fonts/README.md)"
-        case let .unreadablePhoto(path):
-            return "the photo \(path) cannot be read as a JPEG or PNG picture"
         }
     }
 }
@@ -72,10 +69,9 @@ public final class ReportRenderer {
         return loaded
     }
 
-    /// The report laid out into pages, after the glyph check (for tests and previews).
-    public func layoutReport(_ model: ReportModel) throws -> LaidOutDocument {
-        _ = try checkGlyphs(model)
-        return typesetter.layout(ReportDocument(model: model, images: try loadImages(model)).build())
+    /// The report laid out into pages (for tests and previews).
+    public func layoutReport(_ model: ReportModel, images: [String: ImageData] = [:]) -> LaidOutDocument {
+        typesetter.layout(ReportDocument(model: model, images: images).build())
     }
 
     public func layoutCertificate(_ model: CertificateModel) -> LaidOutDocument {
@@ -84,63 +80,74 @@ public final class ReportRenderer {
 
     /// The report and, for a certified evaluation, the certificate in each of `formats`; nothing is
     /// written. Throws before anything is drawn when user text holds characters the fonts lack or a
-    /// photo cannot be read.
+    /// photo cannot be used. (Commands go through `DocumentPipeline`, which runs the same checks.)
     public func render(_ evaluation: Evaluation, formats: Set<OutputFormat> = [.pdf], issuer: Issuer = .builtInDefault) throws -> RenderedDocuments {
+        let reportModel = ReportModel(evaluation, labels: templates.labels, issuer: issuer)
+        let glyphs = checkGlyphs(reportModel.userTexts)
+        if !glyphs.missing.isEmpty { throw ReportError.unshowableCharacters(glyphs.missing) }
+        var images: [String: ImageData] = [:]
+        for photo in evaluation.assessment.itemRecords.flatMap(\.photos) where images[photo.resolvedPath] == nil {
+            images[photo.resolvedPath] = try Picture.load(photo.resolvedPath, for: "a photo")
+        }
         let model = try CertificateModel(evaluation, text: templates.certificate, issuer: issuer)
         var alongside: Concurrent<(pdf: [UInt8]?, html: String?, warnings: [String])>?
         if drawsCertificateAlongside, let model {
             let (fonts, templates, html) = (fonts, templates, formats.contains(.html) ? try html() : nil)
-            alongside = Concurrent { try ReportRenderer(fonts: fonts, templates: templates, html: html).renderCertificate(model, formats: formats) }
+            alongside = Concurrent {
+                let made = try ReportRenderer(fonts: fonts, templates: templates, html: html).renderCertificate(model, formats: formats)
+                return (made.pdf, made.html, made.laidOut?.warnings ?? [])
+            }
         }
         defer { _ = try? alongside?.value() }
-        let report = try renderReport(evaluation, formats: formats, issuer: issuer)
-        let certificate = try alongside?.value() ?? model.map { try renderCertificate($0, formats: formats) }
+        let report = try renderReport(reportModel, images: images, formats: formats)
+        let certificate = try alongside?.value() ?? model.map { model in
+            let made = try renderCertificate(model, formats: formats)
+            return (made.pdf, made.html, made.laidOut?.warnings ?? [])
+        }
         return RenderedDocuments(
             report: report.pdf, certificate: certificate?.pdf, reportHTML: report.html, certificateHTML: certificate?.html,
-            reportPages: report.pages, warnings: report.warnings + (certificate?.warnings ?? []))
+            reportPages: report.laidOut?.pages.count ?? 0,
+            warnings: glyphs.warnings + (report.laidOut?.warnings ?? []) + (certificate?.warnings ?? []))
     }
 
-    /// The report alone, in each of `formats`.
-    public func renderReport(_ evaluation: Evaluation, formats: Set<OutputFormat>, issuer: Issuer = .builtInDefault, previous: [PreviousEvaluation] = []) throws
-        -> (pdf: [UInt8]?, html: String?, pages: Int, warnings: [String])
+    /// The report of `model` in each of `formats`, with `images` (photo path → picture) already checked.
+    public func renderReport(_ model: ReportModel, images: [String: ImageData], formats: Set<OutputFormat>) throws
+        -> (pdf: [UInt8]?, html: String?, laidOut: LaidOutDocument?)
     {
-        let model = ReportModel(evaluation, labels: templates.labels, issuer: issuer, previous: previous)
-        var warnings = try checkGlyphs(model)
-        let images = try loadImages(model)
         var pdf: [UInt8]?
-        var pages = 0
+        var laidOut: LaidOutDocument?
         if formats.contains(.pdf) {
-            let laidOut = typesetter.layout(ReportDocument(model: model, images: images).build())
-            warnings += laidOut.warnings
-            pages = laidOut.pages.count
-            pdf = try typesetter.pdf(laidOut)
+            let document = typesetter.layout(ReportDocument(model: model, images: images).build())
+            pdf = try typesetter.pdf(document)
+            laidOut = document
         }
-        return (pdf, formats.contains(.html) ? try html().report(model, images: images) : nil, pages, warnings)
+        return (pdf, formats.contains(.html) ? try html().report(model, images: images) : nil, laidOut)
     }
 
-    /// A certificate in each of `formats`.
-    public func renderCertificate(_ model: CertificateModel, formats: Set<OutputFormat>) throws -> (pdf: [UInt8]?, html: String?, warnings: [String]) {
+    /// A certificate in each of `formats`, with its layout (for its overflows).
+    public func renderCertificate(_ model: CertificateModel, formats: Set<OutputFormat>) throws -> (pdf: [UInt8]?, html: String?, laidOut: LaidOutDocument?) {
         var pdf: [UInt8]?
-        var warnings: [String] = []
+        var laidOut: LaidOutDocument?
         if formats.contains(.pdf) {
-            let laidOut = layoutCertificate(model)
-            warnings = laidOut.warnings
-            pdf = try typesetter.pdf(laidOut)
+            let document = layoutCertificate(model)
+            pdf = try typesetter.pdf(document)
+            laidOut = document
         }
-        return (pdf, formats.contains(.html) ? try html().certificate(model) : nil, warnings)
+        return (pdf, formats.contains(.html) ? try html().certificate(model) : nil, laidOut)
     }
 
-    /// Errors for characters no font has; warnings for characters drawn from a fallback font.
-    private func checkGlyphs(_ model: ReportModel) throws -> [String] {
+    /// Characters no font has (with the fields they are in), and warnings for characters drawn from
+    /// a fallback font.
+    public func checkGlyphs(_ texts: [(field: String, text: String)]) -> (missing: [(character: Character, field: String)], warnings: [String]) {
         var missing: [(Character, String)] = []
         var warnings: [String] = []
         // Each distinct character once, for both roles.
         var seen = Set<Character>()
-        let distinct = String(model.userTexts.flatMap(\.text).filter { seen.insert($0).inserted })
+        let distinct = String(texts.flatMap(\.text).filter { seen.insert($0).inserted })
         for role in FontRole.allCases {
             let coverage = typesetter.coverage(of: distinct, role: role)
             if coverage.isComplete { continue }
-            for (field, text) in model.userTexts {
+            for (field, text) in texts {
                 for character in coverage.missing where text.contains(character) && !missing.contains(where: { $0.0 == character && $0.1 == field }) {
                     missing.append((character, field))
                 }
@@ -150,19 +157,7 @@ public final class ReportRenderer {
                 }
             }
         }
-        if !missing.isEmpty { throw ReportError.unshowableCharacters(missing) }
-        return warnings
-    }
-
-    private func loadImages(_ model: ReportModel) throws -> [String: ImageData] {
-        var images: [String: ImageData] = [:]
-        for photo in model.sections.flatMap({ $0.items.flatMap(\.photos) }) where images[photo.path] == nil {
-            guard let data = FileManager.default.contents(atPath: photo.path), let image = ImageData(bytes: Array(data)) else {
-                throw ReportError.unreadablePhoto(photo.path)
-            }
-            images[photo.path] = image
-        }
-        return images
+        return (missing, warnings)
     }
 }
 

@@ -11,8 +11,36 @@ public struct IssuingFixture {
         for name in ["four-star-certification.yaml", "vetoed-certification.yaml"] {
             try FileManager.default.copyItem(at: Fixtures.example(name), to: folder.appendingPathComponent(name))
         }
-        try run(["issuer", "init", "-o", "issuer.yaml"]).expectSuccess()
+        try run(["issuer", "init", "-o", "issuer-template.yaml"]).expectSuccess()
+        try Self.profile.write(to: folder.appendingPathComponent("issuer.yaml"), atomically: true, encoding: .utf8)
         try run(["keys", "init"]).expectSuccess()
+    }
+
+    /// The verification address of the fixture's issuer.
+    public static let verificationBase = "https://verify.kunbiao.cn/c"
+
+    /// A filled-in issuer profile (what `issuer init` writes, completed as a body would).
+    public static let profile = """
+        name: 北京坤标检验认证有限公司
+        name_en: Beijing Kunbiao Inspection and Certification Co., Ltd.
+        address: 北京市海淀区学院路 30 号
+        approval_number: CNCA-R-2019-123
+        # logo: logo.png
+        # seal: seal.png
+        verification_base_url: \(verificationBase)
+        certificate_number_pattern: KB-ASM-{year}-{seq:06}
+        validity_years: 3
+        certify_one_star: false
+        time_zone: Asia/Shanghai
+
+        """
+
+    /// Writes a copy of the four-star example named `name`, its text changed by `edit`.
+    @discardableResult
+    public func example(_ name: String, _ edit: (String) -> String) throws -> String {
+        let text = try String(contentsOf: Fixtures.fourStar, encoding: .utf8)
+        try edit(text).write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        return name
     }
 
     /// Runs starcert in the folder with the fixture's archive.

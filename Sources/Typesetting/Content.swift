@@ -30,6 +30,19 @@ public struct Paragraph: Hashable, Sendable {
     }
 
     public var text: String { spans.map(\.text).joined() }
+
+    /// The paragraph cut after its first `count` characters, spans kept.
+    public func prefix(_ count: Int) -> Paragraph {
+        var copy = self
+        var left = count
+        copy.spans = spans.compactMap { span in
+            guard left > 0 else { return nil }
+            let kept = String(span.text.prefix(left))
+            left -= kept.count
+            return Span(kept, bold: span.bold, color: span.color)
+        }
+        return copy
+    }
 }
 
 /// A heading: kept on the same page as the start of what follows, and optionally an entry
@@ -189,17 +202,33 @@ public struct Drawing: Hashable, Sendable {
     }
 }
 
-/// Text placed in a fixed box: wrapped, and made smaller until it fits (never overflowing).
+/// Text placed in a fixed box: wrapped, and made smaller until it fits (never overflowing). Text
+/// that does not fit even at `minimumSize` is cut, and when the box has a `name` the layout says so
+/// in `LaidOutDocument.overflows`, so a caller can refuse to publish it.
 public struct FittedText: Hashable, Sendable {
     public var paragraph: Paragraph
     public var frame: Rect
     public var minimumSize: Length
+    /// What the box holds, for `TextOverflow` (e.g. "the organization's scope").
+    public var name: String?
 
-    public init(_ paragraph: Paragraph, frame: Rect, minimumSize: Length) {
+    public init(_ paragraph: Paragraph, frame: Rect, minimumSize: Length, name: String? = nil) {
         self.paragraph = paragraph
         self.frame = frame
         self.minimumSize = minimumSize
+        self.name = name
     }
+}
+
+/// A named fixed box whose text did not fit even at its minimum size.
+public struct TextOverflow: Hashable, Sendable {
+    public let name: String
+    public let minimumSize: Length
+    /// Characters of the box's text (labels included).
+    public let characters: Int
+    /// How many of them fit at the minimum size.
+    public let fittingCharacters: Int
+    public var excessCharacters: Int { characters - fittingCharacters }
 }
 
 public indirect enum Block: Hashable, Sendable {

@@ -14,15 +14,15 @@ private func writeToSink(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePoin
 }
 
 /// Reads PNG bytes for Cairo.
-private final class ByteSource {
+final class PNGSource {
     let bytes: [UInt8]
     var offset = 0
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 }
 
-private func readFromSource(_ closure: UnsafeMutableRawPointer?, _ data: UnsafeMutablePointer<UInt8>?, _ length: UInt32) -> cairo_status_t {
+func readPNGBytes(_ closure: UnsafeMutableRawPointer?, _ data: UnsafeMutablePointer<UInt8>?, _ length: UInt32) -> cairo_status_t {
     guard let closure, let data else { return CAIRO_STATUS_READ_ERROR }
-    let source = Unmanaged<ByteSource>.fromOpaque(closure).takeUnretainedValue()
+    let source = Unmanaged<PNGSource>.fromOpaque(closure).takeUnretainedValue()
     let count = Int(length)
     guard source.offset + count <= source.bytes.count else { return CAIRO_STATUS_READ_ERROR }
     source.bytes.withUnsafeBufferPointer { buffer in
@@ -167,9 +167,9 @@ private struct ImageCache {
             image.bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: image.bytes.count) }
             cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, copy.assumingMemoryBound(to: UInt8.self), UInt(image.bytes.count), free, copy)
         case .png:
-            let source = ByteSource(image.bytes)
+            let source = PNGSource(image.bytes)
             surface = withExtendedLifetime(source) {
-                cairo_image_surface_create_from_png_stream(readFromSource, Unmanaged.passUnretained(source).toOpaque())
+                cairo_image_surface_create_from_png_stream(readPNGBytes, Unmanaged.passUnretained(source).toOpaque())
             }
         }
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {

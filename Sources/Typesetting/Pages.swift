@@ -104,4 +104,6 @@ public struct LaidOutDocument {
     public let outline: [OutlineEntry]
     /// Things the layout had to compromise on (text cut to fit a fixed box), for the caller to report.
     public let warnings: [String]
+    /// Named fixed boxes whose text was cut.
+    public let overflows: [TextOverflow]
 }

@@ -87,6 +87,7 @@ final class Paginator {
     private var pages: [Page] = []
     private var outline: [OutlineEntry] = []
     private var warnings: [String] = []
+    private var overflows: [TextOverflow] = []
     private var sequence: PageSequence!
     private var sequenceIndex = 0
     private var documentSequences: [PageSequence] = []
@@ -109,7 +110,7 @@ final class Paginator {
             }
         }
         addRunningTexts()
-        return LaidOutDocument(metadata: document.metadata, pages: pages, outline: outline, warnings: warnings)
+        return LaidOutDocument(metadata: document.metadata, pages: pages, outline: outline, warnings: warnings, overflows: overflows)
     }
 
     // MARK: Pages
@@ -338,10 +339,27 @@ final class Paginator {
         if height > fitted.frame.height {
             count = max(1, stack.fitting(from: 0, in: fitted.frame.height))
             height = stack.height(0..<count)
-            warnings.append("text was cut to fit its box even at \(fitted.minimumSize) pt: \(String(paragraph.text.prefix(40)))…")
+            if let name = fitted.name {
+                overflows.append(TextOverflow(name: name, minimumSize: fitted.minimumSize, characters: paragraph.text.count,
+                                              fittingCharacters: fittingCharacters(paragraph, in: fitted.frame)))
+            } else {
+                warnings.append("text was cut to fit its box even at \(fitted.minimumSize) pt: \(String(paragraph.text.prefix(40)))…")
+            }
         }
         let top = fitted.frame.y + (fitted.frame.height - height) / 2
         return stack.items(0..<count, at: Point(x: fitted.frame.x, y: top))
+    }
+
+    /// How many characters of `paragraph` (at its current size) fit in `frame`, found by halving.
+    private func fittingCharacters(_ paragraph: Paragraph, in frame: Rect) -> Int {
+        var low = 0
+        var high = paragraph.text.count
+        while low < high {
+            let middle = (low + high + 1) / 2
+            let stack = self.stack(for: paragraph.prefix(middle), width: frame.width)
+            if stack.height(0..<stack.lines.count) <= frame.height { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     // MARK: Tables

@@ -2,23 +2,35 @@ import ArgumentParser
 import Foundation
 import StarCertArchive
 import StarCertCore
+import StarCertReports
 
 struct ArchiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "archive", abstract: "Look into the archive of issued evaluations.",
-        subcommands: [List.self, Show.self, Export.self, Files.self, Verify.self])
+        commandName: "archive", abstract: "Create the archive of issued evaluations, and look into it.",
+        subcommands: [Init.self, List.self, Show.self, Export.self, Files.self, Verify.self])
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a new, empty archive (never over an existing file).")
+        @Argument(help: "Where to create it (default: STARCERT_ARCHIVE, else ./starcert-archive.sqlite).") var path: String?
+
+        func run() throws {
+            let path = self.path ?? Archive.defaultPath()
+            _ = try running { try Archive.create(at: path) }
+            Console.out("created a new archive at \(path)")
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the archived evaluations.")
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func run() throws {
-            let rows = try reportingErrors { try archiveOptions.open().evaluations() }
+            let rows = try running { try archiveOptions.open(.readOnly).evaluations() }
             var table = TextTable(columns: [("id", .right), ("audit end", .left), ("organization", .left), ("credit code", .left),
                                             ("total", .right), ("stars", .right), ("decision", .left), ("certificate", .left), ("replaces", .right)])
             for row in rows {
-                table.add([String(row.id), row.auditEnd, row.organization, row.creditCode, row.total, row.starLevel.map(String.init) ?? "—",
-                           row.decision, row.certificateNumber ?? "—", row.replaces.map(String.init) ?? ""])
+                table.add([String(row.id ?? 0), row.auditEnd, TerminalText.escaped(row.organization), row.creditCode, row.total,
+                           row.starLevel.map(String.init) ?? "—", row.decision, row.certificateNumber ?? "—", row.replaces.map(String.init) ?? ""])
             }
             Console.out(table.render())
         }
@@ -30,11 +42,11 @@ struct ArchiveCommand: ParsableCommand {
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func run() throws {
-            try reportingErrors {
-                let archive = try archiveOptions.open()
+            try running {
+                let archive = try archiveOptions.open(.readOnly)
                 let row = try archive.evaluation(id)
                 var lines = [
-                    "evaluation \(row.id) — \(row.organization) (\(row.creditCode))",
+                    "evaluation \(id) — \(row.organization) (\(row.creditCode))",
                     "standard \(row.standard), \(row.kind), audit ended \(row.auditEnd), archived \(row.createdAt)",
                     "total \(row.total), star level \(row.starLevel.map(String.init) ?? "none"), decision \(row.decision)",
                 ]
@@ -47,26 +59,30 @@ struct ArchiveCommand: ParsableCommand {
                     lines.append("certificate \(number): issued \(record.canonical.issued), valid until \(record.canonical.expires)")
                     for change in record.history { lines.append("  \(change.at)  \(change.status)  \(change.reason)") }
                 }
-                Console.out(lines.joined(separator: "\n"))
+                Console.out(lines.map { TerminalText.escaped($0) }.joined(separator: "\n"))
             }
         }
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the archived evaluations as JSON or CSV.")
-        @Option(help: "json or csv.") var format: String = "json"
+        static let configuration = CommandConfiguration(
+            abstract: "Export the archived evaluations as JSON or CSV.",
+            discussion: "CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a return) are prefixed with an apostrophe.")
+        @Option(help: "json or csv.") var format: ExportFormat = .json
         @Option(name: .shortAndLong, help: "The file to write (default: standard output).") var output: String?
         @OptionGroup var archiveOptions: ArchiveOptions
 
+        enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case json, csv }
+
         func run() throws {
-            try reportingErrors {
-                let archive = try archiveOptions.open()
-                let today = CalendarDate.today().description
+            try running {
+                let archive = try archiveOptions.open(.readOnly)
+                let today = CalendarDate.today(inTimeZone: "Asia/Shanghai")!.description
                 var records: [[(String, String?)]] = []
                 for row in try archive.evaluations() {
                     let status = try row.certificateNumber.map { try archive.certificate($0).status(on: today).status.rawValue }
                     records.append([
-                        ("id", String(row.id)), ("archived_at", row.createdAt), ("organization", row.organization), ("credit_code", row.creditCode),
+                        ("id", row.id.map(String.init)), ("archived_at", row.createdAt), ("organization", row.organization), ("credit_code", row.creditCode),
                         ("standard", row.standard), ("kind", row.kind), ("audit_end", row.auditEnd), ("total", row.total),
                         ("star_level", row.starLevel.map(String.init)), ("decision", row.decision), ("certificate", row.certificateNumber),
                         ("status", status), ("replaces", row.replaces.map(String.init)),
@@ -74,18 +90,18 @@ struct ArchiveCommand: ParsableCommand {
                 }
                 let text: String
                 switch format {
-                case "json":
+                case .json:
                     text = JSONValue.array(records.map { record in .object(record.map { ($0.0, $0.1.map(JSONValue.string) ?? .null) }) }).serialized() + "\n"
-                case "csv":
+                case .csv:
                     let header = (records.first ?? []).map(\.0).joined(separator: ",")
                     text = ([header] + records.map { $0.map { CSV.field($0.1 ?? "") }.joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"
-                default:
-                    throw ArchiveError.archive("unknown export format `\(format)`; expected json or csv")
                 }
                 if let output {
-                    try AtomicFile.write([(output, Data(text.utf8))])
-                } else {
+                    try OutputFiles.write([(output, Array(text.utf8))])
+                } else if isatty(STDOUT_FILENO) == 1 {
                     Console.out(text, terminator: "")
+                } else {
+                    FileHandle.standardOutput.write(Data(text.utf8))
                 }
             }
         }
@@ -98,26 +114,28 @@ struct ArchiveCommand: ParsableCommand {
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func run() throws {
-            try reportingErrors {
-                let archive = try archiveOptions.open()
-                let folder = URL(fileURLWithPath: output)
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                let assessment = try archive.assessment(of: id)
-                let files = [(assessment.name, assessment.bytes)] + (try archive.documents(of: id)).map { ($0.name, $0.bytes) }
-                try AtomicFile.write(files.map { (folder.appendingPathComponent($0.0).path, $0.1) })
-                Console.out("wrote \(files.map(\.0).joined(separator: ", ")) to \(output)")
+            try running {
+                let archive = try archiveOptions.open(.readOnly)
+                let row = try archive.evaluation(id)
+                let stored = (row.assessmentName as NSString).lastPathComponent
+                let name = [".", "..", ""].contains(stored) || stored.hasPrefix(".") ? "assessment.yaml" : stored
+                let files = [NamedOutput(name: name, bytes: Array(row.assessment))]
+                    + (try archive.documents(of: id)).map { NamedOutput(name: $0.name, bytes: Array($0.bytes)) }
+                try OutputFiles.write(files, for: OutputFiles.Target(input: "", folder: URL(fileURLWithPath: output), isSubfolder: false))
+                Console.out("wrote \(files.map(\.name).joined(separator: ", ")) to \(output)")
             }
         }
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Re-hash every stored file and report mismatches.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check the archive: stored files against their SHA-256, certificates against their signed data, number series without gaps.")
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func run() throws {
-            let problems = try reportingErrors { try archiveOptions.open().integrityProblems() }
+            let problems = try running { try archiveOptions.open(.readOnly).integrityProblems() }
             if problems.isEmpty {
-                Console.out("\(archiveOptions.path): every stored file matches its SHA-256")
+                Console.out("\(archiveOptions.path): every stored file matches its SHA-256, every certificate its signed data, every number series is complete")
             } else {
                 problems.forEach { Console.out($0) }
                 throw ExitCode.failure
@@ -127,8 +145,12 @@ struct ArchiveCommand: ParsableCommand {
 }
 
 enum CSV {
+    /// A CSV cell: quoted when needed, and prefixed with `'` when a spreadsheet would read it as a
+    /// formula (`=`, `+`, `-`, `@`, a tab or a return first, also in their full-width forms).
     static func field(_ value: String) -> String {
-        value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        var value = value
+        if let first = value.unicodeScalars.first, "=+-@\t\r＝＋－＠".unicodeScalars.contains(first) { value = "'" + value }
+        return value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
             ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
     }
 }

@@ -1,12 +1,15 @@
 import ArgumentParser
 import StarCertCore
+import StarCertReports
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate assessment files and list every problem with its line and column.",
         discussion: """
-            Errors and warnings go to standard error as FILE:LINE:COL: error: MESSAGE. Warnings \
+            Checks everything `report` relies on: the file's syntax and content, its photos, and \
+            that the fonts can show every character. Errors and warnings go to standard error as \
+            FILE:LINE:COL: error: MESSAGE. Warnings \
             (a percent that is not a multiple of 5, an item without evidence, an item below 60 % \
             without findings, …) do not fail the check. Exit status: 0 when no file has errors, 1 otherwise.
             """
@@ -16,13 +19,13 @@ struct CheckCommand: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        let parser = AssessmentParser(catalog: try loadCatalog())
+        let pipeline = try running { try DocumentSetup(language: .zh, html: false).pipeline() }
         var failed = false
         for file in files {
-            let parsed = parser.parse(fileAt: file)
-            Console.report(parsed.diagnostics)
-            let errors = parsed.errors.count
-            let warnings = parsed.warnings.count
+            let checked = pipeline.check(file)
+            Console.report(checked.diagnostics)
+            let errors = checked.errors.count
+            let warnings = checked.warnings.count
             if errors > 0 { failed = true }
             Console.out("\(file): " + (errors > 0 ? "\(count(errors, "error")), \(count(warnings, "warning"))" : "ok" + (warnings > 0 ? ", \(count(warnings, "warning"))" : "")))
         }

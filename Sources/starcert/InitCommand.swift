@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StarCertCore
+import StarCertReports
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,16 +25,16 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let catalog = try loadCatalog()
         let chosen = try resolveStandard(standard, in: catalog)
-        let text = AssessmentTemplate.yaml(for: chosen, date: CalendarDate.today())
+        let text = AssessmentTemplate.yaml(for: chosen, date: CalendarDate.today(inTimeZone: TimeZone.current.identifier) ?? CalendarDate.today(inTimeZone: "Asia/Shanghai")!)
         guard let output else {
             Console.out(text, terminator: "")
             return
         }
-        do {
-            try AtomicFile.write(Data(text.utf8), to: output, overwrite: force)
-        } catch let failure as Failure {
-            Console.err("starcert: error: \(failure.message)")
-            throw ExitCode.failure
+        try running {
+            if !force, FileManager.default.fileExists(atPath: output) {
+                throw SetupFailure.refused("\(output) already exists; pass --force to replace it")
+            }
+            try OutputFiles.write([(output, Array(text.utf8))])
         }
         Console.err("wrote \(output): fill in every percent, then run `starcert check \(output)`")
     }
@@ -53,10 +54,4 @@ func resolveStandard(_ id: String?, in catalog: StandardCatalog) throws -> Stand
     return standard
 }
 
-extension CalendarDate {
-    /// Today in the local time zone.
-    static func today() -> CalendarDate {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-}
+

@@ -4,35 +4,16 @@ import StarCertArchive
 import StarCertCore
 import StarCertReports
 
-/// Options shared by the commands that read the archive.
+/// Options shared by the commands that use the archive.
 struct ArchiveOptions: ParsableArguments {
     @Option(help: "The archive file (default: STARCERT_ARCHIVE, else ./starcert-archive.sqlite).")
     var archive: String?
 
     var path: String { archive ?? Archive.defaultPath() }
 
-    func open(create: Bool = false) throws -> Archive {
-        do {
-            return try Archive(path: path, create: create)
-        } catch {
-            Console.err("starcert: error: \(error)")
-            throw ExitCode.failure
-        }
-    }
-}
-
-/// Runs `body`, printing any error as one line and exiting 1.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let exit as ExitCode {
-        throw exit
-    } catch let failure as DiagnosedFailure {
-        Console.report(failure.diagnostics)
-        throw ExitCode.failure
-    } catch {
-        Console.err("starcert: error: \(error)")
-        throw ExitCode.failure
+    /// The existing archive; commands that only read open it read-only.
+    func open(_ access: Archive.Access) throws -> Archive {
+        try Archive(path: path, access: access)
     }
 }
 
@@ -47,14 +28,13 @@ struct IssuerCommand: ParsableCommand {
         var output: String = "issuer.yaml"
 
         func run() throws {
-            try reportingErrors {
-                do {
-                    try AtomicFile.write(Data(IssuerProfile.template().utf8), to: output, overwrite: false)
-                } catch let failure as Failure {
-                    throw ArchiveError.archive(failure.message)
+            try running {
+                if FileManager.default.fileExists(atPath: output) {
+                    throw SetupFailure.refused("\(output) already exists; StarCert does not replace an issuer profile")
                 }
+                try OutputFiles.write([(output, Array(IssuerProfile.template().utf8))])
             }
-            Console.err("wrote \(output): fill in the body's name, address, approval number and verification address")
+            Console.err("wrote \(output): replace every （待填写） / (to fill in) text; `starcert issue` refuses the profile until then")
         }
     }
 }
@@ -71,7 +51,7 @@ struct KeysCommand: ParsableCommand {
         var keys: String = "."
 
         func run() throws {
-            let created = try reportingErrors { try SigningKeys.create(in: URL(fileURLWithPath: keys)) }
+            let created = try running { try SigningKeys.create(in: URL(fileURLWithPath: keys)) }
             Console.out("created \(keys)/issuer.key (keep it secret) and \(keys)/issuer.pub; public key \(created.publicKeyBase64)")
         }
     }
@@ -101,14 +81,14 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "The issuer profile.")
     var issuer: String = "issuer.yaml"
 
-    @Option(help: "The folder holding issuer.key.")
+    @Option(help: "The folder holding issuer.key and issuer.pub.")
     var keys: String = "."
 
-    @Option(help: "The id of an archived evaluation this one corrects.")
+    @Option(help: "The id of an archived evaluation of the same organization that this one corrects.")
     var replaces: Int64?
 
-    @Option(help: "The issue date, YYYY-MM-DD (default: today).")
-    var date: String?
+    @Option(help: "The issue date, YYYY-MM-DD (default: today in the profile's time zone); not before the audit's last day, not after today.")
+    var date: CalendarDate?
 
     @Option(help: "The language of the report's labels: zh or en.")
     var lang: Labels.Language = .zh
@@ -116,47 +96,20 @@ struct IssueCommand: ParsableCommand {
     @Option(help: "How many files to render at once (default: the number of cores); numbering stays gap-free.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    func run() throws {
-        let (profile, signing, archive, fonts, templates, catalog) = try reportingErrors {
-            (try IssuerProfile.load(file: issuer).get(), try SigningKeys.load(from: URL(fileURLWithPath: keys)),
-             try Archive(path: archiveOptions.path), try FontSetup.locate(), try DocumentTemplates.load(lang), try loadCatalog())
-        }
-        let html = try reportingErrors { try HTMLDocuments(templates: templates) }
-        let day: CalendarDate = try reportingErrors {
-            guard let date else { return CalendarDate.today() }
-            guard let parsed = CalendarDate(iso: date) else { throw ArchiveError.archive("--date \(date) is not a date written YYYY-MM-DD") }
-            return parsed
-        }
-        let folders = ReportCommand.outputFolders(for: files, in: URL(fileURLWithPath: output), alwaysSubfolders: true)
-        let replaces = self.replaces
-        let failures = Batch.run(files, jobs: jobs, makeWorker: {
-            Issuance(profile: profile, keys: signing, archive: archive, renderer: try ReportRenderer(fonts: fonts, templates: templates, html: html), catalog: catalog)
-        }) { issuance, file in
-            Self.issue(file, with: issuance, on: day, replaces: replaces, into: folders[file]!)
-        }
-        if failures > 0 { throw ExitCode.failure }
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
-    static func issue(_ file: String, with issuance: Issuance, on day: CalendarDate, replaces: Int64?, into folder: URL) -> Batch.Outcome {
-        var outcome = Batch.Outcome()
-        do {
-            let issued = try issuance.issue(file: file, on: day, replaces: replaces)
-            outcome.err += issued.warnings.map(\.description)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try AtomicFile.write(issued.files.map { (folder.appendingPathComponent($0.name).path, $0.bytes) })
-            let certificate = issued.certificateNumber.map { "certificate \($0)" } ?? "no certificate (\(issued.decision.rawValue))"
-            outcome.out.append("\(file): archived as evaluation \(issued.evaluationID), \(certificate); wrote \(folder.relativePath)/")
-        } catch let failure as DiagnosedFailure {
-            outcome.err += failure.diagnostics.map(\.description)
-            outcome.failed = true
-        } catch let failure as Failure {
-            outcome.err.append("\(file): error: \(failure.message)")
-            outcome.failed = true
-        } catch {
-            outcome.err.append("\(file): error: \(error)")
-            outcome.failed = true
+    func run() throws {
+        let job = IssueJob(
+            inputs: files, output: URL(fileURLWithPath: output), archive: archiveOptions.path, issuerProfile: issuer,
+            keys: URL(fileURLWithPath: keys), replaces: replaces, date: date, language: lang, jobs: jobs)
+        let progress = BatchProgress(total: files.count)
+        let failures = try running {
+            try job.run(notice: { Console.err($0) }, completed: { Console.show($0, progress: progress) })
         }
-        return outcome
+        progress.end()
+        if failures > 0 { throw ExitCode.failure }
     }
 }
 
@@ -176,19 +129,18 @@ struct VerifyCommand: ParsableCommand {
     var publicKey: String?
 
     func run() throws {
-        let result: Verification.Result = try reportingErrors {
+        let result: Verification.Result = try running {
             let path = archive ?? Archive.defaultPath()
-            let opened = FileManager.default.fileExists(atPath: path) ? try Archive(path: path, create: false) : nil
-            let key = try publicKey.map { file -> String in
-                guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ArchiveError.keys("cannot read \(file)") }
-                return text
-            }.map(SigningKeys.publicKey(base64:))
-            return try Verification(archive: opened, publicKey: key).verify(certificate, today: CalendarDate.today().description)
+            let opened = archive != nil || FileManager.default.fileExists(atPath: path) ? try Archive(path: path, access: .readOnly) : nil
+            let key = try publicKey.map { try SigningKeys.publicKey(file: $0) }
+            let today = CalendarDate.today(inTimeZone: "Asia/Shanghai")!.description
+            return try Verification(archive: opened, publicKey: key).verify(certificate, today: today)
         }
         let name = result.number.map { "certificate \($0)" } ?? certificate
         if result.authentic {
             let status = result.status.map { "\($0.chinese) (\($0.rawValue))" + (result.statusReason.map { $0.isEmpty ? "" : " — \($0)" } ?? "") } ?? "status unknown without the archive"
             Console.out("\(name): authentic 真实; status 状态: \(status)")
+            if let successor = result.successor { Console.out("  superseded by certificate \(successor)") }
         } else {
             Console.out("\(name): NOT AUTHENTIC 非真实")
         }
@@ -206,13 +158,13 @@ struct CertificateCommand: ParsableCommand {
         @Argument(help: "The certificate number.")
         var number: String
 
-        @Option(help: "Why the status changes.")
+        @Option(help: "Why the status changes (required, one line).")
         var reason: String
 
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func apply(_ status: Archive.Status) throws {
-            try reportingErrors { try archiveOptions.open().setStatus(number, to: status, reason: reason) }
+            try running { try archiveOptions.open(.readWrite).setStatus(number, to: status, reason: reason) }
             Console.out("certificate \(number): \(status.chinese) (\(status.rawValue)) — \(reason)")
         }
     }

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
-import StarCertArchive
 import StarCertCore
 import StarCertReports
-import Typesetting
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,82 +60,19 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try loadCatalog()
         let formats = try formats()
-        let (fonts, templates, named): (FontConfiguration, DocumentTemplates, Issuer) = try reportingErrors {
-            (try FontSetup.locate(serif: serifFont, sans: sansFont), try DocumentTemplates.load(lang),
-             try issuer.map { try IssuerProfile.load(file: $0).get().issuer() } ?? .builtInDefault)
+        let job = ReportJob(
+            inputs: files, output: URL(fileURLWithPath: output), formats: formats, language: lang, issuerProfile: issuer,
+            serifFont: serifFont, sansFont: sansFont, jobs: jobs)
+        let progress = BatchProgress(total: files.count)
+        let failures = try running {
+            try job.run(notice: { Console.report([$0]) }, completed: { Console.show($0, progress: progress) })
         }
-        let html = try reportingErrors { formats.contains(.html) ? try HTMLDocuments(templates: templates) : nil }
-        let folders = Self.outputFolders(for: files, in: URL(fileURLWithPath: output))
-        let failures = Batch.run(files, jobs: jobs, makeWorker: {
-            let renderer = try ReportRenderer(fonts: fonts, templates: templates, html: html)
-            renderer.drawsCertificateAlongside = files.count < jobs
-            return renderer
-        }) { renderer, file in
-            Self.render(file, with: renderer, catalog: catalog, formats: formats, issuer: named, into: folders[file]!)
-        }
+        progress.end()
         if failures > 0 {
             if files.count > 1 { Console.err("starcert: \(failures) of \(files.count) inputs failed; the others were written") }
             throw ExitCode.failure
         }
-    }
-
-    /// One input's output folder: DIR itself for a single input (unless `alwaysSubfolders`),
-    /// DIR/<file name> for several (numbered when two inputs share a name).
-    static func outputFolders(for files: [String], in output: URL, alwaysSubfolders: Bool = false) -> [String: URL] {
-        guard files.count > 1 || alwaysSubfolders else { return Dictionary(uniqueKeysWithValues: files.map { ($0, output) }) }
-        var folders: [String: URL] = [:]
-        var used: Set<String> = []
-        for file in files where folders[file] == nil {
-            let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-            var name = base
-            var counter = 2
-            while used.contains(name) { name = "\(base)-\(counter)"; counter += 1 }
-            used.insert(name)
-            folders[file] = output.appendingPathComponent(name)
-        }
-        return folders
-    }
-
-    static func render(
-        _ file: String, with renderer: ReportRenderer, catalog: StandardCatalog, formats: Set<OutputFormat>, issuer: Issuer, into folder: URL
-    ) -> Batch.Outcome {
-        var outcome = Batch.Outcome()
-        let parsed = AssessmentParser(catalog: catalog).parse(fileAt: file)
-        outcome.err += parsed.diagnostics.map(\.description)
-        guard let assessment = parsed.assessment, let standard = parsed.standard else {
-            outcome.failed = true
-            return outcome
-        }
-        let evaluation = Evaluation(assessment: assessment, standard: standard)
-        do {
-            let rendered = try renderer.render(evaluation, formats: formats, issuer: issuer)
-            outcome.err += rendered.warnings.map { "\(file): warning: \($0)" }
-            var outputs: [(String, Data)] = []
-            if let pdf = rendered.report { outputs.append(("report.pdf", Data(pdf))) }
-            if let html = rendered.reportHTML { outputs.append(("report.html", Data(html.utf8))) }
-            if let pdf = rendered.certificate { outputs.append(("certificate.pdf", Data(pdf))) }
-            if let html = rendered.certificateHTML { outputs.append(("certificate.html", Data(html.utf8))) }
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            } catch {
-                outcome.err.append("starcert: error: cannot create the output folder \(folder.relativePath): \(error.localizedDescription)")
-                outcome.failed = true
-                return outcome
-            }
-            try AtomicFile.write(outputs.map { (folder.appendingPathComponent($0.0).path, $0.1) })
-            let names = outputs.map { folder.appendingPathComponent($0.0).relativePath }
-            let pages = rendered.report == nil ? "" : " (report: \(rendered.reportPages) pages)"
-            outcome.out.append("wrote \(names.joined(separator: ", "))\(pages) — \(evaluation.decision.rawValue)")
-        } catch let failure as Failure {
-            outcome.err.append("starcert: error: \(failure.message)")
-            outcome.failed = true
-        } catch {
-            outcome.err.append("\(file): error: \(error)")
-            outcome.failed = true
-        }
-        return outcome
     }
 }
 

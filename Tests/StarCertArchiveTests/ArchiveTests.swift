@@ -8,7 +8,7 @@ import Testing
     @Test func issueThenVerifyRoundTrips() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        let issued = try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-01", "--jobs", "1"])
+        let issued = try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-10", "--jobs", "1"])
         #expect(issued.status == 0, "\(issued.stderr)")
         #expect(issued.stdout.contains("four-star-certification.yaml: archived as evaluation 1, certificate KB-ASM-2026-000001"))
         #expect(issued.stdout.contains("vetoed-certification.yaml: archived as evaluation 2, no certificate (vetoed)"))
@@ -22,25 +22,28 @@ import Testing
         #expect(byFile.status == 0)
         #expect(byFile.stdout == "certificate KB-ASM-2026-000001: authentic 真实; status 状态: 有效 (valid) — issued\n")
         #expect(try fixture.run(["verify", "KB-ASM-2026-000001"]).status == 0)
-        let archive = try Archive(path: fixture.archive, create: false)
+        let archive = try Archive(path: fixture.archive, access: .readOnly)
         let record = try archive.certificate("KB-ASM-2026-000001")
-        let qr = "https://verify.example.invalid/certificates?n=KB-ASM-2026-000001&sig=\(record.signature)"
+        let qr = "\(IssuingFixture.verificationBase)?n=KB-ASM-2026-000001&sig=\(record.signature)"
         #expect(try fixture.run(["verify", qr]).status == 0)
         let forged = try fixture.run(["verify", qr.replacingOccurrences(of: "sig=", with: "sig=A")])
         #expect(forged.status == 1)
         #expect(forged.stdout.contains("NOT AUTHENTIC"))
 
         // Offline, with only the public key: the signature embedded in the PDF is checked.
-        let offline = try StarCertExecutable.run(["verify", certificate.path, "--public-key", fixture.folder.appendingPathComponent("issuer.pub").path,
-                                                  "--archive", "/nonexistent/archive.sqlite"])
+        let offline = try StarCertExecutable.run(["verify", certificate.path, "--public-key", fixture.folder.appendingPathComponent("issuer.pub").path])
         #expect(offline.status == 0)
         #expect(offline.stdout.contains("authentic"))
+        // An archive named but missing is an error, not a silent offline check.
+        let named = try StarCertExecutable.run(["verify", certificate.path, "--archive", "/nonexistent/archive.sqlite"])
+        #expect(named.status == 1)
+        #expect(named.stderr.contains("there is no archive at /nonexistent/archive.sqlite"))
     }
 
     @Test func anyChangedByteOrFieldIsDetected() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
         let original = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf")))
         let tampered = fixture.folder.appendingPathComponent("tampered.pdf")
         var random = SplitMix64(seed: 7)
@@ -54,7 +57,7 @@ import Testing
             #expect(result.stdout.contains("NOT AUTHENTIC") || result.stdout.contains("no StarCert signature") || result.stdout.contains("damaged"))
         }
         // A changed field inside the signed data (the organization name) is named.
-        let archive = try Archive(path: fixture.archive, create: false)
+        let archive = try Archive(path: fixture.archive, access: .readOnly)
         var canonical = try archive.certificate("KB-ASM-2026-000001").canonical
         canonical.organization = "北京伪造服务有限公司"
         let forgedPayload = Data(canonical.text.utf8).base64EncodedString()
@@ -80,7 +83,7 @@ import Testing
     @Test func statusChangesAreRecordedAndReported() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
         try fixture.run(["cert", "suspend", "KB-ASM-2026-000001", "--reason", "监督审核发现严重不符合"]).expectSuccess()
         var result = try fixture.run(["verify", "KB-ASM-2026-000001"])
         #expect(result.status == 1)
@@ -93,15 +96,18 @@ import Testing
         let again = try fixture.run(["cert", "restore", "KB-ASM-2026-000001", "--reason", "x"])
         #expect(again.status == 1)
         #expect(again.stderr.contains("withdrawn; a withdrawal is final"))
-        let history = try Archive(path: fixture.archive, create: false).certificate("KB-ASM-2026-000001").history.map(\.status)
+        let history = try Archive(path: fixture.archive, access: .readOnly).certificate("KB-ASM-2026-000001").history.map(\.status)
         #expect(history == ["valid", "suspended", "valid", "withdrawn"])
     }
 
     @Test func certificatesExpireByDate() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2022-03-01"]).expectSuccess()
-        let record = try Archive(path: fixture.archive, create: false).certificate("KB-ASM-2022-000001")
+        try fixture.example("early.yaml") {
+            $0.replacingOccurrences(of: "start: 2026-05-10", with: "start: 2022-02-24").replacingOccurrences(of: "end: 2026-05-12", with: "end: 2022-02-26")
+        }
+        try fixture.run(["issue", "early.yaml", "-o", "out", "--date", "2022-03-01"]).expectSuccess()
+        let record = try Archive(path: fixture.archive, access: .readOnly).certificate("KB-ASM-2022-000001")
         #expect(record.canonical.expires == "2025-02-28")
         #expect(record.status(on: "2025-02-28").status == .valid)
         #expect(record.status(on: "2025-03-01").status == .expired)
@@ -113,16 +119,16 @@ import Testing
     @Test func aCorrectionIsANewVersionAndBothStayReadable() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
-        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out2", "--date", "2026-06-02", "--replaces", "1"]).expectSuccess()
-        let archive = try Archive(path: fixture.archive, create: false)
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out2", "--date", "2026-06-11", "--replaces", "1"]).expectSuccess()
+        let archive = try Archive(path: fixture.archive, access: .readOnly)
         let rows = try archive.evaluations()
         #expect(rows.map(\.replaces) == [nil, 1])
         #expect(rows.map(\.certificateNumber) == ["KB-ASM-2026-000001", "KB-ASM-2026-000002"])
         #expect(try archive.documents(of: 1).count == 4)
         let missing = try fixture.run(["issue", "four-star-certification.yaml", "-o", "out3", "--replaces", "99"])
         #expect(missing.status == 1)
-        #expect(missing.stderr.contains("there is no evaluation 99 to replace"))
+        #expect(missing.stderr.contains("--replaces 99: there is no evaluation 99 in"))
     }
 
     @Test func aNewReportComparesWithEarlierEvaluations() throws {
@@ -133,7 +139,7 @@ import Testing
             .replacingOccurrences(of: "percent: 95", with: "percent: 80")
             .write(to: fixture.folder.appendingPathComponent("earlier.yaml"), atomically: true, encoding: .utf8)
         try fixture.run(["issue", "earlier.yaml", "-o", "out", "--date", "2025-06-01"]).expectSuccess()
-        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
         let report = try PDFInspection.text(Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/report.pdf"))))
         #expect(report.contains("历次评价对比"))
         #expect(report.contains("上次（2025年5月") && report.contains("本次（2026年5月"))
@@ -154,7 +160,7 @@ import Testing
             .replacingOccurrences(of: "# logo: logo.png", with: "logo: photos/dashboard.png")
             .replacingOccurrences(of: "# seal: seal.png", with: "seal: photos/dashboard.png")
             .write(to: profile, atomically: true, encoding: .utf8)
-        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
         let certificate = fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf").path
         let images = try ExternalProgram.run("pdfimages", ["-list", certificate]).stdout.split(separator: "\n").dropFirst(2)
         #expect(images.count == 2)
@@ -168,7 +174,7 @@ import Testing
     @Test func theArchiveListsShowsAndExports() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-01", "--jobs", "1"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-10", "--jobs", "1"]).expectSuccess()
         let list = try fixture.run(["archive", "list"])
         #expect(list.stdout.contains("北京华信家电服务有限公司") && list.stdout.contains("KB-ASM-2026-000001") && list.stdout.contains("vetoed"))
         let show = try fixture.run(["archive", "show", "1"])
@@ -191,7 +197,7 @@ import Testing
     @Test func issuedRecordsAreLocked() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
-        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-01"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
         let queue = try DatabaseQueue(path: fixture.archive)
         for statement in ["UPDATE evaluation SET total_hundredths = 9999", "DELETE FROM document", "UPDATE certificate SET number = 'X'",
                           "DELETE FROM certificate_status"] {
@@ -216,11 +222,11 @@ import Testing
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: fixture.archive))
         let damaged = try fixture.run(["archive", "list"])
         #expect(damaged.status == 1)
-        #expect(damaged.stderr.contains("is not a StarCert archive or is damaged"))
+        #expect(damaged.stderr.contains("is not a StarCert archive (it is not an SQLite database); it was not changed"))
         try FileManager.default.removeItem(atPath: fixture.archive)
         try fixture.run(["issue", "vetoed-certification.yaml", "-o", "out"]).expectSuccess()
         let queue = try DatabaseQueue(path: fixture.archive)
-        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: from the future')") }
+        try queue.write { try $0.execute(sql: "PRAGMA user_version = 9") }
         let newer = try fixture.run(["archive", "list"])
         #expect(newer.status == 1)
         #expect(newer.stderr.contains("was written by a newer StarCert"))
@@ -273,7 +279,7 @@ import Testing
         for process in results { process.waitUntilExit() }
         #expect(results.allSatisfy { $0.terminationStatus == 0 })
         #expect(try Self.checkConsistency(fixture.archive) == 10)
-        let numbers = try Archive(path: fixture.archive, create: false).evaluations().compactMap(\.certificateNumber)
+        let numbers = try Archive(path: fixture.archive, access: .readOnly).evaluations().compactMap(\.certificateNumber)
         #expect(Set(numbers) == Set((1...10).map { String(format: "KB-ASM-2026-%06d", $0) }))
     }
 
@@ -291,6 +297,6 @@ import Testing
         }
         let issued = try Self.checkConsistency(fixture.archive)
         #expect(issued > 0, "no issue ever completed a transaction before being killed")
-        #expect(try Archive(path: fixture.archive, create: false).integrityProblems().isEmpty)
+        #expect(try Archive(path: fixture.archive, access: .readOnly).integrityProblems().isEmpty)
     }
 }

@@ -211,7 +211,8 @@ struct ReportHarness {
 
     @Test func longNamesAndScopesFitTheCertificate() throws {
         let longName = String(repeating: "北京华信家电服务", count: 9) + "有限公司"
-        let longScope = String(repeating: "家用空调、冰箱、洗衣机、厨房电器、热水器的安装、维修、保养、备件供应及客户咨询服务；", count: 8)
+        // About the most the scope's box holds at its smallest legible size (7.5 pt).
+        let longScope = String(repeating: "家用空调、冰箱、洗衣机、厨房电器、热水器的安装、维修、保养、备件供应及客户咨询服务；", count: 5)
         let evaluation = try harness.variant(of: Fixtures.fourStar) { text in
             text.replacingOccurrences(of: "name: 北京华信家电服务有限公司", with: "name: \(longName)")
                 .replacingOccurrences(of: "scope: 家用空调、冰箱、洗衣机的安装、维修、保养、备件供应及客户咨询服务", with: "scope: \(longScope)")

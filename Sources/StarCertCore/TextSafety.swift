@@ -1,0 +1,72 @@
+/// Characters that are not shown as what they are: printed, they would make a document or a
+/// terminal show something other than the text stored and signed.
+public enum HiddenCharacter: Sendable, Equatable {
+    case control
+    case lineBreak
+    case bidirectionalControl
+    case invisibleFormat
+    case privateUse
+    case unassigned
+
+    /// What the character is, for a message.
+    public var description: String {
+        switch self {
+        case .control: return "a control character"
+        case .lineBreak: return "a line break"
+        case .bidirectionalControl: return "a bidirectional control, which reorders the text around it"
+        case .invisibleFormat: return "an invisible formatting character"
+        case .privateUse: return "a private-use character, which has no agreed appearance"
+        case .unassigned: return "a code point that Unicode does not assign"
+        }
+    }
+
+    /// The kind of hidden character `scalar` is, or nil for a character shown as itself.
+    public static func classify(_ scalar: Unicode.Scalar) -> HiddenCharacter? {
+        switch scalar.value {
+        case 0x0A, 0x0D, 0x2028, 0x2029: return .lineBreak
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return .bidirectionalControl
+        default: break
+        }
+        switch scalar.properties.generalCategory {
+        case .control: return .control
+        case .format, .lineSeparator, .paragraphSeparator: return .invisibleFormat
+        case .privateUse: return .privateUse
+        case .unassigned, .surrogate: return .unassigned
+        default: return scalar.properties.isDefaultIgnorableCodePoint ? .invisibleFormat : nil
+        }
+    }
+
+    /// The first hidden character of `text`: its position among the text's characters (from 1),
+    /// the character and its kind. `allowingLineBreaks` lets line feeds through (multi-line notes).
+    public static func first(in text: String, allowingLineBreaks: Bool = false) -> (offset: Int, scalar: Unicode.Scalar, kind: HiddenCharacter)? {
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            guard let kind = classify(scalar) else { continue }
+            if allowingLineBreaks, scalar == "\n" { continue }
+            return (offset + 1, scalar, kind)
+        }
+        return nil
+    }
+}
+
+/// Text from inputs or the archive made safe to print on a terminal: control, bidirectional and
+/// invisible characters are written as `\u{…}` escapes, so what is shown is what is stored.
+public enum TerminalText {
+    public static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { HiddenCharacter.classify($0) != nil }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if HiddenCharacter.classify(scalar) == nil || (keepingLineBreaks && scalar == "\n") {
+                out.append(scalar)
+            } else {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            }
+        }
+        return String(out)
+    }
+
+    /// A value quoted inside a message: escaped, and shortened to `limit` characters.
+    public static func quoted(_ text: String, limit: Int = 80) -> String {
+        let shown = escaped(text)
+        return shown.count > limit ? String(shown.prefix(limit)) + "…" : shown
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import StarCertCore
+import Typesetting
+
+/// A certification body's settings (`issuer.yaml`): who signs, how certificates are numbered, how
+/// long they are valid and in which time zone the issue day is counted. Reports and certificates
+/// take the issuer from it.
+public struct IssuerProfile: Sendable {
+    public var name: String
+    public var nameEnglish: String
+    public var address: String
+    public var approvalNumber: String
+    /// Absolute paths, or paths relative to the profile's folder.
+    public var logo: String?
+    public var seal: String?
+    public var verificationBaseURL: String
+    /// e.g. `KB-ASM-{year}-{seq:06}`.
+    public var numberPattern: String
+    public var validityYears: Int
+    /// Whether a one-star result gets a certificate.
+    public var certifyOneStar: Bool
+    /// The IANA time zone the issue day is counted in (default `Asia/Shanghai`).
+    public var timeZone: String
+    /// The file the profile was read from.
+    public var file: String
+    /// What keeps the profile from signing certificates: placeholders left from `issuer init`, a
+    /// verification address nobody can reach. Warnings for `report`; `issue` refuses.
+    public var issuanceProblems: [Diagnostic]
+
+    static let keys = ["name", "name_en", "address", "approval_number", "logo", "seal", "verification_base_url",
+                       "certificate_number_pattern", "validity_years", "certify_one_star", "time_zone"]
+
+    /// Marks the texts `issuer init` leaves to fill in.
+    public static let placeholderMarks = ["（待填写）", "(to fill in)"]
+    /// Values earlier versions of `issuer init` wrote.
+    static let legacyPlaceholders = ["CNCA-R-2026-000"]
+
+    /// The certificate number for `sequence` in `year`.
+    public func number(year: Int, sequence: Int) -> String {
+        var result = numberPattern.replacingOccurrences(of: "{year}", with: String(year))
+        guard let range = result.range(of: #"\{seq(:\d+)?\}"#, options: .regularExpression) else { return result }
+        // `{seq:06}` pads to six digits; `{seq}` does not pad.
+        let width = result[range].split(separator: ":").dropFirst().first.flatMap { Int($0.dropLast()) } ?? 0
+        let digits = String(sequence)
+        result.replaceSubrange(range, with: String(repeating: "0", count: max(0, width - digits.count)) + digits)
+        return result
+    }
+
+    /// The series a number belongs to (the pattern with the year filled in): numbering restarts per series.
+    public func series(year: Int) -> String { numberPattern.replacingOccurrences(of: "{year}", with: String(year)) }
+
+    /// Today in the profile's time zone: the day certificates issued now carry.
+    public func today(now: Date = Date()) -> CalendarDate {
+        CalendarDate.today(inTimeZone: timeZone, now: now) ?? CalendarDate.today(inTimeZone: "Asia/Shanghai", now: now)!
+    }
+
+    /// A picture named in the profile: an absolute path, or one relative to the profile's folder.
+    public func path(of picture: String) -> String {
+        picture.hasPrefix("/") ? picture : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(picture).path
+    }
+
+    /// The issuer as the documents show it, with its seal and logo pictures when they are set.
+    public func issuer() throws -> Issuer {
+        func picture(_ key: String, _ value: String?) throws -> ImageData? {
+            guard let value else { return nil }
+            return try Picture.load(path(of: value), for: "the `\(key)` of the issuer profile \(file)")
+        }
+        return Issuer(name: name, nameEnglish: nameEnglish, verificationBaseURL: verificationBaseURL, address: address,
+                      approvalNumber: approvalNumber, seal: try picture("seal", seal), logo: try picture("logo", logo))
+    }
+
+    /// A profile to fill in: every text the body must supply is marked （待填写）, and `issue`
+    /// refuses the profile until none is left.
+    public static func template() -> String {
+        """
+        # StarCert issuer profile: the certification body that issues certificates.
+        # Replace every （待填写） / (to fill in) text; `starcert issue` refuses the profile until then.
+        name: （待填写）认证机构名称
+        name_en: (to fill in) Name of the certification body
+        address: （待填写）机构地址
+        approval_number: （待填写）批准号            # the body's approval number (批准号), e.g. CNCA-R-2019-123
+        # logo: logo.png                          # optional: an absolute path or one relative to this file
+        # seal: seal.png                          # optional: the seal printed on certificates
+        verification_base_url: https://verify.example.invalid/c   # (to fill in) the https address behind every QR code
+        certificate_number_pattern: KB-ASM-{year}-{seq:06}   # {year}, {seq:N} = sequence with N digits
+        validity_years: 3
+        certify_one_star: false                   # whether a one-star result gets a certificate
+        time_zone: Asia/Shanghai                  # the zone the issue day is counted in
+
+        """
+    }
+
+    /// Reads and checks the profile at `file`; every problem is a diagnostic with its line and column.
+    public static func load(file: String) -> Result<IssuerProfile, DiagnosedFailure> {
+        switch InputFile.read(file, limit: InputFile.Limit.document) {
+        case let .success(bytes):
+            return parse(bytes, file: file)
+        case let .failure(problem):
+            let hint = problem == .missing ? "; create one with `starcert issuer init`" : ""
+            return .failure(DiagnosedFailure([Diagnostic(.error, at: SourceLocation(file: file, line: 0, column: 0),
+                                                         "cannot open the issuer profile: \(problem)\(hint)")]))
+        }
+    }
+
+    /// Reads a profile from its bytes (`file` names it in messages and anchors relative pictures).
+    public static func parse(_ bytes: [UInt8], file: String) -> Result<IssuerProfile, DiagnosedFailure> {
+        var reader = YAMLReader(file: file)
+        let profile = read(bytes, file: file, reader: &reader)
+        reader.finish()
+        guard !reader.log.hasErrors, var profile else { return .failure(DiagnosedFailure(reader.log.sorted)) }
+        profile.issuanceProblems += reader.log.sorted.filter { $0.severity == .warning }
+        profile.issuanceProblems.sort { $0.location < $1.location }
+        return .success(profile)
+    }
+
+    private static func read(_ bytes: [UInt8], file: String, reader r: inout YAMLReader) -> IssuerProfile? {
+        let what = "the issuer profile"
+        guard let root = r.document(bytes, expected: "an issuer profile (see `starcert issuer init`)"),
+              let fields = r.fields(root, of: what)
+        else { return nil }
+        r.checkKeys(fields, known: keys, of: what, severity: .error)
+        var placeholders: [Diagnostic] = []
+        func text(_ key: String, expected: String) -> String? {
+            guard let node = r.required(key, in: fields, of: what, expected: expected),
+                  let value = r.text(node, "`\(key)`", singleLine: true)
+            else { return nil }
+            if placeholderMarks.contains(where: value.contains) || legacyPlaceholders.contains(value) {
+                placeholders.append(Diagnostic(.error, at: SourceLocation(file: file, line: node.position.line, column: node.position.column),
+                                               "`\(key)` still holds the placeholder `\(TerminalText.quoted(value))` from `starcert issuer init`; expected \(expected)"))
+            }
+            return value
+        }
+        let name = text("name", expected: "the body's registered name")
+        let nameEnglish = text("name_en", expected: "the body's name in English")
+        let address = text("address", expected: "the body's address")
+        let approval = text("approval_number", expected: "the body's approval number (批准号)")
+        let base = text("verification_base_url", expected: "the https address of the body's verification service")
+        let pattern = text("certificate_number_pattern", expected: "a number pattern such as KB-ASM-{year}-{seq:06}")
+        let logo = r.optional("logo", in: fields).flatMap { r.text($0, "`logo`", singleLine: true) }
+        let seal = r.optional("seal", in: fields).flatMap { r.text($0, "`seal`", singleLine: true) }
+        if let base, let node = fields["verification_base_url"]?.value, let problem = VerificationAddress.problem(base) {
+            let diagnostic = Diagnostic(.error, at: SourceLocation(file: file, line: node.position.line, column: node.position.column),
+                                        "`verification_base_url` \(problem)")
+            if VerificationAddress.isMalformed(base) { r.log.error(diagnostic.message, line: node.position.line, column: node.position.column) }
+            else if !placeholders.contains(where: { $0.location == diagnostic.location }) { placeholders.append(diagnostic) }
+        }
+        if let pattern, let node = fields["certificate_number_pattern"]?.value {
+            if pattern.range(of: #"\{seq(:\d+)?\}"#, options: .regularExpression) == nil {
+                r.error("`certificate_number_pattern` has no {seq} or {seq:N}; expected e.g. KB-ASM-{year}-{seq:06}", at: node)
+            } else if pattern.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-_/.{}:".contains($0))) }) {
+                r.error("`certificate_number_pattern` may hold only letters, digits and - _ / . around {year} and {seq}; expected e.g. KB-ASM-{year}-{seq:06}", at: node)
+            }
+        }
+        var years = 3
+        if let node = r.optional("validity_years", in: fields), let value = r.wholeNumber(node, "`validity_years`", in: 1...10) { years = value }
+        var oneStar = false
+        if let node = r.optional("certify_one_star", in: fields), let value = r.boolean(node, "`certify_one_star`") { oneStar = value }
+        var timeZone = "Asia/Shanghai"
+        if let node = r.optional("time_zone", in: fields), let value = r.text(node, "`time_zone`", singleLine: true) {
+            if TimeZone(identifier: value) == nil {
+                r.error("`time_zone` is `\(TerminalText.quoted(value))`, not a known time zone; expected an IANA name such as Asia/Shanghai", at: node)
+            } else {
+                timeZone = value
+            }
+        }
+        guard let name, let nameEnglish, let address, let approval, let base, let pattern else { return nil }
+        return IssuerProfile(
+            name: name, nameEnglish: nameEnglish, address: address, approvalNumber: approval, logo: logo, seal: seal,
+            verificationBaseURL: base, numberPattern: pattern, validityYears: years, certifyOneStar: oneStar, timeZone: timeZone,
+            file: file, issuanceProblems: placeholders)
+    }
+}
+
+/// The address a certificate's QR code leads to: it must be the body's own public https service.
+public enum VerificationAddress {
+    /// Hosts reserved for documentation and testing, or only reachable on the machine itself.
+    static let reservedSuffixes = [".invalid", ".example", ".test", ".localhost", ".local", ".internal", ".lan", ".home.arpa"]
+    static let reservedDomains = ["example.com", "example.net", "example.org", "localhost", "invalid", "example", "test", "local"]
+
+    /// Whether `address` is not even an http(s) address with a host (an error for any use).
+    static func isMalformed(_ address: String) -> Bool {
+        guard let components = URLComponents(string: address), let scheme = components.scheme?.lowercased(),
+              ["http", "https"].contains(scheme), let host = components.host, !host.isEmpty
+        else { return true }
+        return false
+    }
+
+    /// Why `address` cannot stand behind a signed certificate's QR code, or nil when it can.
+    public static func problem(_ address: String) -> String? {
+        guard !isMalformed(address), let components = URLComponents(string: address), let host = components.host?.lowercased() else {
+            return "is `\(TerminalText.quoted(address))`; expected an https address such as https://verify.your-body.cn/c"
+        }
+        if components.scheme?.lowercased() != "https" { return "is not an https address; expected https:// so that the verification page cannot be altered on the way" }
+        if components.query != nil || components.fragment != nil || components.user != nil || components.password != nil {
+            return "has a query, fragment or user name; expected a plain address (StarCert adds ?n=NUMBER&sig=… itself)"
+        }
+        let bare = host.hasSuffix(".") ? String(host.dropLast()) : host
+        if reservedDomains.contains(where: { bare == $0 || bare.hasSuffix("." + $0) }) || reservedSuffixes.contains(where: bare.hasSuffix) {
+            return "is on the reserved or example host \(bare); expected the body's own public host name"
+        }
+        if bare.allSatisfy({ $0.isNumber || $0 == "." }) || bare.contains(":") || !bare.contains(".") {
+            return "has the host \(bare); expected a public host name (not an IP address or a local name)"
+        }
+        return nil
+    }
+}
