@@ -3,7 +3,7 @@ import Foundation
 /// Where StarCert finds what it reads at run time: the standard definitions, the templates (labels
 /// and HTML) and the font configuration. One mechanism, tried in this order:
 ///
-/// 1. `STARCERT_HOME`: a folder holding `Standards/`, `Templates/` and `Fonts/`.
+/// 1. `STARCERT_HOME`: a folder holding `Standards/`, `Templates/` and `Fonts/` (or a checkout).
 /// 2. An installed copy: `PREFIX/share/starcert/` beside `PREFIX/bin/starcert` (what
 ///    `Scripts/install PREFIX` lays out).
 /// 3. The checkout the binary was built in: the nearest folder above the binary with
@@ -48,7 +48,10 @@ public struct Resources: Sendable, Equatable {
             return nil
         }
         if let home = environment["STARCERT_HOME"], !home.isEmpty {
-            if let found = accept(Resources(home: URL(fileURLWithPath: home)), "STARCERT_HOME=\(home)") { return found }
+            let url = URL(fileURLWithPath: home)
+            if let found = accept(Resources(home: url), "STARCERT_HOME=\(home)") ?? accept(Resources(checkout: url), "STARCERT_HOME=\(home) as a checkout") {
+                return found
+            }
             throw ResourceError.missing(looked: looked)
         }
         let binary = executableFolder()

@@ -52,6 +52,11 @@ private func labelValues(_ labels: Labels) -> [String: String] {
 
 private func number(_ value: Double) -> String { String(format: "%.2f", value) }
 
+/// A picture as a `data:` address.
+private func dataURI(_ image: ImageData) -> String {
+    "data:\(image.format == .jpeg ? "image/jpeg" : "image/png");base64," + Data(image.bytes).base64EncodedString()
+}
+
 /// Stars as SVG polygons in a box `size` high.
 private func starPolygons(filled: Int, total: Int, size: Double, gap: Double) -> [[String: Any]] {
     (0..<total).map { index in
@@ -65,6 +70,14 @@ private struct ReportContext {
     let values: [String: Any]
 
     init(_ model: ReportModel, images: [String: ImageData]) {
+        // A picture shown more than once is embedded once, in an SVG definition each use refers to.
+        let uses = Dictionary(model.sections.flatMap { $0.items.flatMap(\.photos) }.map { ($0.path, 1) }, uniquingKeysWith: +)
+        let repeated = uses.filter { $0.value > 1 && images[$0.key] != nil }.keys.sorted()
+        let sharedPictures = Dictionary(uniqueKeysWithValues: repeated.enumerated().map { ($1, "picture-\($0 + 1)") })
+        let definitions: [[String: Any]] = repeated.map { path in
+            let image = images[path]!
+            return ["id": sharedPictures[path]!, "src": dataURI(image), "width": image.pixelWidth, "height": image.pixelHeight]
+        }
         let labels = model.labels
         let chartRowHeight = 22.0
         let chartRows = model.sectionRows.enumerated().map { index, row -> [String: Any] in
@@ -93,12 +106,13 @@ private struct ReportContext {
                         "hasStrengths": !item.strengths.isEmpty, "hasFindings": !item.findings.isEmpty,
                         "photos": item.photos.compactMap { photo -> [String: Any]? in
                             guard let image = images[photo.path] else { return nil }
-                            let type = image.format == .jpeg ? "image/jpeg" : "image/png"
-                            return [
-                                "src": "data:\(type);base64," + Data(image.bytes).base64EncodedString(),
+                            var values: [String: Any] = [
                                 "caption": photo.caption.map { labels.format("details.caption", ["caption": $0]) } ?? "",
                                 "alt": photo.caption ?? labels.format("html.photo-alt", ["item": "\(item.id) \(item.title)"]),
+                                "width": image.pixelWidth, "height": image.pixelHeight,
                             ]
+                            if let shared = sharedPictures[photo.path] { values["shared"] = shared } else { values["src"] = dataURI(image) }
+                            return values
                         },
                     ]
                 },
@@ -119,6 +133,7 @@ private struct ReportContext {
             ]
         }
         values = [
+            "sharedPictures": definitions, "hasSharedPictures": !definitions.isEmpty,
             "hasHistory": model.history != nil, "history": history,
             "lang": model.labels.language,
             "l": labelValues(labels),
@@ -182,7 +197,7 @@ private struct CertificateContext {
             "issued": words.issued, "validUntil": words.validUntil, "issuer": words.issuer, "issuerEnglish": words.issuerEnglish,
             "approval": model.issuer.approvalNumber.map { words.approvalNumber + $0 } ?? "",
             "hasSeal": model.issuer.seal != nil, "hasApproval": model.issuer.approvalNumber != nil,
-            "seal": model.issuer.seal.map { "data:\($0.format == .jpeg ? "image/jpeg" : "image/png");base64," + Data($0.bytes).base64EncodedString() } ?? "",
+            "seal": model.issuer.seal.map(dataURI) ?? "",
             "verify": words.verify, "verificationURL": model.verificationURL, "qrPath": qrPath, "qrViewBox": qrSize + 8,
             "specimen": model.isSpecimen, "specimenLabel": words.specimen, "specimenNote": words.specimenNote,
             "specimenWatermark": words.specimenWatermark,

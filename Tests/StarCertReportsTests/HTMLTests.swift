@@ -116,3 +116,28 @@ import Testing
             .replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
     }
 }
+
+/// The fuzzer's seed inputs and the inputs that once found bugs (Tests/Fuzz) are read by the same
+/// readers on every test run, without the fuzzer: none may crash or hang.
+@Suite struct FuzzRegressionTests {
+    @Test func theFuzzersInputsAreReadWithoutCrashing() throws {
+        let catalog = try Fixtures.catalog()
+        let fuzz = Fixtures.packageRoot.appendingPathComponent("Tests/Fuzz")
+        var count = 0
+        for folder in ["Corpus/assessment", "Corpus/profile", "Regressions"] {
+            let url = fuzz.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path) where !name.hasPrefix(".") {
+                let bytes = Array(try Data(contentsOf: url.appendingPathComponent(name)))
+                guard let selector = bytes.first else { continue }
+                let body = Array(bytes.dropFirst())
+                switch selector % 3 {
+                case 0: _ = AssessmentParser(catalog: catalog).parse(body, file: "fuzz.yaml", baseDirectory: "/nonexistent")
+                case 1: _ = AssessmentParser(catalog: catalog).parse(body, file: "fuzz.json", baseDirectory: "/nonexistent")
+                default: _ = IssuerProfile.parse(body, file: "/nonexistent/issuer.yaml")
+                }
+                count += 1
+            }
+        }
+        #expect(count >= 4)
+    }
+}
