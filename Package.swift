@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        // X.509 certificates and CMS signatures (PAdES). The CMS API is SPI (`@_spi(CMS) import X509`),
+        // which may change in any release without notice, so the version is pinned exactly.
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         .target(
@@ -55,9 +59,11 @@ let package = Package(
         .target(
             name: "StarCertArchive",
             dependencies: [
-                "StarCertCore", "StarCertReports",
+                "StarCertCore", "StarCertReports", "Typesetting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             exclude: ["README.md"]
         ),
@@ -74,7 +80,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "starcert-bench",
-            dependencies: ["StarCertCore", "StarCertReports"]
+            dependencies: ["StarCertCore", "StarCertReports", "StarCertArchive"]
         ),
         .target(
             name: "StarCertTestSupport",
@@ -100,7 +106,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StarCertArchiveTests",
-            dependencies: ["StarCertArchive", "StarCertTestSupport"]
+            dependencies: [
+                "StarCertArchive", "StarCertTestSupport", "Typesetting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .testTarget(
             name: "StarCertCommandTests",

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StarCertCore
+import Typesetting
 
 extension Archive {
     /// Everything `archive verify` finds wrong, one line each: stored files that no longer match
@@ -31,10 +32,10 @@ extension Archive {
         let name = "certificate \(certificate.number)"
         guard let canonical = CanonicalCertificate(text: certificate.canonical) else { return ["\(name): its signed data cannot be read"] }
         var problems: [String] = []
-        if let key = try? SigningKeys.publicKey(base64: certificate.publicKey) {
-            if !canonical.verify(signature: certificate.signature, publicKey: key) { problems.append("\(name): the signed data does not match its signature") }
+        if let signer = try? SignerRecord(certificate.publicKey) {
+            if !canonical.verify(signature: certificate.signature, signer: signer) { problems.append("\(name): the signed data does not match its signature") }
         } else {
-            problems.append("\(name): the stored public key cannot be read")
+            problems.append("\(name): the stored signer certificate cannot be read")
         }
         guard let evaluation = try EvaluationRow.fetchOne(db, key: certificate.evaluationID) else {
             return problems + ["\(name): its evaluation \(certificate.evaluationID) is missing"]
@@ -49,7 +50,7 @@ extension Archive {
             ("total", canonical.total, evaluation.total),
             ("issued", canonical.issued, certificate.issuedOn),
             ("expires", canonical.expires, certificate.expiresOn),
-            ("report_sha256", canonical.reportSHA256, report.map { sha256Hex($0.bytes) } ?? "no stored report"),
+            ("report_sha256", canonical.reportSHA256, report.map { sha256Hex(Self.unsignedRevision(Array($0.bytes))) } ?? "no stored report"),
         ]
         for (field, signed, kept) in stored where signed != kept {
             problems.append("\(name): the signed \(field) `\(TerminalText.quoted(signed))` differs from the stored `\(TerminalText.quoted(kept))`")
@@ -58,6 +59,12 @@ extension Archive {
             problems.append("\(name): its evaluation \(certificate.evaluationID) names \(evaluation.certificateNumber ?? "no certificate")")
         }
         return problems
+    }
+
+    /// A signed PDF's bytes before its signature (what a certificate names by hash); an unsigned
+    /// PDF (from StarCert versions before PDF signatures) as it is.
+    static func unsignedRevision(_ pdf: [UInt8]) -> [UInt8] {
+        (try? PDFSignatureReading.last(in: pdf))??.unsignedRevision ?? pdf
     }
 
     /// Every series runs 1, 2, … up to the last number recorded: no gap, nothing past it, no rewind.

@@ -7,13 +7,13 @@ import StarCertReports
 /// numbers, signs and records, and the certificate is drawn with its number inside it.
 public struct Issuance {
     public let terms: DocumentPipeline.IssueTerms
-    public let keys: SigningKeys
+    public let identity: SigningIdentity
     public let archive: Archive
     public let pipeline: DocumentPipeline
 
-    public init(terms: DocumentPipeline.IssueTerms, keys: SigningKeys, archive: Archive, pipeline: DocumentPipeline) {
+    public init(terms: DocumentPipeline.IssueTerms, identity: SigningIdentity, archive: Archive, pipeline: DocumentPipeline) {
         self.terms = terms
-        self.keys = keys
+        self.identity = identity
         self.archive = archive
         self.pipeline = pipeline
     }
@@ -66,7 +66,9 @@ public struct Issuance {
         }
         let profile = terms.profile
         let date = terms.date
-        let reportHash = sha256Hex(prepared.reportPDF)
+        // The certificate names the report by the hash of its PDF before signing (the file's first
+        // revision), which the same input always gives.
+        let reportHash = sha256Hex(prepared.unsignedReportPDF)
         let record = EvaluationRow(
             id: nil, createdAt: Archive.timestamp(), creditCode: organization.creditCode.value, organization: organization.name,
             standard: evaluation.standard.id, kind: evaluation.assessment.kind.rawValue, decision: evaluation.decision.rawValue,
@@ -74,7 +76,7 @@ public struct Issuance {
             assessmentName: (file as NSString).lastPathComponent, assessment: Data(prepared.source), resultJSON: evaluation.summaryJSON.serialized(),
             issuer: profile.name, replaces: replaces, certificateNumber: nil)
         let pipeline = self.pipeline
-        let keys = self.keys
+        let identity = self.identity
         do {
             let (id, certificate) = try archive.issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil) { sequence in
                 let number = profile.number(year: date.year, sequence: sequence)
@@ -83,12 +85,12 @@ public struct Issuance {
                     standard: evaluation.standard.id, starLevel: evaluation.starLevel?.stars ?? 0, total: evaluation.total.description,
                     issued: date.description, expires: CertificateModel.expiry(from: date, years: profile.validityYears).description,
                     reportSHA256: reportHash)
-                let signature = try keys.sign(canonical.text)
+                let signature = try identity.sign(canonical.text)
                 let url = "\(profile.verificationBaseURL)?n=\(CertificateModel.percentEncoded(number))&sig=\(signature)"
                 let documents = try pipeline.certificate(
                     for: prepared, number: number, verificationURL: url,
                     signedPayload: Base64URL.encode(Data(canonical.text.utf8)) + "." + signature)
-                return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: keys.publicKeyBase64, documents: documents)
+                return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: identity.publicRecord, documents: documents)
             }
             return .success(Outcome(evaluationID: id, decision: evaluation.decision, certificateNumber: certificate?.canonical.number,
                                     files: prepared.report + (certificate?.documents ?? []), warnings: prepared.warnings))

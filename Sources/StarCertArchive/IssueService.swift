@@ -42,11 +42,14 @@ public struct IssueJob: Sendable {
         }
         let issuer: Issuer
         do { issuer = try profile.issuer() } catch { throw .refused("\(error)") }
-        let keys: SigningKeys
-        do { keys = try SigningKeys.load(from: self.keys) } catch { throw .refused("\(error)") }
+        let identity: SigningIdentity
+        do { identity = try SigningIdentity.load(from: keys) } catch { throw .refused("\(error)") }
         let setup = try DocumentSetup(language: language, html: true)
+        do { _ = try ColorProfile.sRGB() } catch { throw .installation("\(error)") }
         let today = profile.today()
-        let terms = DocumentPipeline.IssueTerms(profile: profile, issuer: issuer, date: date ?? today, today: today)
+        let terms = DocumentPipeline.IssueTerms(profile: profile, issuer: issuer, date: date ?? today, today: today) { pdf, reason in
+            try PDFSigning.sign(pdf, with: identity, reason: reason)
+        }
         let archive: Archive
         do {
             let opened = try Archive.openOrCreate(at: self.archive)
@@ -60,7 +63,7 @@ public struct IssueJob: Sendable {
         let replaces = self.replaces
         let failures = Counter()
         Batch.run(targets.count, jobs: jobs, makeWorker: {
-            Issuance(terms: terms, keys: keys, archive: archive, pipeline: try setup.pipeline())
+            Issuance(terms: terms, identity: identity, archive: archive, pipeline: try setup.pipeline())
         }, work: { issuance, index in
             Self.issue(targets[index], with: issuance, replaces: replaces)
         }, failure: { index, error in

@@ -1,95 +1,249 @@
 import Crypto
 import Foundation
 import StarCertCore
+import StarCertReports
+import SwiftASN1
+import X509
 
-/// A signing key or public key that cannot be used, with its file.
+/// A signing key or certificate that cannot be used, with its file.
 public struct KeyError: Error, CustomStringConvertible, Sendable {
     public let file: String
     public let problem: String
     public var description: String { file.isEmpty ? problem : "\(file): \(problem)" }
 }
 
-/// The issuer's Ed25519 key pair: `issuer.key` (private, mode 0600) and `issuer.pub`, both base64.
-public struct SigningKeys: Sendable {
-    public let privateKey: Curve25519.Signing.PrivateKey
+/// The issuer's signing identity: an ECDSA P-256 key (`issuer.key`, PKCS#8 PEM, mode 0600) and its
+/// X.509 certificate chain (`issuer.crt`, PEM, the issuer's certificate first). The same key signs
+/// the PDFs (PAdES) and the data behind each certificate's QR code.
+public struct SigningIdentity: Sendable {
+    public let privateKey: P256.Signing.PrivateKey
+    /// The issuer's certificate, then the certificates of the CA that issued it, if any.
+    public let chain: [Certificate]
+    public var certificate: Certificate { chain[0] }
 
-    public var publicKeyBase64: String { privateKey.publicKey.rawRepresentation.base64EncodedString() }
+    public static let keyFile = "issuer.key"
+    public static let certificateFile = "issuer.crt"
+    /// How long `keys init` makes its self-signed certificate valid.
+    public static let selfSignedYears = 5
 
-    /// Creates a new key pair in `folder`; refuses to replace an existing key.
+    init(privateKey: P256.Signing.PrivateKey, chain: [Certificate]) {
+        self.privateKey = privateKey
+        self.chain = chain
+    }
+
+    /// The key usages a signer's certificate must allow.
+    static func usageProblem(_ certificate: Certificate) -> String? {
+        guard let usage = try? certificate.extensions.keyUsage else {
+            return "the certificate has no key usage extension; expected digitalSignature and nonRepudiation"
+        }
+        guard usage.digitalSignature, usage.nonRepudiation else {
+            return "the certificate's key usage does not allow signing documents; expected digitalSignature and nonRepudiation"
+        }
+        return nil
+    }
+
+    /// Creates a new key and a self-signed certificate in the issuer's name in `folder`; never
+    /// replaces a key or a certificate.
     @discardableResult
-    public static func create(in folder: URL) throws -> SigningKeys {
-        let privateFile = folder.appendingPathComponent("issuer.key")
-        let publicFile = folder.appendingPathComponent("issuer.pub")
-        for file in [privateFile, publicFile] where FileManager.default.fileExists(atPath: file.path) {
+    public static func create(in folder: URL, for profile: IssuerProfile, now: Date = Date()) throws(KeyError) -> SigningIdentity {
+        let keyFile = folder.appendingPathComponent(keyFile)
+        let certificateFile = folder.appendingPathComponent(certificateFile)
+        for file in [keyFile, certificateFile] where FileManager.default.fileExists(atPath: file.path) {
             throw KeyError(file: file.path, problem: "it already exists; StarCert never replaces a signing key (move it away first if you really mean to)")
         }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let key = Curve25519.Signing.PrivateKey()
-        // Create the private key file with mode 0600 before any byte is written to it.
-        let descriptor = open(privateFile.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw KeyError(file: privateFile.path, problem: "it cannot be created: \(String(cString: strerror(errno)))") }
-        let encoded = Array((key.rawRepresentation.base64EncodedString() + "\n").utf8)
-        let written = encoded.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == encoded.count else {
-            unlink(privateFile.path)
-            throw KeyError(file: privateFile.path, problem: "it could not be written whole")
+        let key = P256.Signing.PrivateKey()
+        let certificate: Certificate
+        do {
+            let name = try DistinguishedName {
+                CountryName("CN")
+                OrganizationName(profile.name)
+                CommonName(profile.name)
+            }
+            let publicKey = Certificate.PublicKey(key.publicKey)
+            var serial = (0..<16).map { _ in UInt8.random(in: 0...255) }
+            serial[0] &= 0x7F
+            serial[0] |= 0x01
+            let validFrom = now.addingTimeInterval(-3600)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let validUntil = calendar.date(byAdding: .year, value: selfSignedYears, to: validFrom) ?? validFrom.addingTimeInterval(Double(selfSignedYears) * 365 * 86_400)
+            certificate = try Certificate(
+                version: .v3, serialNumber: Certificate.SerialNumber(bytes: serial), publicKey: publicKey,
+                notValidBefore: validFrom, notValidAfter: validUntil,
+                issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+                extensions: try Certificate.Extensions {
+                    Critical(KeyUsage(digitalSignature: true, nonRepudiation: true))
+                    Critical(BasicConstraints.notCertificateAuthority)
+                    SubjectKeyIdentifier(hash: publicKey)
+                },
+                issuerPrivateKey: Certificate.PrivateKey(key))
+        } catch {
+            throw KeyError(file: certificateFile.path, problem: "the certificate could not be made: \(error)")
         }
-        try Data((key.publicKey.rawRepresentation.base64EncodedString() + "\n").utf8).write(to: publicFile, options: .withoutOverwriting)
-        return SigningKeys(privateKey: key)
+        try save(key, chain: [certificate], keyFile: keyFile, certificateFile: certificateFile)
+        return SigningIdentity(privateKey: key, chain: [certificate])
     }
 
-    /// The key pair in `folder`, refused when the private key is readable by others (as ssh
-    /// refuses) or does not match the published `issuer.pub`.
-    public static func load(from folder: URL) throws(KeyError) -> SigningKeys {
-        let file = folder.appendingPathComponent("issuer.key")
-        let publicFile = folder.appendingPathComponent("issuer.pub")
+    /// Takes a key and the certificate chain a CA issued for it (PEM files) into `folder`, after
+    /// the same checks `load` makes.
+    @discardableResult
+    public static func importing(key keyPath: String, chain chainPath: String, into folder: URL, now: Date = Date()) throws(KeyError) -> SigningIdentity {
+        let key = try readKey(keyPath)
+        let chain = try readChain(chainPath)
+        try check(key, chain, keyPath: keyPath, chainPath: chainPath, now: now)
+        let keyFile = folder.appendingPathComponent(keyFile)
+        let certificateFile = folder.appendingPathComponent(certificateFile)
+        for file in [keyFile, certificateFile] where FileManager.default.fileExists(atPath: file.path) {
+            throw KeyError(file: file.path, problem: "it already exists; StarCert never replaces a signing key (move it away first if you really mean to)")
+        }
+        try save(key, chain: chain, keyFile: keyFile, certificateFile: certificateFile)
+        return SigningIdentity(privateKey: key, chain: chain)
+    }
+
+    /// The identity in `folder`, refused when the key can be read by others (as ssh refuses), does
+    /// not match the certificate, or the certificate is expired, not yet valid, or not for signing.
+    public static func load(from folder: URL, now: Date = Date()) throws(KeyError) -> SigningIdentity {
+        let keyPath = folder.appendingPathComponent(keyFile).path
+        let chainPath = folder.appendingPathComponent(certificateFile).path
         var status = stat()
-        guard stat(file.path, &status) == 0 else {
-            throw KeyError(file: file.path, problem: "there is no signing key here; create one with `starcert keys init`")
+        guard stat(keyPath, &status) == 0 else {
+            throw KeyError(file: keyPath, problem: "there is no signing key here; create one with `starcert keys init` or import one with `starcert keys import`")
         }
         if status.st_mode & 0o077 != 0 {
-            throw KeyError(file: file.path, problem: "the private key can be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); expected mode 600 — run `chmod 600 \(file.path)`")
+            throw KeyError(file: keyPath, problem: "the private key can be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); expected mode 600 — run `chmod 600 \(keyPath)`")
         }
+        let key = try readKey(keyPath)
+        let chain = try readChain(chainPath)
+        try check(key, chain, keyPath: keyPath, chainPath: chainPath, now: now)
+        return SigningIdentity(privateKey: key, chain: chain)
+    }
+
+    static func check(_ key: P256.Signing.PrivateKey, _ chain: [Certificate], keyPath: String, chainPath: String, now: Date) throws(KeyError) {
+        let leaf = chain[0]
+        guard P256.Signing.PublicKey(leaf.publicKey)?.rawRepresentation == key.publicKey.rawRepresentation else {
+            throw KeyError(file: keyPath, problem: "the private key does not match the certificate \(chainPath); expected the key the certificate was issued for")
+        }
+        if leaf.notValidAfter < now { throw KeyError(file: chainPath, problem: "the certificate expired on \(day(leaf.notValidAfter)); expected a valid certificate (renew it, or import a new one)") }
+        if leaf.notValidBefore > now { throw KeyError(file: chainPath, problem: "the certificate is valid only from \(day(leaf.notValidBefore))") }
+        if let problem = usageProblem(leaf) { throw KeyError(file: chainPath, problem: problem) }
+        for (certificate, issuer) in zip(chain, chain.dropFirst()) {
+            guard certificate.issuer == issuer.subject,
+                  issuer.publicKey.isValidSignature(certificate.signature, for: certificate) else {
+                throw KeyError(file: chainPath, problem: "the chain is broken: \(certificate.subject) is not issued by the next certificate \(issuer.subject); expected the issuer's certificate first, then its CA's")
+            }
+            if issuer.notValidAfter < now { throw KeyError(file: chainPath, problem: "the CA certificate \(issuer.subject) expired on \(day(issuer.notValidAfter))") }
+        }
+    }
+
+    static func day(_ date: Date) -> String {
+        CalendarDate.today(inTimeZone: "UTC", now: date)?.description ?? "\(date)"
+    }
+
+    static func readKey(_ path: String) throws(KeyError) -> P256.Signing.PrivateKey {
         let text: String
-        switch InputFile.read(file.path, limit: InputFile.Limit.key) {
+        switch InputFile.read(path, limit: InputFile.Limit.key) {
         case let .success(bytes): text = String(decoding: bytes, as: UTF8.self)
-        case let .failure(problem): throw KeyError(file: file.path, problem: "it cannot be used: \(problem)")
+        case let .failure(problem): throw KeyError(file: path, problem: "the key cannot be used: \(problem)")
         }
-        guard let raw = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-        else { throw KeyError(file: file.path, problem: "it is not an Ed25519 private key written by StarCert") }
-        let published: String
-        switch InputFile.read(publicFile.path, limit: InputFile.Limit.key) {
-        case let .success(bytes): published = String(decoding: bytes, as: UTF8.self)
-        case let .failure(problem): throw KeyError(file: publicFile.path, problem: "the published public key cannot be read (\(problem)); expected it beside issuer.key")
+        if !text.contains("-----BEGIN"), Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines))?.count == 32 {
+            throw KeyError(file: path, problem: "this is an Ed25519 key from an earlier StarCert; PDF signatures need an ECDSA P-256 key and a certificate — run `starcert keys init` in a new folder")
         }
-        guard let publicKey = try? Self.publicKey(base64: published), publicKey.rawRepresentation == key.publicKey.rawRepresentation else {
-            throw KeyError(file: file.path, problem: "the private key does not match the published public key \(publicFile.path); expected the pair `starcert keys init` made")
+        do {
+            return try P256.Signing.PrivateKey(pemRepresentation: text)
+        } catch {
+            throw KeyError(file: path, problem: "it is not an ECDSA P-256 private key in PEM (PKCS#8 or SEC 1)")
         }
-        return SigningKeys(privateKey: key)
     }
 
-    /// The public key in `file` (an `issuer.pub`).
-    public static func publicKey(file: String) throws(KeyError) -> Curve25519.Signing.PublicKey {
-        switch InputFile.read(file, limit: InputFile.Limit.key) {
-        case let .success(bytes):
-            do { return try publicKey(base64: String(decoding: bytes, as: UTF8.self)) } catch { throw KeyError(file: file, problem: error.problem) }
+    static func readChain(_ path: String) throws(KeyError) -> [Certificate] {
+        let text: String
+        switch InputFile.read(path, limit: InputFile.Limit.key) {
+        case let .success(bytes): text = String(decoding: bytes, as: UTF8.self)
         case let .failure(problem):
-            throw KeyError(file: file, problem: "the public key cannot be read: \(problem)")
+            throw KeyError(file: path, problem: "the certificate cannot be read: \(problem); expected the issuer's certificate (PEM) beside issuer.key")
+        }
+        do {
+            let chain = try PEMDocument.parseMultiple(pemString: text).filter { $0.discriminator == "CERTIFICATE" }.map { try Certificate(pemDocument: $0) }
+            guard !chain.isEmpty else { throw KeyError(file: path, problem: "it holds no certificate; expected PEM certificates, the issuer's first") }
+            return chain
+        } catch let error as KeyError {
+            throw error
+        } catch {
+            throw KeyError(file: path, problem: "it is not a PEM certificate chain (\(error))")
         }
     }
 
-    public static func publicKey(base64: String) throws(KeyError) -> Curve25519.Signing.PublicKey {
-        guard let raw = Data(base64Encoded: base64.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
-        else { throw KeyError(file: "", problem: "not an Ed25519 public key") }
-        return key
+    static func save(_ key: P256.Signing.PrivateKey, chain: [Certificate], keyFile: URL, certificateFile: URL) throws(KeyError) {
+        do {
+            try FileManager.default.createDirectory(at: keyFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw KeyError(file: keyFile.deletingLastPathComponent().path, problem: "the folder cannot be created: \(error.localizedDescription)")
+        }
+        // The private key file is created with mode 0600 before any byte is written to it.
+        let descriptor = open(keyFile.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw KeyError(file: keyFile.path, problem: "it cannot be created: \(String(cString: strerror(errno)))") }
+        let encoded = Array((key.pemRepresentation + "\n").utf8)
+        let written = encoded.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        fsync(descriptor)
+        close(descriptor)
+        guard written == encoded.count else {
+            unlink(keyFile.path)
+            throw KeyError(file: keyFile.path, problem: "it could not be written whole")
+        }
+        do {
+            let pem = try chain.map { try $0.serializeAsPEM().pemString }.joined(separator: "\n") + "\n"
+            try OutputFiles.write([(certificateFile.path, Array(pem.utf8))])
+        } catch {
+            unlink(keyFile.path)
+            throw KeyError(file: certificateFile.path, problem: "it could not be written: \(error)")
+        }
     }
 
-    /// Ed25519 signature of `data`, base64url without padding (86 characters).
-    public func sign(_ data: String) throws -> String {
-        Base64URL.encode(try privateKey.signature(for: Data(data.utf8)))
+    /// The ECDSA P-256 signature (SHA-256) of `text` as raw r‖s in base64url without padding
+    /// (86 characters): short enough for the QR code.
+    public func sign(_ text: String) throws -> String {
+        Base64URL.encode(try privateKey.signature(for: Data(text.utf8)).rawRepresentation)
+    }
+
+    /// How the signer is recorded with each archived certificate: `x509:` and the certificate's DER in base64.
+    public var publicRecord: String {
+        var serializer = DER.Serializer()
+        try? serializer.serialize(certificate)
+        return "x509:" + Data(serializer.serializedBytes).base64EncodedString()
+    }
+}
+
+/// The public half of a signer as recorded with an archived certificate: an X.509 certificate
+/// (`x509:` + DER in base64), or the raw Ed25519 key earlier StarCert versions signed with.
+public enum SignerRecord: Sendable {
+    case certificate(Certificate)
+    case ed25519(Curve25519.Signing.PublicKey)
+
+    public init(_ record: String) throws(KeyError) {
+        if record.hasPrefix("x509:") {
+            guard let der = Data(base64Encoded: String(record.dropFirst(5))), let certificate = try? Certificate(derEncoded: Array(der)) else {
+                throw KeyError(file: "", problem: "the recorded signer certificate cannot be read")
+            }
+            self = .certificate(certificate)
+        } else {
+            guard let raw = Data(base64Encoded: record.trimmingCharacters(in: .whitespacesAndNewlines)),
+                  let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+            else { throw KeyError(file: "", problem: "the recorded signer key cannot be read") }
+            self = .ed25519(key)
+        }
+    }
+
+    /// Whether `signature` (base64url) is this signer's signature of `text`.
+    public func isValid(signature: String, for text: String) -> Bool {
+        guard let raw = Base64URL.decode(signature) else { return false }
+        switch self {
+        case let .certificate(certificate):
+            guard let key = P256.Signing.PublicKey(certificate.publicKey),
+                  let parsed = try? P256.Signing.ECDSASignature(rawRepresentation: raw) else { return false }
+            return key.isValidSignature(parsed, for: Data(text.utf8))
+        case let .ed25519(key):
+            return key.isValidSignature(raw, for: Data(text.utf8))
+        }
     }
 }
 
@@ -149,9 +303,8 @@ public struct CanonicalCertificate: Equatable, Sendable {
         zip(Self.fields, zip(values, other.values)).filter { $0.1.0 != $0.1.1 }.map(\.0)
     }
 
-    public func verify(signature: String, publicKey: Curve25519.Signing.PublicKey) -> Bool {
-        guard let raw = Base64URL.decode(signature) else { return false }
-        return publicKey.isValidSignature(raw, for: Data(text.utf8))
+    public func verify(signature: String, signer: SignerRecord) -> Bool {
+        signer.isValid(signature: signature, for: text)
     }
 
     static func escape(_ value: String) -> String {

@@ -1,33 +1,48 @@
 import Crypto
 import Foundation
 import StarCertCore
+import Typesetting
+import X509
 
 /// Checks a certificate — a PDF, the text of its QR code, or its number — against the issuer's
-/// public key and, when given, the archive.
-public struct Verification {
+/// certificate and, when given, the archive.
+public struct Verification: Sendable {
     public let archive: Archive?
-    /// The issuer's public key; without one, the key stored with the archived certificate is used.
-    public let publicKey: Curve25519.Signing.PublicKey?
+    /// Certificates trusted as the issuer's (its own `issuer.crt`, or its CA's root). Without any,
+    /// the signer certificate archived with the certificate is trusted.
+    public let trustRoots: [Certificate]
 
-    public init(archive: Archive?, publicKey: Curve25519.Signing.PublicKey?) {
+    public init(archive: Archive?, trustRoots: [Certificate]) {
         self.archive = archive
-        self.publicKey = publicKey
+        self.trustRoots = trustRoots
     }
 
-    public struct Result {
-        public var authentic: Bool
+    /// The certificates in a PEM file (an `issuer.crt`, a CA root).
+    public static func certificates(file: String) throws(KeyError) -> [Certificate] {
+        try SigningIdentity.readChain(file)
+    }
+
+    /// What was found, as typed facts a front end words; `authentic` only when nothing failed.
+    public struct Result: Sendable {
+        public enum Finding: Sendable, Equatable {
+            /// The PDF signature holds; `signer` names the certificate's subject.
+            case signatureValid(signer: String, signingTime: String?)
+            case untouched
+            /// Why the document cannot be taken as the issuer's.
+            case failed(String)
+        }
+
+        public var authentic: Bool { !findings.contains { if case .failed = $0 { return true } else { return false } } }
         public var number: String?
+        /// What the certificate attests, from its signed data (for the reader to compare with the page).
+        public var signedFields: CanonicalCertificate?
         public var status: Archive.Status?
         public var statusReason: String?
         /// The certificate that superseded this one.
         public var successor: String?
-        /// What was found, one line each: differences, failed checks, or confirmations.
-        public var findings: [String]
+        public var findings: [Finding] = []
 
-        mutating func reject(_ finding: String) {
-            authentic = false
-            findings.append(finding)
-        }
+        mutating func reject(_ reason: String) { findings.append(.failed(reason)) }
 
         mutating func takeStatus(of record: Archive.CertificateRecord, on today: String) {
             let current = record.status(on: today)
@@ -37,10 +52,10 @@ public struct Verification {
         }
     }
 
-    public func verify(_ input: String, today: String) throws -> Result {
+    public func verify(_ input: String, today: String) async throws -> Result {
         if FileManager.default.fileExists(atPath: input) {
             switch InputFile.read(input, limit: InputFile.Limit.document) {
-            case let .success(bytes): return try verifyPDF(bytes, name: input, today: today)
+            case let .success(bytes): return try await verifyPDF(bytes, name: input, today: today)
             case let .failure(problem): throw ArchiveError.refused("cannot read \(input): \(problem)")
             }
         }
@@ -51,17 +66,11 @@ public struct Verification {
         return try verifyArchived(number: input.trimmingCharacters(in: .whitespaces), claimedSignature: nil, today: today)
     }
 
-    private func key(for record: Archive.CertificateRecord?) throws -> Curve25519.Signing.PublicKey {
-        if let publicKey { return publicKey }
-        if let record { return try SigningKeys.publicKey(base64: record.publicKey) }
-        throw ArchiveError.refused("no public key: pass --public-key FILE (the issuer's issuer.pub) or --archive")
-    }
-
     private func verifyArchived(number: String, claimedSignature: String?, today: String) throws -> Result {
         guard let archive else { throw ArchiveError.refused("checking a number or a QR code needs the archive (--archive)") }
         let record = try archive.certificate(number)
-        var result = Result(authentic: true, number: number, findings: [])
-        if !record.canonical.verify(signature: record.signature, publicKey: try key(for: record)) {
+        var result = Result(number: number, signedFields: record.canonical)
+        if !record.canonical.verify(signature: record.signature, signer: try SignerRecord(record.publicKey)) {
             result.reject("the archived data does not match its signature")
         }
         if let claimedSignature, claimedSignature != record.signature {
@@ -71,20 +80,45 @@ public struct Verification {
         return result
     }
 
-    private func verifyPDF(_ bytes: [UInt8], name: String, today: String) throws -> Result {
-        guard let payload = Self.signedPayload(in: bytes) else {
-            return Result(authentic: false, findings: ["\(name) carries no StarCert signature (a specimen, or not a StarCert certificate)"])
+    private func verifyPDF(_ bytes: [UInt8], name: String, today: String) async throws -> Result {
+        var result = Result()
+        // The certificate's own signed data travels in the PDF's metadata (inside the signed bytes).
+        var canonical: CanonicalCertificate?
+        var payloadSignature: String?
+        if let payload = Self.signedPayload(in: bytes) {
+            let parts = payload.split(separator: ".", maxSplits: 1).map(String.init)
+            if parts.count == 2, let data = Base64URL.decode(parts[0]), let text = String(data: data, encoding: .utf8),
+               let parsed = CanonicalCertificate(text: text) {
+                canonical = parsed
+                payloadSignature = parts[1]
+            } else {
+                result.reject("the certificate data in \(name) is damaged")
+            }
         }
-        let parts = payload.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let data = Base64URL.decode(parts[0]), let text = String(data: data, encoding: .utf8),
-              let canonical = CanonicalCertificate(text: text)
-        else { return Result(authentic: false, findings: ["the signed data in \(name) is damaged"]) }
-        let record = try? archive?.certificate(canonical.number)
-        var result = Result(authentic: true, number: canonical.number, findings: [])
-        if !canonical.verify(signature: parts[1], publicKey: try key(for: record)) {
-            result.reject("the certificate's data does not match the issuer's signature")
+        result.number = canonical?.number
+        result.signedFields = canonical
+        let record = try canonical.flatMap { canonical in try archive.map { try? $0.certificate(canonical.number) } ?? nil }
+        var roots = trustRoots
+        if roots.isEmpty, let record, case let .certificate(certificate) = try SignerRecord(record.publicKey) { roots = [certificate] }
+        let check = await PDFSigning.check(bytes, trustRoots: roots)
+        switch check.outcome {
+        case .unsigned:
+            result.reject("\(name) carries no PDF signature (a specimen, or not a document StarCert issued)")
+        case let .invalid(reason):
+            result.reject(reason)
+        case let .valid(signer, signingTime):
+            result.findings.append(.signatureValid(signer: "\(signer.subject)", signingTime: signingTime))
+            if let canonical, let payloadSignature, !canonical.verify(signature: payloadSignature, signer: .certificate(signer)) {
+                result.reject("the certificate data was not signed by the PDF's signer")
+            }
         }
-        if let archive {
+        if check.coversWholeFile {
+            result.findings.append(.untouched)
+        } else if case .unsigned = check.outcome {
+        } else {
+            result.reject("the file was changed after it was signed (bytes were added after the signature)")
+        }
+        if let archive, let canonical {
             guard let record else {
                 result.reject("certificate \(canonical.number) is not in the archive \(archive.path)")
                 return result
@@ -92,41 +126,47 @@ public struct Verification {
             for field in canonical.differences(from: record.canonical) {
                 result.reject("\(field) differs from the issued certificate")
             }
-            let hash = sha256Hex(bytes)
-            if let issued = record.certificatePDFHash, issued != hash {
-                result.reject("the PDF file differs from the one issued (SHA-256 \(hash) instead of \(issued))")
+            if let issued = record.certificatePDFHash, issued != sha256Hex(bytes) {
+                result.reject("the PDF file differs from the one issued")
             }
             result.takeStatus(of: record, on: today)
         }
         return result
     }
 
-    /// The `starcert-signed:` token of the PDF's Keywords entry.
+    /// The `starcert-signed:` token of the PDF's Keywords entry (in the first revision's Info).
     static func signedPayload(in pdf: [UInt8]) -> String? {
         let marker = Array("/Keywords".utf8)
-        guard let start = pdf.firstRange(of: marker)?.upperBound else { return nil }
-        var index = start
-        while index < pdf.count, pdf[index] == 0x20 || pdf[index] == 0x0A || pdf[index] == 0x0D { index += 1 }
-        guard index < pdf.count else { return nil }
-        var keywords: String?
-        if pdf[index] == UInt8(ascii: "<"), let end = pdf[index...].firstIndex(of: UInt8(ascii: ">")) {
-            let hex = String(decoding: pdf[(index + 1)..<end], as: UTF8.self).filter { !$0.isWhitespace }
-            var bytes: [UInt8] = []
-            var cursor = hex.startIndex
-            while cursor < hex.endIndex, let next = hex.index(cursor, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[cursor..<next], radix: 16) {
-                bytes.append(byte)
-                cursor = next
+        var found: String?
+        var start = 0
+        // The last Keywords entry is the newest document information.
+        while let range = pdf[start...].firstRange(of: marker) {
+            start = range.upperBound
+            var index = start
+            while index < pdf.count, pdf[index] == 0x20 || pdf[index] == 0x0A || pdf[index] == 0x0D { index += 1 }
+            guard index < pdf.count else { break }
+            var keywords: String?
+            if pdf[index] == UInt8(ascii: "<"), let end = pdf[index...].firstIndex(of: UInt8(ascii: ">")) {
+                let hex = String(decoding: pdf[(index + 1)..<end], as: UTF8.self).filter { !$0.isWhitespace }
+                var bytes: [UInt8] = []
+                var cursor = hex.startIndex
+                while cursor < hex.endIndex, let next = hex.index(cursor, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[cursor..<next], radix: 16) {
+                    bytes.append(byte)
+                    cursor = next
+                }
+                if bytes.starts(with: [0xFE, 0xFF]) {
+                    let units = stride(from: 2, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+                    keywords = String(decoding: units, as: UTF16.self)
+                } else {
+                    keywords = String(decoding: bytes, as: UTF8.self)
+                }
+            } else if pdf[index] == UInt8(ascii: "("), let end = pdf[index...].firstIndex(of: UInt8(ascii: ")")) {
+                keywords = String(decoding: pdf[(index + 1)..<end], as: UTF8.self)
             }
-            if bytes.starts(with: [0xFE, 0xFF]) {
-                let units = stride(from: 2, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
-                keywords = String(decoding: units, as: UTF16.self)
-            } else {
-                keywords = String(decoding: bytes, as: UTF8.self)
+            if let keywords, let range = keywords.range(of: "starcert-signed:") {
+                found = String(keywords[range.upperBound...].prefix { !$0.isWhitespace && $0 != "," })
             }
-        } else if pdf[index] == UInt8(ascii: "("), let end = pdf[index...].firstIndex(of: UInt8(ascii: ")")) {
-            keywords = String(decoding: pdf[(index + 1)..<end], as: UTF8.self)
         }
-        guard let keywords, let range = keywords.range(of: "starcert-signed:") else { return nil }
-        return String(keywords[range.upperBound...].prefix { !$0.isWhitespace && $0 != "," })
+        return found
     }
 }

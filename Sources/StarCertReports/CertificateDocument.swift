@@ -22,7 +22,7 @@ struct CertificateDocument {
             author: model.issuer.name, subject: "\(model.standardID) \(model.standardTitle)",
             keywords: ([model.standardID, model.organizationName, model.creditCode, model.isSpecimen ? words.specimen : words.number]
                 + (model.signedPayload.map { ["starcert-signed:" + $0] } ?? [])).joined(separator: ", "),
-            creator: "StarCert", creationDate: "\(model.issueDate)T00:00:00+08:00")
+            creator: "StarCert", creationDate: "\(model.issueDate)T00:00:00+08:00", language: "zh-CN")
         let sequence = PageSequence(size: page, margins: EdgeInsets(all: 40), blocks: [.placed(texts(page), drawing: frame(page))])
         return Document(metadata: metadata, sequences: [sequence])
     }
@@ -36,7 +36,7 @@ struct CertificateDocument {
         let left: Length = 96
         let width = page.width - 2 * left
         var texts: [FittedText] = [
-            FittedText(centered([Span(words.title)], size: 28, bold: true, color: Theme.navy), frame: Rect(x: left, y: 52, width: width, height: 40), minimumSize: 20),
+            FittedText(centered([Span(words.title)], size: 28, bold: true, color: Theme.navy), frame: Rect(x: left, y: 52, width: width, height: 40), minimumSize: 20, headingLevel: 1),
             FittedText(centered([Span(words.titleEnglish)], size: 13, color: Theme.muted), frame: Rect(x: left, y: 92, width: width, height: 20), minimumSize: 9),
             FittedText(centered([Span(words.numberLabel), Span(words.number, bold: !model.isSpecimen)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7),
             FittedText(centered([Span(words.certify)], size: 11, font: .serif), frame: Rect(x: left, y: 142, width: width, height: 16), minimumSize: 8),
@@ -64,7 +64,8 @@ struct CertificateDocument {
             texts.append(FittedText(Paragraph(line, style: infoStyle), frame: Rect(x: 70, y: 466 + Double(index) * 14, width: 470, height: 14),
                                     minimumSize: 6.5, name: field?.rawValue))
         }
-        texts.append(FittedText(centered([Span(words.verify)], size: 7.5, color: Theme.muted), frame: Rect(x: page.width - 170, y: 540, width: 100, height: 12), minimumSize: 6))
+        texts.append(FittedText(centered([Span(words.verify)], size: 7.5, color: Theme.muted), frame: Rect(x: page.width - 170, y: 540, width: 100, height: 12), minimumSize: 6,
+                                link: model.verificationURL))
         if model.isSpecimen {
             texts.append(FittedText(centered([Span(words.specimen)], size: 12, bold: true, color: Theme.alert), frame: Rect(x: page.width - 190, y: 44, width: 120, height: 24), minimumSize: 8))
             texts.append(FittedText(centered([Span(words.specimenNote)], size: 8, color: Theme.alert), frame: Rect(x: 96, y: 447, width: page.width - 192, height: 12), minimumSize: 6))
@@ -87,18 +88,22 @@ struct CertificateDocument {
         }
         let starSize: Length = 30
         let starsWidth = Double(model.maximumStars) * starSize + Double(model.maximumStars - 1) * 8
-        elements += StarGeometry.row(filled: model.stars, total: model.maximumStars, origin: Point(x: (page.width - starsWidth) / 2, y: 352), size: starSize, gap: 8)
+        elements.append(.figure(alternativeText: words.starsAlternative, StarGeometry.row(
+            filled: model.stars, total: model.maximumStars, origin: Point(x: (page.width - starsWidth) / 2, y: 352), size: starSize, gap: 8)))
         if let logo = model.issuer.logo {
             let height: Length = 34
             let width = min(110, height * Double(logo.pixelWidth) / Double(logo.pixelHeight))
-            elements.append(.image(logo, frame: Rect(x: 44, y: 40, width: width, height: width * Double(logo.pixelHeight) / Double(logo.pixelWidth))))
+            elements.append(.figure(alternativeText: words.logoAlternative, [
+                .image(logo, frame: Rect(x: 44, y: 40, width: width, height: width * Double(logo.pixelHeight) / Double(logo.pixelWidth)))]))
         }
         if let seal = model.issuer.seal {
             let side: Length = 84
             let aspect = Double(seal.pixelWidth) / Double(seal.pixelHeight)
-            elements.append(.image(seal, frame: Rect(x: 470, y: 462, width: side * min(aspect, 1), height: side / max(aspect, 1))))
+            elements.append(.figure(alternativeText: words.sealAlternative, [
+                .image(seal, frame: Rect(x: 470, y: 462, width: side * min(aspect, 1), height: side / max(aspect, 1)))]))
         }
-        elements.append(.qrCode(payload: model.verificationURL, frame: Rect(x: page.width - 160, y: 458, width: 80, height: 80), color: Theme.ink))
+        elements.append(.figure(alternativeText: words.qrAlternative, [
+            .qrCode(payload: model.verificationURL, frame: Rect(x: page.width - 160, y: 458, width: 80, height: 80), color: Theme.ink)]))
         elements.append(.line(from: Point(x: 70, y: 462), to: Point(x: page.width - 180, y: 462), color: Theme.rule, width: 0.5))
         return Drawing(size: page, elements: elements)
     }

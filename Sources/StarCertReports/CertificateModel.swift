@@ -78,13 +78,18 @@ public struct CertificateModel: Sendable {
             validUntil: text.format("valid-until", ["chinese": expiryDate.chinese, "iso": expiryDate.description]),
             issuer: text.format("issuer", ["issuer": issuer.name]), issuerEnglish: issuer.nameEnglish, approvalNumber: text["approval-number"],
             verify: text["verify"], specimen: text["specimen"], specimenWatermark: text["specimen-watermark"], specimenNote: text["specimen-note"],
-            documentTitle: text.format(isSpecimen ? "document-title.specimen" : "document-title", ["organization": organizationName]))
+            documentTitle: text.format(isSpecimen ? "document-title.specimen" : "document-title", ["organization": organizationName]),
+            starsAlternative: "\(levelName)（\(stars)/\(maximumStars) ★）" + (levelNameEnglish.map { " \($0)" } ?? ""),
+            qrAlternative: "\(text["verify"])：\(verificationURL)",
+            sealAlternative: "\(issuer.name) 印章 seal", logoAlternative: "\(issuer.name) 标志 logo")
     }
 
     public struct Wording: Sendable {
         public let title, titleEnglish, numberLabel, number, certify, creditCodeLabel, addressLabel, scopeLabel: String
         public let statement, statementEnglish, score, issued, validUntil, issuer, issuerEnglish, approvalNumber: String
         public let verify, specimen, specimenWatermark, specimenNote, documentTitle: String
+        /// Alternative texts of the certificate's pictures, for tagged PDF.
+        public let starsAlternative, qrAlternative, sealAlternative, logoAlternative: String
     }
 
     /// The day before the same date `years` later (a certificate issued 2026-05-12 for three

@@ -93,14 +93,14 @@ public final class DocumentPipeline {
     }
 
     /// `report`: the report and, for a certified evaluation, a specimen certificate, in `formats`.
-    public func render(_ file: String, formats: Set<OutputFormat>, issuer: Issuer = .builtInDefault) -> Result<Rendered, DiagnosedFailure> {
+    public func render(_ file: String, formats: Set<OutputFormat>, issuer: Issuer = .builtInDefault, archival: Bool = false) -> Result<Rendered, DiagnosedFailure> {
         let checked = check(file, issuer: issuer)
         guard let evaluation = checked.evaluation else { return .failure(DiagnosedFailure(checked.diagnostics)) }
         do {
             let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: issuer)
             let certificateModel = CertificateModel(evaluation, text: renderer.templates.certificate, issuer: issuer)
-            let report = try renderer.renderReport(model, images: checked.images, formats: formats)
-            let certificate = try certificateModel.map { try renderer.renderCertificate($0, formats: formats) }
+            let report = try renderer.renderReport(model, images: checked.images, formats: formats, archival: archival)
+            let certificate = try certificateModel.map { try renderer.renderCertificate($0, formats: formats, archival: archival) }
             var warnings = checked.warnings
             let here = SourceLocation(file: file, line: 0, column: 0)
             warnings += ((report.laidOut?.warnings ?? []) + (certificate?.laidOut?.warnings ?? [])).map { Diagnostic(.warning, at: here, $0) }
@@ -136,12 +136,16 @@ public final class DocumentPipeline {
         public let issuer: Issuer
         public let date: CalendarDate
         public let today: CalendarDate
+        /// Signs a finished PDF/A file (the issuer's key lives with the archive, not here).
+        public let signPDF: @Sendable (_ pdf: [UInt8], _ reason: String) throws -> [UInt8]
 
-        public init(profile: IssuerProfile, issuer: Issuer, date: CalendarDate, today: CalendarDate) {
+        public init(profile: IssuerProfile, issuer: Issuer, date: CalendarDate, today: CalendarDate,
+                    signPDF: @escaping @Sendable (_ pdf: [UInt8], _ reason: String) throws -> [UInt8]) {
             self.profile = profile
             self.issuer = issuer
             self.date = date
             self.today = today
+            self.signPDF = signPDF
         }
     }
 
@@ -151,14 +155,15 @@ public final class DocumentPipeline {
         public let file: String
         public let evaluation: Evaluation
         public let source: [UInt8]
-        /// `report.pdf` and `report.html`.
+        /// `report.pdf` (PDF/A-2b, signed) and `report.html`.
         public let report: [NamedOutput]
+        /// The report PDF as it was before signing: what the certificate's data names by its hash.
+        public let unsignedReportPDF: [UInt8]
         public let warnings: [Diagnostic]
         /// Whether a certificate is made: certified, and one star only when the profile certifies it.
         public let certifies: Bool
         public let terms: IssueTerms
 
-        public var reportPDF: [UInt8] { report.first { $0.name == "report.pdf" }!.bytes }
     }
 
     /// Checks `file` and every rule that keeps a certificate from being signed, then renders the
@@ -203,13 +208,14 @@ public final class DocumentPipeline {
         do {
             let previous = try history(evaluation.assessment)
             let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: terms.issuer, previous: previous)
-            let report = try renderer.renderReport(model, images: checked.images, formats: [.pdf, .html])
+            let report = try renderer.renderReport(model, images: checked.images, formats: [.pdf, .html], archival: true)
             guard let pdf = report.pdf, let html = report.html else { throw ReportError.unshowableCharacters([]) }
+            let signed = try terms.signPDF(pdf, "\(model.title) — \(evaluation.assessment.organization.name)")
             let warnings = checked.warnings + (report.laidOut?.warnings ?? []).map { Diagnostic(.warning, at: here, $0) }
             return .success(PreparedIssue(
                 file: file, evaluation: evaluation, source: checked.source,
-                report: [NamedOutput(name: "report.pdf", bytes: pdf), NamedOutput(name: "report.html", bytes: Array(html.utf8))],
-                warnings: warnings, certifies: certifies, terms: terms))
+                report: [NamedOutput(name: "report.pdf", bytes: signed), NamedOutput(name: "report.html", bytes: Array(html.utf8))],
+                unsignedReportPDF: pdf, warnings: warnings, certifies: certifies, terms: terms))
         } catch {
             return .failure(DiagnosedFailure([Diagnostic(.error, at: here, "\(error)")]))
         }
@@ -223,10 +229,11 @@ public final class DocumentPipeline {
             prepared.evaluation, text: renderer.templates.certificate, issuer: terms.issuer, validityYears: terms.profile.validityYears,
             number: number, issueDate: terms.date, verificationURL: verificationURL, signedPayload: signedPayload)
         else { throw IssueRefusal(message: "evaluation \(prepared.file) gets no certificate (\(prepared.evaluation.decision.rawValue))") }
-        let rendered = try renderer.renderCertificate(model, formats: [.pdf, .html])
+        let rendered = try renderer.renderCertificate(model, formats: [.pdf, .html], archival: true)
         if let overflow = rendered.laidOut?.overflows.first { throw IssueRefusal(message: Self.describe(overflow)) }
         guard let pdf = rendered.pdf, let html = rendered.html else { throw IssueRefusal(message: "the certificate could not be rendered") }
-        return [NamedOutput(name: "certificate.pdf", bytes: pdf), NamedOutput(name: "certificate.html", bytes: Array(html.utf8))]
+        let signed = try terms.signPDF(pdf, model.wording.documentTitle)
+        return [NamedOutput(name: "certificate.pdf", bytes: signed), NamedOutput(name: "certificate.html", bytes: Array(html.utf8))]
     }
 
     static func sorted(_ diagnostics: [Diagnostic]) -> [Diagnostic] {

@@ -15,7 +15,7 @@ struct ReportDocument {
     func build() -> Document {
         let metadata = DocumentMetadata(
             title: model.documentTitle, author: model.issuer.name, subject: model.subject, keywords: model.keywords,
-            creator: "StarCert", creationDate: model.creationDate)
+            creator: "StarCert", creationDate: model.creationDate, language: model.labels.language)
         let header = RunningText(left: model.title, right: model.organizationName, style: Theme.running, rule: true)
         let footer = RunningText(center: model.labels["report.footer"], style: Theme.running, rule: false)
         // A chapter starts on a new page unless more than 40 % of the page is left.
@@ -36,7 +36,9 @@ struct ReportDocument {
     // MARK: Cover
 
     private func cover() -> [Block] {
-        var blocks: [Block] = model.issuer.logo.map { [.figure(Figure(image: $0, caption: nil, maxWidth: .mm(60), maxHeight: .mm(16)))] } ?? []
+        var blocks: [Block] = model.issuer.logo.map {
+            [.figure(Figure(image: $0, caption: nil, maxWidth: .mm(60), maxHeight: .mm(16), alternativeText: model.issuer.name))]
+        } ?? []
         blocks += [
             .paragraph(Paragraph(model.issuer.name, style: Theme.label.with { $0.alignment = .center; $0.color = Theme.muted; $0.bold = false; $0.size = 10.5 })),
             .space(.mm(38)),
@@ -122,7 +124,9 @@ struct ReportDocument {
             elements.append(.rectangle(Rect(x: x, y: 4, width: 10, height: 8), fill: color, stroke: nil, lineWidth: 0))
             elements.append(.text(Paragraph(label, style: Theme.cell.with { $0.size = 8 }), frame: Rect(x: x + 14, y: 1, width: 60, height: 12)))
         }
-        return Drawing(size: Size(width: width, height: 22 + Double(history.rows.count) * rowHeight), elements: elements, spaceBefore: 2, spaceAfter: 6)
+        let description = labels["history.chart"] + "：" + history.rows.map { "\($0.id) \($0.title) \(history.previousColumn) \($0.previous)，\(history.currentColumn) \($0.current)" }.joined(separator: "；")
+        return Drawing(size: Size(width: width, height: 22 + Double(history.rows.count) * rowHeight), elements: elements, spaceBefore: 2, spaceAfter: 6,
+                       alternativeText: description)
     }
 
     /// The total, the stars and the level, side by side in a framed panel.
@@ -144,7 +148,9 @@ struct ReportDocument {
         let levelStyle = TextStyle(font: .sans, size: 13, bold: true, color: model.stars == nil ? Theme.alert : Theme.navy, alignment: .center)
         elements.append(.text(Paragraph(model.levelName, style: levelStyle), frame: Rect(x: left, y: 44, width: right, height: 20)))
         elements.append(.text(Paragraph(model.decisionLabel, style: Theme.label.with { $0.bold = false; $0.color = Theme.muted; $0.alignment = .center }), frame: Rect(x: left, y: 64, width: right, height: 14)))
-        return Drawing(size: Size(width: width, height: height), elements: elements, spaceBefore: 2, spaceAfter: 10)
+        let description = [labels.format("summary.total", ["max": model.fullMarks]) + " " + model.total,
+                           model.levelName + (model.stars.map { "（\($0)/\(model.maximumStars) ★）" } ?? ""), model.decisionLabel].joined(separator: "；")
+        return Drawing(size: Size(width: width, height: height), elements: elements, spaceBefore: 2, spaceAfter: 10, alternativeText: description)
     }
 
     /// Horizontal bars: each section's score as a share of its points.
@@ -171,7 +177,8 @@ struct ReportDocument {
             elements.append(.line(from: Point(x: x, y: top), to: Point(x: x, y: bottom + 2), color: Theme.rule, width: tick == 0 ? 0.8 : 0.3))
             elements.append(.text(Paragraph("\(tick)%", style: Theme.note.with { $0.font = .sans; $0.alignment = .center; $0.size = 7.5 }), frame: Rect(x: x - 15, y: bottom + 3, width: 30, height: 12)))
         }
-        return Drawing(size: Size(width: width, height: bottom + 15), elements: elements, spaceBefore: 2, spaceAfter: 4)
+        let description = labels["summary.chart"] + "：" + model.sectionRows.map { "\($0.id) \($0.title) \($0.percentText)" }.joined(separator: "；")
+        return Drawing(size: Size(width: width, height: bottom + 15), elements: elements, spaceBefore: 2, spaceAfter: 4, alternativeText: description)
     }
 
     // MARK: Sections
@@ -215,7 +222,8 @@ struct ReportDocument {
         for photo in item.photos {
             guard let image = images[photo.path] else { continue }
             let caption = photo.caption.map { Paragraph(labels.format("details.caption", ["caption": $0]), style: Theme.note.with { $0.alignment = .center }) }
-            blocks.append(.figure(Figure(image: image, caption: caption, maxWidth: Self.bodyWidth * 0.62, maxHeight: .mm(70))))
+            blocks.append(.figure(Figure(image: image, caption: caption, maxWidth: Self.bodyWidth * 0.62, maxHeight: .mm(70),
+                                         alternativeText: photo.caption ?? labels.format("html.photo-alt", ["item": "\(item.id) \(item.title)"]))))
             blocks.append(.space(8))
         }
         return blocks
@@ -233,7 +241,7 @@ struct ReportDocument {
     /// A small label followed by a hanging list.
     private func labelled(_ label: String, _ lines: [[Span]], style: TextStyle, marker: String) -> [Block] {
         guard !lines.isEmpty else { return [] }
-        var blocks: [Block] = [.heading(Heading(Paragraph(label, style: Theme.label, spaceBefore: 5, spaceAfter: 2)))]
+        var blocks: [Block] = [.heading(Heading(Paragraph(label, style: Theme.label, spaceBefore: 5, spaceAfter: 2), level: 4))]
         for spans in lines {
             blocks.append(.paragraph(Paragraph(spans, style: style, marker: marker, markerWidth: style.size * 1.4, spaceAfter: 2, indent: 2)))
         }

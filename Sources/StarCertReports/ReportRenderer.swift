@@ -24,6 +24,7 @@ public struct RenderedDocuments {
 public enum ReportError: Error, CustomStringConvertible {
     /// Characters no configured font can show, with the assessment fields they are in.
     case unshowableCharacters([(character: Character, field: String)])
+    case missingColorProfile(String)
 
     public var description: String {
         switch self {
@@ -33,6 +34,8 @@ public enum ReportError: Error, CustomStringConvertible {
                 return "“\(entry.character)” (\(codes)) in \(entry.field)"
             }
             return "the fonts cannot show \(described.joined(separator: ", ")); replace these characters or add a font that has them to Fonts/ (see Fonts/README.md)"
+        case let .missingColorProfile(message):
+            return message
         }
     }
 }
@@ -110,30 +113,37 @@ public final class ReportRenderer {
             warnings: glyphs.warnings + (report.laidOut?.warnings ?? []) + (certificate?.warnings ?? []))
     }
 
-    /// The report of `model` in each of `formats`, with `images` (photo path → picture) already checked.
-    public func renderReport(_ model: ReportModel, images: [String: ImageData], formats: Set<OutputFormat>) throws
+    /// The report of `model` in each of `formats`, with `images` (photo path → picture) already
+    /// checked; `archival` makes the PDF conform to PDF/A-2b.
+    public func renderReport(_ model: ReportModel, images: [String: ImageData], formats: Set<OutputFormat>, archival: Bool = false) throws
         -> (pdf: [UInt8]?, html: String?, laidOut: LaidOutDocument?)
     {
         var pdf: [UInt8]?
         var laidOut: LaidOutDocument?
         if formats.contains(.pdf) {
             let document = typesetter.layout(ReportDocument(model: model, images: images).build())
-            pdf = try typesetter.pdf(document)
+            pdf = try self.pdf(document, archival: archival)
             laidOut = document
         }
         return (pdf, formats.contains(.html) ? try html().report(model, images: images) : nil, laidOut)
     }
 
     /// A certificate in each of `formats`, with its layout (for its overflows).
-    public func renderCertificate(_ model: CertificateModel, formats: Set<OutputFormat>) throws -> (pdf: [UInt8]?, html: String?, laidOut: LaidOutDocument?) {
+    public func renderCertificate(_ model: CertificateModel, formats: Set<OutputFormat>, archival: Bool = false) throws
+        -> (pdf: [UInt8]?, html: String?, laidOut: LaidOutDocument?)
+    {
         var pdf: [UInt8]?
         var laidOut: LaidOutDocument?
         if formats.contains(.pdf) {
             let document = layoutCertificate(model)
-            pdf = try typesetter.pdf(document)
+            pdf = try self.pdf(document, archival: archival)
             laidOut = document
         }
         return (pdf, formats.contains(.html) ? try html().certificate(model) : nil, laidOut)
+    }
+
+    private func pdf(_ document: LaidOutDocument, archival: Bool) throws -> [UInt8] {
+        archival ? try typesetter.archivalPDF(document, colorProfile: try ColorProfile.sRGB()) : try typesetter.pdf(document)
     }
 
     /// Characters no font has (with the fields they are in), and warnings for characters drawn from
@@ -178,4 +188,17 @@ private final class Concurrent<Value: Sendable>: @unchecked Sendable {
         done.signal()  // later calls return at once
         return try result!.get()
     }
+}
+
+/// The sRGB ICC profile of PDF/A output intents, read once from Debian's icc-profiles-free.
+public enum ColorProfile {
+    private static let loaded: Result<[UInt8], ReportError> = {
+        switch InputFile.read(PDFArchival.colorProfilePath, limit: 1 << 20) {
+        case let .success(bytes): return .success(bytes)
+        case let .failure(problem):
+            return .failure(.missingColorProfile("the sRGB colour profile \(PDFArchival.colorProfilePath) cannot be read (\(problem)); install Debian's icc-profiles-free (Scripts/setup does)"))
+        }
+    }()
+
+    public static func sRGB() throws -> [UInt8] { try loaded.get() }
 }

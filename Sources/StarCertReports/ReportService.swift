@@ -80,9 +80,12 @@ public struct ReportJob: Sendable {
     public var serifFont: String?
     public var sansFont: String?
     public var jobs: Int
+    /// PDF/A-2b PDFs (unsigned).
+    public var archival: Bool
 
     public init(inputs: [String], output: URL, formats: Set<OutputFormat>, language: Labels.Language, issuerProfile: String?,
-                serifFont: String?, sansFont: String?, jobs: Int) {
+                serifFont: String?, sansFont: String?, jobs: Int, archival: Bool = false) {
+        self.archival = archival
         self.inputs = inputs
         self.output = output
         self.formats = formats
@@ -97,6 +100,7 @@ public struct ReportJob: Sendable {
     /// `completed` each input's outcome as it finishes. Returns how many inputs failed.
     public func run(notice: @escaping @Sendable (Diagnostic) -> Void, completed: @escaping @Sendable (FileOutcome) -> Void) throws(SetupFailure) -> Int {
         let setup = try DocumentSetup(language: language, html: formats.contains(.html), serifFont: serifFont, sansFont: sansFont)
+        if archival { do { _ = try ColorProfile.sRGB() } catch { throw .installation("\(error)") } }
         var issuer = Issuer.builtInDefault
         if let issuerProfile {
             switch IssuerProfile.load(file: issuerProfile) {
@@ -113,6 +117,7 @@ public struct ReportJob: Sendable {
         }
         let formats = self.formats
         let named = issuer
+        let archival = self.archival
         let failures = Counter()
         let alongside = targets.count < jobs
         Batch.run(targets.count, jobs: jobs, makeWorker: {
@@ -120,7 +125,7 @@ public struct ReportJob: Sendable {
             pipeline.renderer.drawsCertificateAlongside = alongside
             return pipeline
         }, work: { pipeline, index in
-            Self.render(targets[index], with: pipeline, formats: formats, issuer: named)
+            Self.render(targets[index], with: pipeline, formats: formats, issuer: named, archival: archival)
         }, failure: { index, error in
             FileOutcome(input: targets[index].input, failure: "\(error)")
         }, completed: { outcome in
@@ -130,9 +135,9 @@ public struct ReportJob: Sendable {
         return failures.value
     }
 
-    static func render(_ target: OutputFiles.Target, with pipeline: DocumentPipeline, formats: Set<OutputFormat>, issuer: Issuer) -> FileOutcome {
+    static func render(_ target: OutputFiles.Target, with pipeline: DocumentPipeline, formats: Set<OutputFormat>, issuer: Issuer, archival: Bool) -> FileOutcome {
         var outcome = FileOutcome(input: target.input)
-        switch pipeline.render(target.input, formats: formats, issuer: issuer) {
+        switch pipeline.render(target.input, formats: formats, issuer: issuer, archival: archival) {
         case let .failure(failure):
             outcome.diagnostics = failure.diagnostics
             outcome.failed = true

@@ -43,11 +43,33 @@ public struct IssuingFixture {
         return name
     }
 
-    /// Runs starcert in the folder with the fixture's archive.
+    /// Runs starcert in the folder with the fixture's archive. Every PDF an `issue` writes is
+    /// judged by pyHanko against the issuer's certificate: it must be INTACT, TRUSTED and UNTOUCHED.
     public func run(_ arguments: [String]) throws -> StarCertExecutable.Result {
         var environment = ProcessInfo.processInfo.environment
         environment["STARCERT_ARCHIVE"] = archive
-        return try StarCertExecutable.run(arguments, in: folder, environment: environment)
+        let before = pdfs()
+        let result = try StarCertExecutable.run(arguments, in: folder, environment: environment)
+        if arguments.first == "issue" {
+            for (written, modified) in pdfs() where before[written] != modified {
+                let judged = try PDFJudges.pyHanko(URL(fileURLWithPath: written), trust: folder.appendingPathComponent("issuer.crt"))
+                guard judged.status == 0, judged.summary.hasSuffix(":INTACT:TRUSTED,UNTOUCHED") else {
+                    throw FixtureError("pyHanko does not accept \(written): \(judged.summary)")
+                }
+            }
+        }
+        return result
+    }
+
+    /// Every PDF under the folder with its modification time (a rewritten file counts as new).
+    func pdfs() -> [String: Double] {
+        let enumerator = FileManager.default.enumerator(atPath: folder.path)
+        var found: [String: Double] = [:]
+        for name in enumerator?.allObjects as? [String] ?? [] where name.hasSuffix(".pdf") {
+            let path = folder.appendingPathComponent(name).path
+            found[path] = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        }
+        return found
     }
 
     /// `count` copies of the four-star example with distinct credit codes' report numbers, as file names.

@@ -54,10 +54,15 @@ public struct Heading: Hashable, Sendable {
     /// The bookmark's text; the heading's text when nil.
     public var outlineTitle: String?
 
-    public init(_ paragraph: Paragraph, outlineLevel: Int? = nil, outlineTitle: String? = nil) {
+    /// The heading level in the document's structure (1 = H1); by default one below the outline
+    /// level, or 3 for a heading without a bookmark.
+    public var level: Int
+
+    public init(_ paragraph: Paragraph, outlineLevel: Int? = nil, outlineTitle: String? = nil, level: Int? = nil) {
         self.paragraph = paragraph
         self.outlineLevel = outlineLevel
         self.outlineTitle = outlineTitle
+        self.level = min(6, max(1, level ?? outlineLevel.map { $0 + 1 } ?? 3))
     }
 }
 
@@ -164,12 +169,15 @@ public struct Figure: Hashable, Sendable {
     public var caption: Paragraph?
     public var maxWidth: Length
     public var maxHeight: Length
+    /// What the picture shows; the caption's text when nil.
+    public var alternativeText: String?
 
-    public init(image: ImageData, caption: Paragraph?, maxWidth: Length, maxHeight: Length) {
+    public init(image: ImageData, caption: Paragraph?, maxWidth: Length, maxHeight: Length, alternativeText: String? = nil) {
         self.image = image
         self.caption = caption
         self.maxWidth = maxWidth
         self.maxHeight = maxHeight
+        self.alternativeText = alternativeText
     }
 }
 
@@ -185,6 +193,8 @@ public struct Drawing: Hashable, Sendable {
         case qrCode(payload: String, frame: Rect, color: Color)
         /// A picture scaled into `frame`.
         case image(ImageData, frame: Rect)
+        /// Elements that together are one figure with an alternative text (stars, a seal, a QR code).
+        indirect case figure(alternativeText: String, [Element])
     }
 
     public var size: Size
@@ -192,13 +202,18 @@ public struct Drawing: Hashable, Sendable {
     public var alignment: TextAlignment
     public var spaceBefore: Length
     public var spaceAfter: Length
+    /// Set for a drawing that is a figure (a chart, a panel): what it shows, for readers that
+    /// cannot see it. Without it the drawing is decoration (a frame, a rule).
+    public var alternativeText: String?
 
-    public init(size: Size, elements: [Element], alignment: TextAlignment = .left, spaceBefore: Length = 0, spaceAfter: Length = 0) {
+    public init(size: Size, elements: [Element], alignment: TextAlignment = .left, spaceBefore: Length = 0, spaceAfter: Length = 0,
+                alternativeText: String? = nil) {
         self.size = size
         self.elements = elements
         self.alignment = alignment
         self.spaceBefore = spaceBefore
         self.spaceAfter = spaceAfter
+        self.alternativeText = alternativeText
     }
 }
 
@@ -211,12 +226,18 @@ public struct FittedText: Hashable, Sendable {
     public var minimumSize: Length
     /// What the box holds, for `TextOverflow` (e.g. "the organization's scope").
     public var name: String?
+    /// How the text stands in the document's structure: a paragraph, or a heading of a level.
+    public var headingLevel: Int?
+    /// An address the text links to (a link annotation and a Link element).
+    public var link: String?
 
-    public init(_ paragraph: Paragraph, frame: Rect, minimumSize: Length, name: String? = nil) {
+    public init(_ paragraph: Paragraph, frame: Rect, minimumSize: Length, name: String? = nil, headingLevel: Int? = nil, link: String? = nil) {
         self.paragraph = paragraph
         self.frame = frame
         self.minimumSize = minimumSize
         self.name = name
+        self.headingLevel = headingLevel
+        self.link = link
     }
 }
 
@@ -299,14 +320,17 @@ public struct DocumentMetadata: Hashable, Sendable {
     public var creator: String
     /// ISO 8601, e.g. `2026-05-12T00:00:00+08:00`; fixed so the same input gives the same bytes.
     public var creationDate: String
+    /// The document's language (BCP 47), e.g. `zh-CN`.
+    public var language: String
 
-    public init(title: String, author: String, subject: String, keywords: String, creator: String, creationDate: String) {
+    public init(title: String, author: String, subject: String, keywords: String, creator: String, creationDate: String, language: String = "zh-CN") {
         self.title = title
         self.author = author
         self.subject = subject
         self.keywords = keywords
         self.creator = creator
         self.creationDate = creationDate
+        self.language = language
     }
 }
 

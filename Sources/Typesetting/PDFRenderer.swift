@@ -32,9 +32,14 @@ func readPNGBytes(_ closure: UnsafeMutableRawPointer?, _ data: UnsafeMutablePoin
     return CAIRO_STATUS_SUCCESS
 }
 
-/// Draws laid-out pages onto a Cairo PDF surface and returns the file's bytes.
+/// Draws laid-out pages onto a Cairo PDF surface and returns the file's bytes. The items' structure
+/// paths become a tagged PDF (a Document element holding headings, paragraphs, lists, tables,
+/// figures and links); items outside any structure element stay untagged, so running headers,
+/// footers and decoration are not read as text.
 struct PDFRenderer {
-    func render(_ document: LaidOutDocument) throws -> [UInt8] {
+    /// The PDF, and the alternative texts of its Figure elements in the order they were opened
+    /// (Cairo 1.16 cannot write them; `PDFArchival` adds them).
+    func render(_ document: LaidOutDocument) throws -> (bytes: [UInt8], figures: [String]) {
         let sink = ByteSink()
         let first = document.pages.first?.size ?? .a4Portrait
         let closure = Unmanaged.passUnretained(sink).toOpaque()
@@ -50,16 +55,40 @@ struct PDFRenderer {
         defer { cairo_destroy(cr) }
         var images = ImageCache()
         defer { images.release() }
+        var figures: [String] = []
         for page in document.pages {
             cairo_pdf_surface_set_size(surface, page.size.width, page.size.height)
-            for item in page.items { try draw(item, on: cr, images: &images) }
+            // Opened after the first page's size is set: Cairo 1.16 drops a tag begun before that.
+            if page.number == document.pages.first?.number { cairo_tag_begin(cr, "Document", "") }
+            var open: [StructureNode] = []
+            for (index, item) in page.items.enumerated() {
+                let path = index < page.structure.count ? page.structure[index] : []
+                var common = 0
+                while common < open.count, common < path.count, open[common] == path[common] { common += 1 }
+                while open.count > common { cairo_tag_end(cr, open.removeLast().role.rawValue) }
+                for node in path[common...] {
+                    cairo_tag_begin(cr, node.role.rawValue, node.link.map { "uri='\(Self.escapedAttribute($0))'" } ?? "")
+                    if node.role == .figure { figures.append(node.alternativeText ?? "") }
+                    open.append(node)
+                }
+                try draw(item, on: cr, images: &images)
+            }
+            // Elements end with their page: what continues on the next page is a new element.
+            while let node = open.popLast() { cairo_tag_end(cr, node.role.rawValue) }
             cairo_show_page(cr)
+            try check(cairo_status(cr))
         }
+        if !document.pages.isEmpty { cairo_tag_end(cr, "Document") }
         addOutline(document.outline, to: surface)
         try check(cairo_status(cr))
         cairo_surface_finish(surface)
         try check(cairo_surface_status(surface))
-        return withExtendedLifetime(sink) { sink.bytes }
+        return (withExtendedLifetime(sink) { sink.bytes }, figures)
+    }
+
+    /// A value inside a Cairo tag attribute string: quotes and backslashes escaped.
+    static func escapedAttribute(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
     }
 
     private func check(_ status: cairo_status_t) throws {
@@ -125,8 +154,11 @@ struct PDFRenderer {
             cairo_translate(cr, frame.x, frame.y)
             cairo_scale(cr, frame.width / Double(data.pixelWidth), frame.height / Double(data.pixelHeight))
             cairo_set_source_surface(cr, surface, 0, 0)
-            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD)
-            cairo_paint(cr)
+            // FAST writes /Interpolate false, as PDF/A asks; JPEGs are embedded as they are either way.
+            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_FAST)
+            // A bounded fill rather than cairo_paint: Cairo 1.16 rejects an unbounded paint inside a tag.
+            cairo_rectangle(cr, 0, 0, Double(data.pixelWidth), Double(data.pixelHeight))
+            cairo_fill(cr)
             cairo_restore(cr)
         case let .qrCode(matrix, frame, color):
             let module = frame.width / Double(matrix.width)

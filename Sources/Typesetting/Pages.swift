@@ -63,6 +63,36 @@ public enum PageItem {
     }
 }
 
+/// The kinds of structure element a tagged PDF is built from (PDF's standard structure types).
+public enum StructureRole: String, Hashable, Sendable {
+    case paragraph = "P"
+    case h1 = "H1", h2 = "H2", h3 = "H3", h4 = "H4", h5 = "H5", h6 = "H6"
+    case list = "L", listItem = "LI", label = "Lbl", listBody = "LBody"
+    case table = "Table", row = "TR", headerCell = "TH", cell = "TD"
+    case figure = "Figure"
+    case link = "Link"
+
+    static func heading(_ level: Int) -> StructureRole {
+        [.h1, .h2, .h3, .h4, .h5, .h6][min(5, max(0, level - 1))]
+    }
+}
+
+/// One element of the document's logical structure: its role, an identity (items with the same
+/// element belong to it), and for figures the alternative text, for links the address.
+public struct StructureNode: Hashable, Sendable {
+    public let role: StructureRole
+    public let id: Int
+    public let alternativeText: String?
+    public let link: String?
+
+    public init(_ role: StructureRole, id: Int, alternativeText: String? = nil, link: String? = nil) {
+        self.role = role
+        self.id = id
+        self.alternativeText = alternativeText
+        self.link = link
+    }
+}
+
 /// One page of a laid-out document.
 public struct Page {
     public let size: Size
@@ -73,6 +103,9 @@ public struct Page {
     /// The area the body text flows in.
     public let body: Rect
     public internal(set) var items: [PageItem]
+    /// For each item, the structure elements that hold it, outermost first; empty for decoration
+    /// and running headers and footers, which are not part of the text a reader reads.
+    public internal(set) var structure: [[StructureNode]] = []
 
     public var fragments: [TextFragment] {
         items.compactMap { if case let .text(fragment) = $0 { return fragment } else { return nil } }

@@ -49,7 +49,13 @@ struct LineStack {
 
     /// Page items for lines `range` with the first line's top at `origin`.
     func items(_ range: Range<Int>, at origin: Point) -> [PageItem] {
-        var items: [PageItem] = []
+        markedItems(range, at: origin).map(\.item)
+    }
+
+    /// Page items for lines `range`, each saying whether it is a list marker (drawn first, so
+    /// that the marker is read before its text).
+    func markedItems(_ range: Range<Int>, at origin: Point) -> [(item: PageItem, isMarker: Bool)] {
+        var items: [(PageItem, Bool)] = []
         var y = origin.y
         var position = range.lowerBound
         while position < range.upperBound {
@@ -60,19 +66,19 @@ struct LineStack {
             let layoutRange = first.index..<lines[end - 1].index + 1
             let height = (position..<end).reduce(0) { $0 + lines[$1].advance }
             let width = layoutRange.map { first.layout.lines[$0].x + first.layout.lines[$0].width }.max() ?? 0
-            items.append(.text(TextFragment(
-                lines: layoutRange.map { first.layout.lines[$0].text },
-                frame: Rect(x: origin.x + first.x, y: y, width: width, height: height),
-                style: first.layout.style, layout: first.layout, lineRange: layoutRange)))
             if let marker = first.marker {
                 // Align the marker's baseline with the first line's.
                 let shift = first.layout.lines[first.index].baseline - first.layout.lines[first.index].top
                     - (marker.lines[0].baseline - marker.lines[0].top)
-                items.append(.text(TextFragment(
+                items.append((.text(TextFragment(
                     lines: [marker.lines[0].text],
                     frame: Rect(x: origin.x + first.markerX, y: y + shift, width: marker.lines[0].width, height: marker.lines[0].height),
-                    style: marker.style, layout: marker, lineRange: 0..<1)))
+                    style: marker.style, layout: marker, lineRange: 0..<1)), true))
             }
+            items.append((.text(TextFragment(
+                lines: layoutRange.map { first.layout.lines[$0].text },
+                frame: Rect(x: origin.x + first.x, y: y, width: width, height: height),
+                style: first.layout.style, layout: first.layout, lineRange: layoutRange)), false))
             y += height
             position = end
         }
@@ -94,6 +100,11 @@ final class Paginator {
     private var y: Length = 0
     /// Whether anything was placed on the current page yet (space before is dropped at a page top).
     private var pageIsEmpty = true
+    /// The structure elements that hold what is emitted now (see `Page.structure`).
+    private var structure: [StructureNode] = []
+    private var nextStructureID = 0
+    /// The list the last block belonged to, so that consecutive list items share one list.
+    private var currentList: StructureNode?
 
     init(engine: TextEngine) {
         self.engine = engine
@@ -124,9 +135,21 @@ final class Paginator {
         pageIsEmpty = true
     }
 
+    /// Emits items held by the current structure path.
     private func emit(_ items: [PageItem]) {
+        emit(items, paths: Array(repeating: structure, count: items.count))
+    }
+
+    private func emit(_ items: [PageItem], paths: [[StructureNode]]) {
         pages[pages.count - 1].items += items
+        pages[pages.count - 1].structure += paths
         if !items.isEmpty { pageIsEmpty = false }
+    }
+
+    /// A new structure element.
+    private func node(_ role: StructureRole, alternativeText: String? = nil, link: String? = nil) -> StructureNode {
+        nextStructureID += 1
+        return StructureNode(role, id: nextStructureID, alternativeText: alternativeText, link: link)
     }
 
     private func advance(by space: Length) {
@@ -136,17 +159,33 @@ final class Paginator {
     // MARK: Blocks
 
     private func place(_ block: Block, following: ArraySlice<Block>) {
+        if case let .paragraph(paragraph) = block, paragraph.marker != nil {
+            // Consecutive list items make one list.
+            let list = currentList ?? node(.list)
+            currentList = list
+            let item = node(.listItem)
+            let label = node(.label)
+            let body = node(.listBody)
+            placeStack(stack(for: paragraph), spaceAfter: paragraph.spaceAfter) { isMarker in
+                [list, item, isMarker ? label : body]
+            }
+            return
+        }
+        if case .space = block {} else if case .keepTogether = block {} else { currentList = nil }
         switch block {
         case let .paragraph(paragraph):
+            structure = [node(.paragraph)]
             placeStack(stack(for: paragraph), spaceAfter: paragraph.spaceAfter)
         case let .heading(heading):
             placeHeading(heading, following: following)
         case let .table(table):
             placeTable(table)
         case let .figure(figure):
-            placeWhole(figureItems(figure))
+            let (items, paths) = figureItems(figure)
+            placeWhole(items, paths: paths)
         case let .drawing(drawing):
-            placeWhole(drawingItems(drawing, width: body.width), spaceBefore: drawing.spaceBefore, spaceAfter: drawing.spaceAfter)
+            let (items, paths) = drawingItems(drawing, width: body.width)
+            placeWhole(items, paths: paths, spaceBefore: drawing.spaceBefore, spaceAfter: drawing.spaceAfter)
         case let .space(length):
             advance(by: length)
         case .pageBreak:
@@ -157,9 +196,20 @@ final class Paginator {
             if !pageIsEmpty, height(of: blocks) > remaining { newPage() }
             for (position, inner) in blocks.enumerated() { place(inner, following: blocks.dropFirst(position + 1) + following) }
         case let .placed(texts, drawing):
-            if let drawing { emit(drawingItems(drawing, width: sequence.size.width)) }
-            for text in texts { emit(fittedItems(text)) }
+            // Decoration first (it lies under the text), then the texts, then the drawing's figures,
+            // so that a reader meets the figures after the text they illustrate.
+            let (drawn, paths) = drawing.map { drawingItems($0, width: sequence.size.width) } ?? ([], [])
+            let decoration = paths.indices.filter { paths[$0].isEmpty }
+            emit(decoration.map { drawn[$0] }, paths: decoration.map { paths[$0] })
+            for text in texts {
+                let element = node(text.headingLevel.map(StructureRole.heading) ?? .paragraph)
+                structure = text.link.map { [element, node(.link, link: $0)] } ?? [element]
+                emit(fittedItems(text))
+            }
+            let figures = paths.indices.filter { !paths[$0].isEmpty }
+            emit(figures.map { drawn[$0] }, paths: figures.map { paths[$0] })
         }
+        structure = []
     }
 
     private func stack(for paragraph: Paragraph, width: Length? = nil) -> LineStack {
@@ -173,7 +223,7 @@ final class Paginator {
 
     /// Places a paragraph's lines, splitting across pages; at least two lines stay together at
     /// the bottom and at the top of a page when the paragraph has enough lines.
-    private func placeStack(_ stack: LineStack, spaceAfter: Length) {
+    private func placeStack(_ stack: LineStack, spaceAfter: Length, paths: ((_ isMarker: Bool) -> [StructureNode])? = nil) {
         var start = 0
         let total = stack.lines.count
         while start < total {
@@ -190,7 +240,8 @@ final class Paginator {
                 if left - count == 1, count >= 3 { count -= 1 }
                 count = max(count, 1)
             }
-            emit(stack.items(start..<start + count, at: Point(x: body.x, y: y)))
+            let marked = stack.markedItems(start..<start + count, at: Point(x: body.x, y: y))
+            emit(marked.map(\.item), paths: marked.map { paths?($0.isMarker) ?? structure })
             y += stack.height(start..<start + count)
             start += count
             if start < total { newPage() }
@@ -207,6 +258,7 @@ final class Paginator {
             let top = y + (pageIsEmpty ? 0 : heading.paragraph.spaceBefore)
             outline.append(OutlineEntry(title: heading.outlineTitle ?? heading.paragraph.text, level: level, page: pages.count, y: top))
         }
+        structure = [node(.heading(heading.level))]
         placeStack(headingStack, spaceAfter: heading.paragraph.spaceAfter)
     }
 
@@ -249,7 +301,7 @@ final class Paginator {
                 let prepared = PreparedTable(table, width: body.width, engine: engine)
                 return total + table.spaceBefore + prepared.headerHeight + prepared.rows.reduce(0) { $0 + $1.height } + table.spaceAfter
             case let .figure(figure):
-                return total + (figureItems(figure).map(\.bounds.maxY).max() ?? 0)
+                return total + (figureItems(figure).items.map(\.bounds.maxY).max() ?? 0)
             case let .drawing(drawing):
                 return total + drawing.spaceBefore + drawing.size.height + drawing.spaceAfter
             case let .space(length):
@@ -263,18 +315,20 @@ final class Paginator {
     }
 
     /// Places items measured from (0, 0) as one unit, on the next page if they do not fit.
-    private func placeWhole(_ items: [PageItem], spaceBefore: Length = 0, spaceAfter: Length = 0) {
+    private func placeWhole(_ items: [PageItem], paths: [[StructureNode]], spaceBefore: Length = 0, spaceAfter: Length = 0) {
         let height = items.map(\.bounds.maxY).max() ?? 0
         advance(by: spaceBefore)
         if !pageIsEmpty, height > remaining { newPage() }
-        emit(items.map { offset($0, by: Point(x: body.x, y: y)) })
+        emit(items.map { offset($0, by: Point(x: body.x, y: y)) }, paths: paths)
         y += height
         advance(by: spaceAfter)
     }
 
     // MARK: Figures and drawings
 
-    private func figureItems(_ figure: Figure) -> [PageItem] {
+    /// The picture (a Figure element with its caption's text as alternative text), its frame
+    /// (decoration) and its caption (a paragraph).
+    private func figureItems(_ figure: Figure) -> (items: [PageItem], paths: [[StructureNode]]) {
         let aspect = Double(figure.image.pixelHeight) / Double(figure.image.pixelWidth)
         var width = min(figure.maxWidth, body.width)
         var height = width * aspect
@@ -286,43 +340,58 @@ final class Paginator {
             .image(figure.image, frame: Rect(x: (body.width - width) / 2, y: 4, width: width, height: height)),
             .rectangle(Rect(x: (body.width - width) / 2, y: 4, width: width, height: height), fill: nil, stroke: Color(hex: 0xB0B8C4), lineWidth: 0.5),
         ]
+        var paths: [[StructureNode]] = [[node(.figure, alternativeText: figure.alternativeText ?? figure.caption?.text ?? "")], []]
         if let caption = figure.caption {
             let stack = stack(for: caption.with { $0.style.alignment = .center })
-            items += stack.items(0..<stack.lines.count, at: Point(x: 0, y: height + 8))
+            let captionItems = stack.items(0..<stack.lines.count, at: Point(x: 0, y: height + 8))
+            items += captionItems
+            paths += Array(repeating: [node(.paragraph)], count: captionItems.count)
         }
-        return items
+        return (items, paths)
     }
 
-    private func drawingItems(_ drawing: Drawing, width: Length) -> [PageItem] {
+    /// The drawing's items: all of one Figure element when the drawing has an alternative text,
+    /// otherwise decoration, with `.figure` groups as Figure elements of their own.
+    private func drawingItems(_ drawing: Drawing, width: Length) -> (items: [PageItem], paths: [[StructureNode]]) {
         let x: Length
         switch drawing.alignment {
         case .center: x = (width - drawing.size.width) / 2
         case .right: x = width - drawing.size.width
         case .left, .justified: x = 0
         }
+        let whole = drawing.alternativeText.map { [node(.figure, alternativeText: $0)] } ?? []
         var items: [PageItem] = []
-        for element in drawing.elements {
-            switch element {
-            case let .rectangle(rect, fill, stroke, lineWidth):
-                items.append(.rectangle(rect, fill: fill, stroke: stroke, lineWidth: lineWidth))
-            case let .line(from, to, color, lineWidth):
-                items.append(.line(from: from, to: to, color: color, width: lineWidth))
-            case let .polygon(points, fill, stroke, lineWidth):
-                items.append(.polygon(points, fill: fill, stroke: stroke, lineWidth: lineWidth))
-            case let .text(paragraph, frame):
-                let stack = stack(for: paragraph, width: frame.width)
-                items += stack.items(0..<stack.lines.count, at: Point(x: frame.x, y: frame.y))
-            case let .image(image, frame):
-                items.append(.image(image, frame: frame))
-            case let .qrCode(payload, frame, color):
-                if let matrix = QRCode.encode(payload) {
-                    items.append(.qrCode(matrix, frame: frame, color: color))
-                } else {
-                    warnings.append("the QR code could not be made for a payload of \(payload.utf8.count) bytes")
+        var paths: [[StructureNode]] = []
+        func add(_ elements: [Drawing.Element], path: [StructureNode]) {
+            for element in elements {
+                var made: [PageItem] = []
+                switch element {
+                case let .rectangle(rect, fill, stroke, lineWidth):
+                    made = [.rectangle(rect, fill: fill, stroke: stroke, lineWidth: lineWidth)]
+                case let .line(from, to, color, lineWidth):
+                    made = [.line(from: from, to: to, color: color, width: lineWidth)]
+                case let .polygon(points, fill, stroke, lineWidth):
+                    made = [.polygon(points, fill: fill, stroke: stroke, lineWidth: lineWidth)]
+                case let .text(paragraph, frame):
+                    let stack = stack(for: paragraph, width: frame.width)
+                    made = stack.items(0..<stack.lines.count, at: Point(x: frame.x, y: frame.y))
+                case let .image(image, frame):
+                    made = [.image(image, frame: frame)]
+                case let .qrCode(payload, frame, color):
+                    if let matrix = QRCode.encode(payload) {
+                        made = [.qrCode(matrix, frame: frame, color: color)]
+                    } else {
+                        warnings.append("the QR code could not be made for a payload of \(payload.utf8.count) bytes")
+                    }
+                case let .figure(alternativeText, inner):
+                    add(inner, path: path.isEmpty ? [node(.figure, alternativeText: alternativeText)] : path)
                 }
+                items += made.map { offset($0, by: Point(x: x, y: 0)) }
+                paths += Array(repeating: path, count: made.count)
             }
         }
-        return items.map { offset($0, by: Point(x: x, y: 0)) }
+        add(drawing.elements, path: whole)
+        return (items, paths)
     }
 
     /// Text in a fixed box: wrapped at the box's width and made smaller until it fits, centred vertically.
@@ -369,13 +438,15 @@ final class Paginator {
         advance(by: table.spaceBefore)
         let minimumStart = prepared.headerHeight + (prepared.rows.first.map { prepared.minimumSplitHeight($0) } ?? 0)
         if !pageIsEmpty, minimumStart > remaining { newPage() }
-        placeHeader(prepared)
+        // One Table element per page the table runs over, each starting with its header rows.
+        var tableNode = node(.table)
+        placeHeader(prepared, in: tableNode)
         for row in prepared.rows {
             var starts = [Int](repeating: 0, count: row.cells.count)
             while true {
                 let needed = row.remainingHeight(from: starts, style: table.style)
                 if needed <= remaining + 0.001 {
-                    emit(prepared.items(row, from: starts, to: row.cells.map { $0.lines.lines.count }, top: y, height: needed, x: body.x))
+                    emitRow(prepared.items(row, from: starts, to: row.cells.map { $0.lines.lines.count }, top: y, height: needed, x: body.x), in: tableNode, header: false)
                     y += needed
                     break
                 }
@@ -397,21 +468,33 @@ final class Paginator {
                 let progress = zip(starts, ends).contains { $0 < $1 }
                 if progress, worthSplitting || atTop {
                     let partHeight = placedHeight + table.style.padding.top + table.style.padding.bottom
-                    emit(prepared.items(row, from: starts, to: ends, top: y, height: partHeight, x: body.x))
+                    emitRow(prepared.items(row, from: starts, to: ends, top: y, height: partHeight, x: body.x), in: tableNode, header: false)
                     starts = ends
                 }
                 newPage()
-                placeHeader(prepared)
+                tableNode = node(.table)
+                placeHeader(prepared, in: tableNode)
             }
         }
         advance(by: table.spaceAfter)
     }
 
-    private func placeHeader(_ prepared: PreparedTable) {
+    private func placeHeader(_ prepared: PreparedTable, in table: StructureNode) {
         for row in prepared.header {
-            emit(prepared.items(row, from: row.cells.map { _ in 0 }, to: row.cells.map { $0.lines.lines.count }, top: y, height: row.height, x: body.x))
+            emitRow(prepared.items(row, from: row.cells.map { _ in 0 }, to: row.cells.map { $0.lines.lines.count }, top: y, height: row.height, x: body.x), in: table, header: true)
             y += row.height
         }
+    }
+
+    /// A row's items: cell texts in TH or TD elements of a TR, fills and rules as the table's decoration.
+    private func emitRow(_ items: [(item: PageItem, column: Int?)], in table: StructureNode, header: Bool) {
+        let row = node(.row)
+        var cells: [Int: StructureNode] = [:]
+        emit(items.map(\.item), paths: items.map { entry in
+            guard let column = entry.column else { return [table] }
+            if cells[column] == nil { cells[column] = node(header ? .headerCell : .cell) }
+            return [table, row, cells[column]!]
+        })
     }
 
     // MARK: Running header and footer
@@ -440,6 +523,7 @@ final class Paginator {
                 items += running(footer, fill: fill, top: top, page: page)
             }
             pages[index].items += items
+            pages[index].structure += Array(repeating: [], count: items.count)
         }
     }
 

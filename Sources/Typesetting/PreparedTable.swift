@@ -100,22 +100,25 @@ struct PreparedTable {
     }
 
     /// Items for a row (or part of one: lines `starts`..<`ends` of each cell) with its top at `top`.
-    func items(_ row: Row, from starts: [Int], to ends: [Int], top: Length, height: Length, x: Length) -> [PageItem] {
+    /// Each item comes with the column of the cell whose text it is; fills and rules have none.
+    func items(_ row: Row, from starts: [Int], to ends: [Int], top: Length, height: Length, x: Length) -> [(item: PageItem, column: Int?)] {
         let style = table.style
-        var items: [PageItem] = []
+        var decoration: [PageItem] = []
+        var texts: [(item: PageItem, column: Int?)] = []
         var left = x
         let totalWidth = widths.reduce(0, +)
         if let fill = row.fill {
-            items.append(.rectangle(Rect(x: x, y: top, width: totalWidth, height: height), fill: fill, stroke: nil, lineWidth: 0))
+            decoration.append(.rectangle(Rect(x: x, y: top, width: totalWidth, height: height), fill: fill, stroke: nil, lineWidth: 0))
         }
         for (index, cell) in row.cells.enumerated() {
             let width = widths[index]
             if let fill = cell.fill {
-                items.append(.rectangle(Rect(x: left, y: top, width: width, height: height), fill: fill, stroke: nil, lineWidth: 0))
+                decoration.append(.rectangle(Rect(x: left, y: top, width: width, height: height), fill: fill, stroke: nil, lineWidth: 0))
             }
-            items += cell.lines.items(starts[index]..<ends[index], at: Point(x: left + style.padding.left, y: top + style.padding.top))
+            texts += cell.lines.items(starts[index]..<ends[index], at: Point(x: left + style.padding.left, y: top + style.padding.top)).map { ($0, index) }
             left += width
         }
+        var items = decoration
         let rule = style.ruleColor
         items.append(.line(from: Point(x: x, y: top), to: Point(x: x + totalWidth, y: top), color: rule, width: style.ruleWidth))
         items.append(.line(from: Point(x: x, y: top + height), to: Point(x: x + totalWidth, y: top + height), color: rule, width: style.ruleWidth))
@@ -127,6 +130,7 @@ struct PreparedTable {
                 items.append(.line(from: Point(x: edge, y: top), to: Point(x: edge, y: top + height), color: rule, width: style.ruleWidth))
             }
         }
-        return items
+        // Fills first (text is drawn over them), then the cells' texts, then the rules.
+        return [items.prefix(decoration.count).map { ($0, nil) }, texts, items.dropFirst(decoration.count).map { ($0, nil) }].flatMap { $0 }
     }
 }

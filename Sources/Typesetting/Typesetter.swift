@@ -21,9 +21,20 @@ public final class Typesetter {
         engine.forgetLayouts()
     }
 
-    /// The PDF file for laid-out pages. The same input gives the same bytes.
+    /// The PDF file for laid-out pages, tagged. The same input gives the same bytes.
     public func pdf(_ document: LaidOutDocument) throws -> [UInt8] {
-        try PDFRenderer().render(document)
+        try PDFRenderer().render(document).bytes
+    }
+
+    /// The PDF/A-2b file for laid-out pages (see `PDFArchival`), with `colorProfile` (an sRGB ICC
+    /// profile) as its output intent. The same input gives the same bytes.
+    public func archivalPDF(_ document: LaidOutDocument, colorProfile: [UInt8]) throws -> [UInt8] {
+        let rendered = try PDFRenderer().render(document)
+        do {
+            return try PDFArchival.archival(rendered.bytes, metadata: document.metadata, figures: rendered.figures, colorProfile: colorProfile)
+        } catch {
+            throw TypesettingError.cairo("the archival form could not be made: \(error)")
+        }
     }
 
     /// Characters of `text` that the fonts cannot show in `role`: `missing` have no glyph in any

@@ -41,18 +41,45 @@ struct IssuerCommand: ParsableCommand {
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage the issuer's Ed25519 signing key.", subcommands: [Init.self])
+        commandName: "keys", abstract: "Manage the issuer's signing key and certificate (ECDSA P-256, X.509).",
+        subcommands: [Init.self, Import.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the issuer's key pair: issuer.key (private, mode 0600) and issuer.pub. Never replaces a key.")
+            abstract: "Create the signing key (issuer.key, mode 0600) and a self-signed certificate in the issuer's name (issuer.crt). Never replaces either.")
 
-        @Option(help: "The folder for the keys.")
+        @Option(help: "The folder for the key and the certificate.")
+        var keys: String = "."
+
+        @Option(help: "The issuer profile whose name the certificate carries.")
+        var issuer: String = "issuer.yaml"
+
+        func run() throws {
+            let created = try running {
+                let profile = try IssuerProfile.load(file: issuer).get()
+                return try SigningIdentity.create(in: URL(fileURLWithPath: keys), for: profile)
+            }
+            Console.out("created \(keys)/\(SigningIdentity.keyFile) (keep it secret) and \(keys)/\(SigningIdentity.certificateFile) "
+                + "(self-signed for \(created.certificate.subject), valid until \(created.certificate.notValidAfter.formatted(.iso8601.year().month().day())))")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a key and the certificate chain a CA issued for it (PEM) as the signing identity.")
+
+        @Option(help: "The private key (PEM, ECDSA P-256).")
+        var key: String
+
+        @Option(help: "The certificate chain (PEM): the issuer's certificate first, then its CA's.")
+        var chain: String
+
+        @Option(help: "The folder to keep them in.")
         var keys: String = "."
 
         func run() throws {
-            let created = try running { try SigningKeys.create(in: URL(fileURLWithPath: keys)) }
-            Console.out("created \(keys)/issuer.key (keep it secret) and \(keys)/issuer.pub; public key \(created.publicKeyBase64)")
+            let identity = try running { try SigningIdentity.importing(key: key, chain: chain, into: URL(fileURLWithPath: keys)) }
+            Console.out("imported \(identity.chain.count) certificate(s) for \(identity.certificate.subject) into \(keys)")
         }
     }
 }
@@ -113,39 +140,79 @@ struct IssueCommand: ParsableCommand {
     }
 }
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check a certificate: a PDF, the text of its QR code, or its number.",
-        discussion: "Exit status 0 when authentic and valid; 1 otherwise (what differs, or the status, is printed).")
+        discussion: """
+            A PDF is checked offline: its signature against the issuer's certificate (--issuer-cert, or \
+            the root of its CA with --trust; with the archive, the certificate archived with it), whether \
+            it is untouched since signing, and the certificate data it carries, which is printed to \
+            compare with the page. With the archive, the status too. Exit status 0 when authentic and \
+            valid; 1 otherwise, with the reason.
+            """)
 
-    @Argument(help: "A certificate PDF, its QR code's text, or a certificate number.")
+    @Argument(help: "A certificate or report PDF, a certificate's QR code text, or its number.")
     var certificate: String
 
     @Option(help: "The archive file (default: STARCERT_ARCHIVE, else ./starcert-archive.sqlite, when it exists).")
     var archive: String?
 
-    @Option(help: "The issuer's public key (issuer.pub), to check a PDF without the archive.")
-    var publicKey: String?
+    @Option(help: "The issuer's certificate (issuer.crt) to check a PDF's signature against.")
+    var issuerCert: String?
 
-    func run() throws {
-        let result: Verification.Result = try running {
+    @Option(help: "A root certificate (PEM) trusted to have issued the issuer's certificate.")
+    var trust: String?
+
+    func run() async throws {
+        let archive = self.archive
+        let issuerCert = self.issuerCert
+        let trust = self.trust
+        let verification: Verification = try running {
             let path = archive ?? Archive.defaultPath()
             let opened = archive != nil || FileManager.default.fileExists(atPath: path) ? try Archive(path: path, access: .readOnly) : nil
-            let key = try publicKey.map { try SigningKeys.publicKey(file: $0) }
-            let today = CalendarDate.today(inTimeZone: "Asia/Shanghai")!.description
-            return try Verification(archive: opened, publicKey: key).verify(certificate, today: today)
+            let roots = try [issuerCert, trust].compactMap { $0 }.flatMap { try Verification.certificates(file: $0) }
+            return Verification(archive: opened, trustRoots: roots)
         }
-        let name = result.number.map { "certificate \($0)" } ?? certificate
+        let today = CalendarDate.today(inTimeZone: "Asia/Shanghai")!.description
+        let result: Verification.Result
+        do {
+            result = try await verification.verify(certificate, today: today)
+        } catch {
+            result = try running { throw error }
+        }
+        Console.out(VerificationText.lines(result, input: certificate).joined(separator: "\n"))
+        if !result.authentic || (result.status != nil && result.status != .valid) { throw ExitCode.failure }
+    }
+}
+
+/// How a verification result reads on the terminal.
+enum VerificationText {
+    static func lines(_ result: Verification.Result, input: String) -> [String] {
+        let name = result.number.map { "certificate \($0)" } ?? input
+        var lines: [String] = []
         if result.authentic {
             let status = result.status.map { "\($0.chinese) (\($0.rawValue))" + (result.statusReason.map { $0.isEmpty ? "" : " — \($0)" } ?? "") } ?? "status unknown without the archive"
-            Console.out("\(name): authentic 真实; status 状态: \(status)")
-            if let successor = result.successor { Console.out("  superseded by certificate \(successor)") }
+            lines.append("\(name): authentic 真实; status 状态: \(status)")
+            if let successor = result.successor { lines.append("  superseded by certificate \(successor)") }
         } else {
-            Console.out("\(name): NOT AUTHENTIC 非真实")
+            lines.append("\(name): NOT AUTHENTIC 非真实")
         }
-        for finding in result.findings { Console.out("  \(finding)") }
-        if !result.authentic || (result.status != nil && result.status != .valid) { throw ExitCode.failure }
+        for finding in result.findings {
+            switch finding {
+            case let .signatureValid(signer, time): lines.append("  signed by \(signer)" + (time.map { " at \($0)" } ?? "") + "; the signature holds")
+            case .untouched: lines.append("  untouched since signing")
+            case let .failed(reason): lines.append("  \(reason)")
+            }
+        }
+        if let fields = result.signedFields {
+            lines.append("  signed data 签名数据 (compare with the page):")
+            lines += [("number 证书编号", fields.number), ("organization 组织", fields.organization), ("credit code 统一社会信用代码", fields.creditCode),
+                      ("scope 范围", fields.scope), ("standard 标准", fields.standard), ("star level 星级", String(fields.starLevel)),
+                      ("score 得分", fields.total), ("issued 发证日期", fields.issued), ("valid until 有效期至", fields.expires)]
+                .map { "    \($0.0): \($0.1)" }
+        }
+        return lines
     }
 }
 

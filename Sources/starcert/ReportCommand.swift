@@ -41,6 +41,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "The sans-serif font family for headings and tables (default: Noto Sans CJK SC).")
     var sansFont: String?
 
+    @Flag(help: "Write the PDFs as PDF/A-2b (archival; unsigned — `issue` signs).")
+    var pdfa = false
+
     func validate() throws {
         _ = try formats()
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -63,7 +66,7 @@ struct ReportCommand: ParsableCommand {
         let formats = try formats()
         let job = ReportJob(
             inputs: files, output: URL(fileURLWithPath: output), formats: formats, language: lang, issuerProfile: issuer,
-            serifFont: serifFont, sansFont: sansFont, jobs: jobs)
+            serifFont: serifFont, sansFont: sansFont, jobs: jobs, archival: pdfa)
         let progress = BatchProgress(total: files.count)
         let failures = try running {
             try job.run(notice: { Console.report([$0]) }, completed: { Console.show($0, progress: progress) })

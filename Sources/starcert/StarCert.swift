@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct StarCert: ParsableCommand {
+struct StarCert: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "starcert",
         abstract: "Evaluate after-sales service maturity against Q/BJKB 006-2026 and report the results.",

@@ -3,6 +3,7 @@ import GRDB
 import StarCertArchive
 import StarCertTestSupport
 import Testing
+import Typesetting
 
 @Suite struct IssuingTests {
     @Test func issueThenVerifyRoundTrips() throws {
@@ -20,7 +21,8 @@ import Testing
 
         let byFile = try fixture.run(["verify", "out/four-star-certification/certificate.pdf"])
         #expect(byFile.status == 0)
-        #expect(byFile.stdout == "certificate KB-ASM-2026-000001: authentic 真实; status 状态: 有效 (valid) — issued\n")
+        #expect(byFile.stdout.hasPrefix("certificate KB-ASM-2026-000001: authentic 真实; status 状态: 有效 (valid) — issued\n"))
+        #expect(byFile.stdout.contains("untouched since signing") && byFile.stdout.contains("organization 组织: 北京华信家电服务有限公司"))
         #expect(try fixture.run(["verify", "KB-ASM-2026-000001"]).status == 0)
         let archive = try Archive(path: fixture.archive, access: .readOnly)
         let record = try archive.certificate("KB-ASM-2026-000001")
@@ -31,7 +33,7 @@ import Testing
         #expect(forged.stdout.contains("NOT AUTHENTIC"))
 
         // Offline, with only the public key: the signature embedded in the PDF is checked.
-        let offline = try StarCertExecutable.run(["verify", certificate.path, "--public-key", fixture.folder.appendingPathComponent("issuer.pub").path])
+        let offline = try StarCertExecutable.run(["verify", certificate.path, "--issuer-cert", fixture.folder.appendingPathComponent("issuer.crt").path])
         #expect(offline.status == 0)
         #expect(offline.stdout.contains("authentic"))
         // An archive named but missing is an error, not a silent offline check.
@@ -46,34 +48,50 @@ import Testing
         try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
         let original = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf")))
         let tampered = fixture.folder.appendingPathComponent("tampered.pdf")
+        let trust = fixture.folder.appendingPathComponent("issuer.crt")
         var random = SplitMix64(seed: 7)
-        for _ in 0..<12 {
+        // Bytes before the signature's end (the signed bytes, the signature itself) and after it.
+        let reading = try #require(try PDFSignatureReading.last(in: original))
+        let contents = reading.byteRange[1] + 1
+        let signatureEnd = contents + reading.contents.count * 2
+        let positions = (0..<10).map { _ in Int.random(in: 0..<contents, using: &random) } + [contents + 10, signatureEnd - 1, original.count - 3]
+        for index in positions {
             var bytes = original
-            let index = Int.random(in: 0..<bytes.count, using: &random)
-            bytes[index] ^= UInt8.random(in: 1...255, using: &random)
+            bytes[index] = bytes[index] == UInt8(ascii: "0") ? UInt8(ascii: "7") : bytes[index] ^ UInt8.random(in: 1...255, using: &random)
             try Data(bytes).write(to: tampered)
-            let result = try fixture.run(["verify", "tampered.pdf"])
+            let result = try fixture.run(["verify", "tampered.pdf", "--issuer-cert", "issuer.crt"])
             #expect(result.status == 1, "a change at byte \(index) went unnoticed")
-            #expect(result.stdout.contains("NOT AUTHENTIC") || result.stdout.contains("no StarCert signature") || result.stdout.contains("damaged"))
+            #expect(result.stdout.contains("NOT AUTHENTIC") || result.stderr.contains("error"), "byte \(index): \(result.stdout)")
+            #expect(try !PDFJudges.pyHankoAccepts(tampered, trust: trust), "pyHanko accepted a change at byte \(index)")
         }
-        // A changed field inside the signed data (the organization name) is named.
+        // The zeros after the signature hold nothing either (pyHanko ignores them; StarCert refuses).
+        var padded = original
+        padded[signatureEnd + 100] = UInt8(ascii: "7")
+        try Data(padded).write(to: tampered)
+        let hidden = try fixture.run(["verify", "tampered.pdf", "--issuer-cert", "issuer.crt"])
+        #expect(hidden.status == 1 && hidden.stdout.contains("holds data after the signature"), "\(hidden.stdout)")
+        // A field of the signed data changed (the organization name) is named against the archive.
         let archive = try Archive(path: fixture.archive, access: .readOnly)
         var canonical = try archive.certificate("KB-ASM-2026-000001").canonical
         canonical.organization = "北京伪造服务有限公司"
         let forgedPayload = Data(canonical.text.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        #expect(original.firstRange(of: Array("/Keywords <FEFF".utf8)) != nil)
         let forged = replaceKeywords(in: original, payload: forgedPayload + "." + (try archive.certificate("KB-ASM-2026-000001").signature))
         try Data(forged).write(to: tampered)
         let result = try fixture.run(["verify", "tampered.pdf"])
         #expect(result.status == 1)
         #expect(result.stdout.contains("organization differs from the issued certificate"))
-        #expect(result.stdout.contains("does not match the issuer's signature"))
+        #expect(result.stdout.contains("the signed bytes were changed") || result.stdout.contains("signature"))
+        // Bytes appended after signing.
+        try Data(original + Array("% appended\n".utf8)).write(to: tampered)
+        let appended = try fixture.run(["verify", "tampered.pdf", "--issuer-cert", "issuer.crt"])
+        #expect(appended.status == 1)
+        #expect(appended.stdout.contains("the file was changed after it was signed"))
     }
 
-    /// The certificate PDF with its Keywords replaced by one carrying `payload`.
+    /// The certificate PDF with its (newest) Keywords replaced by one carrying `payload`.
     func replaceKeywords(in pdf: [UInt8], payload: String) -> [UInt8] {
-        guard let start = pdf.firstRange(of: Array("/Keywords <".utf8))?.upperBound,
+        guard let start = pdf.ranges(of: Array("/Keywords <".utf8)).last?.upperBound,
               let end = pdf[start...].firstIndex(of: UInt8(ascii: ">"))
         else { return pdf }
         let hex = "FEFF" + ("x, starcert-signed:" + payload).utf16.map { String(format: "%04X", $0) }.joined()
@@ -290,7 +308,8 @@ import Testing
         var random = SplitMix64(seed: 2026)
         for _ in 0..<25 {
             let process = try fixture.startIssuing(files)
-            usleep(UInt32.random(in: 20_000...900_000, using: &random))
+            // Issuing three files (render, PDF/A, sign, archive) takes one to two seconds here.
+            usleep(UInt32.random(in: 50_000...2_500_000, using: &random))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             _ = try Self.checkConsistency(fixture.archive)

@@ -142,11 +142,11 @@ import Testing
         #expect(chmod(key, 0o600) == 0)
         let other = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: other) }
-        try StarCertExecutable.run(["keys", "init", "--keys", other.path]).expectSuccess()
-        try FileManager.default.removeItem(atPath: fixture.folder.appendingPathComponent("issuer.pub").path)
-        try FileManager.default.copyItem(at: other.appendingPathComponent("issuer.pub"), to: fixture.folder.appendingPathComponent("issuer.pub"))
+        try StarCertExecutable.run(["keys", "init", "--keys", other.path, "--issuer", fixture.folder.appendingPathComponent("issuer.yaml").path]).expectSuccess()
+        try FileManager.default.removeItem(atPath: fixture.folder.appendingPathComponent("issuer.crt").path)
+        try FileManager.default.copyItem(at: other.appendingPathComponent("issuer.crt"), to: fixture.folder.appendingPathComponent("issuer.crt"))
         try expectRefused(fixture, ["four-star-certification.yaml", "--date", "2026-06-10"],
-                          ["the private key does not match the published public key"])
+                          ["the private key does not match the certificate"])
     }
 
     @Test func hiddenCharactersInTheProfileAreRefused() throws {

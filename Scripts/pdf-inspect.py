@@ -1,0 +1,67 @@
+"""Reads StarCert's PDFs with pikepdf, for the tests (the judge is not StarCert's own code).
+
+  pdf-inspect.py pdfa FILE        PDF/A-2b verdict of the file's first unsigned revision, then findings
+  pdf-inspect.py structure FILE   the structure tree, one element per line, indented; Figure /Alt shown
+  pdf-inspect.py catalog FILE     /Lang, /MarkInfo and the XMP's pdfaid part and conformance
+"""
+import sys
+import tempfile
+
+import pikepdf
+
+
+def unsigned_revision(path):
+    data = open(path, "rb").read()
+    marker = data.rfind(b"/ByteRange")
+    if marker < 0:
+        return path
+    end = data.rfind(b"%%EOF", 0, marker)
+    handle = tempfile.NamedTemporaryFile(suffix=".pdf", delete=False)
+    handle.write(data[: end + 6])
+    handle.close()
+    return handle.name
+
+
+def pdfa(path):
+    import pikepdf.pdfa as pdfa_check
+
+    report = pdfa_check.validate_written(unsigned_revision(path), "2b")
+    print(report.summary())
+
+
+def structure(path):
+    pdf = pikepdf.open(path)
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        print("(no structure tree)")
+        return
+
+    def walk(node, depth):
+        kids = node.get("/K")
+        if kids is None:
+            return
+        if not isinstance(kids, pikepdf.Array):
+            kids = [kids]
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/StructElem":
+                role = str(kid.get("/S"))[1:]
+                alt = kid.get("/Alt")
+                line = "  " * depth + role
+                if alt is not None:
+                    line += " alt=" + str(alt)
+                print(line)
+                walk(kid, depth + 1)
+
+    walk(root, 0)
+
+
+def catalog(path):
+    pdf = pikepdf.open(path)
+    print("Lang=" + str(pdf.Root.get("/Lang")))
+    print("Marked=" + str(pdf.Root.get("/MarkInfo", {}).get("/Marked")))
+    meta = pdf.open_metadata()
+    print("pdfaid=" + str(meta.get("pdfaid:part")) + str(meta.get("pdfaid:conformance")))
+
+
+if __name__ == "__main__":
+    {"pdfa": pdfa, "structure": structure, "catalog": catalog}[sys.argv[1]](sys.argv[2])

@@ -1,0 +1,165 @@
+import Crypto
+import Foundation
+@testable import StarCertArchive
+import StarCertTestSupport
+import SwiftASN1
+import Testing
+import Typesetting
+import X509
+
+/// Issued PDFs are PAdES-signed, PDF/A-2b and tagged; each claim is checked by a judge StarCert
+/// did not write (pyHanko, pikepdf, qpdf) as well as by `starcert verify`.
+@Suite struct SignatureTests {
+    @Test func issuedPDFsAreArchivalTaggedAndSigned() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        for name in ["certificate.pdf", "report.pdf"] {
+            let file = fixture.folder.appendingPathComponent("out/four-star-certification/\(name)")
+            let verdict = try PDFJudges.pdfa(file)
+            #expect(verdict.hasPrefix("PDF/A-2b: pass"), "\(name): \(verdict)")
+            #expect(try PDFJudges.qpdfAccepts(file), "\(name)")
+            #expect(try PDFJudges.catalog(file) == ["Lang=zh-CN", "Marked=True", "pdfaid=2B"])
+            let tree = try PDFJudges.structure(file)
+            #expect(tree.first == "Document")
+            // Every element hangs under the one Document; figures all carry alternative text.
+            #expect(tree.dropFirst().allSatisfy { $0.hasPrefix("  ") })
+            #expect(tree.filter { $0.contains("Figure") }.allSatisfy { $0.contains("alt=") && !$0.hasSuffix("alt=") })
+        }
+        let certificate = try PDFJudges.structure(fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf"))
+        #expect(certificate[1] == "  H1")
+        #expect(certificate.contains("    Link"))
+        #expect(certificate.contains { $0.hasPrefix("  Figure alt=四星级") })
+        #expect(certificate.contains { $0.hasPrefix("  Figure alt=扫码验证 Scan to verify：https://verify.kunbiao.cn/c?n=KB-ASM-2026-000001&sig=") })
+        let report = try PDFJudges.structure(fixture.folder.appendingPathComponent("out/four-star-certification/report.pdf"))
+        // The summary chapter: a heading, the result panel as a figure, the scores table with header cells.
+        let summary = try #require(report.firstIndex(of: "  H1"))
+        #expect(report[summary + 1].hasPrefix("  Figure alt=评价总分"))
+        #expect(report.contains("      TH") && report.contains("      TD") && report.contains("    TR"))
+        #expect(report.contains("    LI") && report.contains("      Lbl") && report.contains("      LBody"))
+        #expect(report.contains { $0.hasPrefix("  Figure alt=丰台备件中心库") })
+        #expect(report.contains("  H2") && report.contains("  H3") && report.contains("  H4"))
+    }
+
+    @Test func textCopiedOutReadsInOrderWithoutStraySpaces() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        let pdf = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/report.pdf")))
+        let text = try PDFInspection.text(pdf)
+        #expect(text.contains("北京华信家电服务有限公司"))
+        #expect(!text.contains("北 京") && !text.contains("服 务"))
+        let title = try #require(text.range(of: "售后服务成熟度评价报告"))
+        let organization = try #require(text.range(of: "北京华信家电服务有限公司"))
+        #expect(title.lowerBound < organization.lowerBound)
+    }
+
+    @Test func theSameInputKeyAndDateDifferOnlyInSignatures() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        for run in ["a", "b"] {
+            try fixture.run(["issue", "four-star-certification.yaml", "-o", run, "--date", "2026-06-10", "--archive", "\(run).sqlite"]).expectSuccess()
+        }
+        func masked(_ name: String, _ run: String) throws -> String {
+            let bytes = try Data(contentsOf: fixture.folder.appendingPathComponent("\(run)/four-star-certification/\(name)"))
+            return String(decoding: bytes, as: UTF8.self)
+                .replacing(/\/Contents <[0-9A-F]+>/, with: "/Contents <>").replacing(/\/M \(D:\d+Z\)/, with: "/M ()")
+        }
+        #expect(try masked("report.pdf", "a") == (try masked("report.pdf", "b")))
+        let first = try Archive(path: fixture.folder.appendingPathComponent("a.sqlite").path, access: .readOnly).certificate("KB-ASM-2026-000001")
+        let second = try Archive(path: fixture.folder.appendingPathComponent("b.sqlite").path, access: .readOnly).certificate("KB-ASM-2026-000001")
+        // The certificate data is the same, down to the hash of the report before signing; only the
+        // ECDSA signature over it differs (its nonce is random).
+        #expect(first.canonical == second.canonical)
+    }
+
+    @Test func reportPDFAIsArchivalUnsignedAndRepeatable() throws {
+        let workspace = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        for run in ["a", "b"] {
+            try StarCertExecutable.run(["report", Fixtures.fourStar.path, "-o", workspace.appendingPathComponent(run).path, "--pdfa", "--format", "pdf"]).expectSuccess()
+        }
+        let a = try Data(contentsOf: workspace.appendingPathComponent("a/report.pdf"))
+        #expect(a == (try Data(contentsOf: workspace.appendingPathComponent("b/report.pdf"))))
+        #expect(try PDFJudges.pdfa(workspace.appendingPathComponent("a/report.pdf")).hasPrefix("PDF/A-2b: pass"))
+        #expect(try PDFJudges.pdfa(workspace.appendingPathComponent("a/certificate.pdf")).hasPrefix("PDF/A-2b: pass"))
+        #expect(!String(decoding: a, as: UTF8.self).contains("/ByteRange"))
+    }
+
+    /// A P-256 key and a certificate for it with the given validity and key usage.
+    static func identity(validFrom: Date, until: Date, usage: KeyUsage = KeyUsage(digitalSignature: true, nonRepudiation: true)) throws -> SigningIdentity {
+        let key = P256.Signing.PrivateKey()
+        let name = try DistinguishedName { CommonName("测试认证机构") }
+        let publicKey = Certificate.PublicKey(key.publicKey)
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(bytes: [0x11, 0x22, 0x33]), publicKey: publicKey, notValidBefore: validFrom, notValidAfter: until,
+            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions { Critical(usage); Critical(BasicConstraints.notCertificateAuthority) },
+            issuerPrivateKey: Certificate.PrivateKey(key))
+        return SigningIdentity(privateKey: key, chain: [certificate])
+    }
+
+    static func write(_ identity: SigningIdentity, to folder: URL) throws -> (key: String, certificate: String) {
+        let key = folder.appendingPathComponent("k.pem")
+        let certificate = folder.appendingPathComponent("c.pem")
+        try (identity.privateKey.pemRepresentation + "\n").write(to: key, atomically: true, encoding: .utf8)
+        try (identity.certificate.serializeAsPEM().pemString + "\n").write(to: certificate, atomically: true, encoding: .utf8)
+        return (key.path, certificate.path)
+    }
+
+    @Test func keysThatCannotSignAreRefusedOnImport() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let now = Date()
+        let cases: [(SigningIdentity, String)] = [
+            (try Self.identity(validFrom: now.addingTimeInterval(-800 * 86_400), until: now.addingTimeInterval(-400 * 86_400)), "the certificate expired on"),
+            (try Self.identity(validFrom: now.addingTimeInterval(30 * 86_400), until: now.addingTimeInterval(400 * 86_400)), "the certificate is valid only from"),
+            (try Self.identity(validFrom: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(400 * 86_400), usage: KeyUsage(keyEncipherment: true)),
+             "key usage does not allow signing documents"),
+        ]
+        for (index, (identity, problem)) in cases.enumerated() {
+            let files = try Self.write(identity, to: folder)
+            let result = try StarCertExecutable.run(["keys", "import", "--key", files.key, "--chain", files.certificate, "--keys", folder.appendingPathComponent("keys-\(index)").path])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains(problem), "\(result.stderr)")
+        }
+        let good = try Self.identity(validFrom: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(400 * 86_400))
+        let other = try Self.identity(validFrom: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(400 * 86_400))
+        let goodFiles = try Self.write(good, to: folder)
+        let otherCertificate = folder.appendingPathComponent("other.pem")
+        try (other.certificate.serializeAsPEM().pemString + "\n").write(to: otherCertificate, atomically: true, encoding: .utf8)
+        let mismatched = try StarCertExecutable.run(["keys", "import", "--key", goodFiles.key, "--chain", otherCertificate.path, "--keys", folder.appendingPathComponent("mismatch").path])
+        #expect(mismatched.stderr.contains("the private key does not match the certificate"))
+        try StarCertExecutable.run(["keys", "import", "--key", goodFiles.key, "--chain", goodFiles.certificate, "--keys", folder.appendingPathComponent("ok").path]).expectSuccess()
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("ok/issuer.key").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test func aForgedCopiedOrExpiredSignatureIsNotAuthentic() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        let issued = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf")))
+        let now = Date()
+        // Signed by another key under the same name: not the issuer's certificate.
+        let impostor = try Self.identity(validFrom: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(400 * 86_400))
+        let unsigned = try #require(try PDFSignatureReading.last(in: issued)?.unsignedRevision)
+        try Data(try PDFSigning.sign(unsigned, with: impostor, reason: "forged")).write(to: fixture.folder.appendingPathComponent("impostor.pdf"))
+        let forged = try fixture.run(["verify", "impostor.pdf", "--issuer-cert", "issuer.crt"])
+        #expect(forged.status == 1 && forged.stdout.contains("NOT AUTHENTIC") && forged.stdout.contains("the signer cannot be trusted"), "\(forged.stdout)")
+        #expect(try !PDFJudges.pyHankoAccepts(fixture.folder.appendingPathComponent("impostor.pdf"), trust: fixture.folder.appendingPathComponent("issuer.crt")))
+        // Signed by a key whose certificate has expired.
+        let expired = try Self.identity(validFrom: now.addingTimeInterval(-800 * 86_400), until: now.addingTimeInterval(-400 * 86_400))
+        try Data(try PDFSigning.sign(unsigned, with: expired, reason: "old")).write(to: fixture.folder.appendingPathComponent("expired.pdf"))
+        let files = try Self.write(expired, to: fixture.folder)
+        let old = try fixture.run(["verify", "expired.pdf", "--issuer-cert", files.certificate])
+        #expect(old.status == 1 && old.stdout.contains("expired on"), "\(old.stdout)")
+        // The unsigned revision alone (the signed metadata without the PDF signature).
+        try Data(unsigned).write(to: fixture.folder.appendingPathComponent("copied.pdf"))
+        let copied = try fixture.run(["verify", "copied.pdf", "--issuer-cert", "issuer.crt"])
+        #expect(copied.status == 1 && copied.stdout.contains("carries no PDF signature"))
+        // Without any certificate to trust, offline: a clear reason, not a pass.
+        let untrusted = try StarCertExecutable.run(["verify", fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf").path])
+        #expect(untrusted.status == 1 && untrusted.stdout.contains("no issuer certificate to check it against"))
+    }
+}
