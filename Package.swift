@@ -24,6 +24,9 @@ let package = Package(
         // which may change in any release without notice, so the version is pinned exactly.
         .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -67,12 +70,24 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        .target(
+            name: "StarCertServer",
+            dependencies: [
+                "StarCertCore", "StarCertReports", "StarCertArchive",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "starcert",
             dependencies: [
                 "StarCertCore",
                 "StarCertReports",
                 "StarCertArchive",
+                "StarCertServer",
                 "Typesetting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -111,6 +126,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .testTarget(
+            name: "StarCertServerTests",
+            dependencies: [
+                "StarCertServer", "StarCertArchive", "StarCertTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(

@@ -22,7 +22,7 @@ public final class Archive: Sendable {
     /// `PRAGMA application_id` of a StarCert archive ("STAR").
     static let applicationID: Int32 = 0x5354_4152
     /// `PRAGMA user_version` of the schema this version writes.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
     /// The migration identifier earlier StarCert versions recorded (GRDB's migrator) for schema 1.
     static let legacyMigration = "v1: evaluations, documents, certificates"
     /// How long a process waits on an archive another process is writing.
@@ -201,6 +201,7 @@ public final class Archive: Sendable {
             }
             if version < 1 { try ArchiveSchema.createVersion1(db) }
             if version < 2 { try ArchiveSchema.upgradeToVersion2(db) }
+            if version < 3 { try ArchiveSchema.upgradeToVersion3(db) }
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             return .commit
@@ -324,6 +325,33 @@ enum ArchiveSchema {
             CREATE UNIQUE INDEX evaluation_replaced_once ON evaluation(replaces) WHERE replaces IS NOT NULL;
             """)
         try lock("certificate_status", db)
+    }
+
+    /// Schema 3: private links that hand an evaluation's documents to a client, and every download.
+    /// A link is revoked by a row of its own; nothing is edited or deleted.
+    static func upgradeToVersion3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE share (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              evaluation_id INTEGER NOT NULL REFERENCES evaluation(id),
+              token_sha256 TEXT NOT NULL UNIQUE,
+              created_at TEXT NOT NULL,
+              expires_at TEXT NOT NULL
+            );
+            CREATE TABLE share_revocation (
+              share_id INTEGER PRIMARY KEY REFERENCES share(id),
+              at TEXT NOT NULL
+            );
+            CREATE TABLE download (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              share_id INTEGER NOT NULL REFERENCES share(id),
+              document TEXT NOT NULL,
+              at TEXT NOT NULL
+            );
+            CREATE INDEX download_by_share ON download(share_id, id);
+            CREATE INDEX evaluation_by_organization ON evaluation(organization);
+            """)
+        for table in ["share", "share_revocation", "download"] { try lock(table, db) }
     }
 
     static func lock(_ table: String, _ db: Database) throws {

@@ -55,7 +55,7 @@ public struct Verification: Sendable {
     public func verify(_ input: String, today: String) async throws -> Result {
         if FileManager.default.fileExists(atPath: input) {
             switch InputFile.read(input, limit: InputFile.Limit.document) {
-            case let .success(bytes): return try await verifyPDF(bytes, name: input, today: today)
+            case let .success(bytes): return try await verify(pdf: bytes, name: input, today: today)
             case let .failure(problem): throw ArchiveError.refused("cannot read \(input): \(problem)")
             }
         }
@@ -80,7 +80,8 @@ public struct Verification: Sendable {
         return result
     }
 
-    private func verifyPDF(_ bytes: [UInt8], name: String, today: String) async throws -> Result {
+    /// Checks a certificate or report PDF given as bytes (`name` names it in findings).
+    public func verify(pdf bytes: [UInt8], name: String, today: String) async throws -> Result {
         var result = Result()
         // The certificate's own signed data travels in the PDF's metadata (inside the signed bytes).
         var canonical: CanonicalCertificate?

@@ -99,12 +99,12 @@ public final class DocumentPipeline {
         do {
             let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: issuer)
             let certificateModel = CertificateModel(evaluation, text: renderer.templates.certificate, issuer: issuer)
-            let report = try renderer.renderReport(model, images: checked.images, formats: formats, archival: archival)
-            let certificate = try certificateModel.map { try renderer.renderCertificate($0, formats: formats, archival: archival) }
+            let (report, certificate) = try renderer.renderDocuments(
+                report: model, images: checked.images, certificate: certificateModel, formats: formats, archival: archival)
             var warnings = checked.warnings
             let here = SourceLocation(file: file, line: 0, column: 0)
-            warnings += ((report.laidOut?.warnings ?? []) + (certificate?.laidOut?.warnings ?? [])).map { Diagnostic(.warning, at: here, $0) }
-            for overflow in certificate?.laidOut?.overflows ?? [] {
+            warnings += ((report.laidOut?.warnings ?? []) + (certificate?.warnings ?? [])).map { Diagnostic(.warning, at: here, $0) }
+            for overflow in certificate?.overflows ?? [] {
                 warnings.append(Diagnostic(.warning, at: here, Self.describe(overflow) + "; the specimen cuts it, and `starcert issue` refuses it"))
             }
             var outputs: [NamedOutput] = []

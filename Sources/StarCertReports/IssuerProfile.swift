@@ -147,8 +147,8 @@ public struct IssuerProfile: Sendable {
         if let pattern, let node = fields["certificate_number_pattern"]?.value {
             if pattern.range(of: #"\{seq(:\d+)?\}"#, options: .regularExpression) == nil {
                 r.error("`certificate_number_pattern` has no {seq} or {seq:N}; expected e.g. KB-ASM-{year}-{seq:06}", at: node)
-            } else if pattern.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-_/.{}:".contains($0))) }) {
-                r.error("`certificate_number_pattern` may hold only letters, digits and - _ / . around {year} and {seq}; expected e.g. KB-ASM-{year}-{seq:06}", at: node)
+            } else if pattern.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-_.{}:".contains($0))) }) {
+                r.error("`certificate_number_pattern` may hold only letters, digits and - _ . around {year} and {seq} (a number is part of web addresses); expected e.g. KB-ASM-{year}-{seq:06}", at: node)
             }
         }
         var years = 3

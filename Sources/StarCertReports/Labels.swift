@@ -24,7 +24,7 @@ public struct Labels: Sendable {
         try load(file: try templatesFolder(environment: environment).appendingPathComponent("labels/\(language.rawValue).yaml"))
     }
 
-    static func load(file: URL) throws -> Labels {
+    public static func load(file: URL) throws -> Labels {
         guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8) else {
             throw TemplateError.missing(file.path)
         }

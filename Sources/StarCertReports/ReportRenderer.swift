@@ -92,25 +92,44 @@ public final class ReportRenderer {
         for photo in evaluation.assessment.itemRecords.flatMap(\.photos) where images[photo.resolvedPath] == nil {
             images[photo.resolvedPath] = try Picture.load(photo.resolvedPath, for: "a photo")
         }
-        let model = try CertificateModel(evaluation, text: templates.certificate, issuer: issuer)
-        var alongside: Concurrent<(pdf: [UInt8]?, html: String?, warnings: [String])>?
-        if drawsCertificateAlongside, let model {
-            let (fonts, templates, html) = (fonts, templates, formats.contains(.html) ? try html() : nil)
-            alongside = Concurrent {
-                let made = try ReportRenderer(fonts: fonts, templates: templates, html: html).renderCertificate(model, formats: formats)
-                return (made.pdf, made.html, made.laidOut?.warnings ?? [])
-            }
-        }
-        defer { _ = try? alongside?.value() }
-        let report = try renderReport(reportModel, images: images, formats: formats)
-        let certificate = try alongside?.value() ?? model.map { model in
-            let made = try renderCertificate(model, formats: formats)
-            return (made.pdf, made.html, made.laidOut?.warnings ?? [])
-        }
+        let certificateModel = CertificateModel(evaluation, text: templates.certificate, issuer: issuer)
+        let (report, certificate) = try renderDocuments(report: reportModel, images: images, certificate: certificateModel, formats: formats)
         return RenderedDocuments(
             report: report.pdf, certificate: certificate?.pdf, reportHTML: report.html, certificateHTML: certificate?.html,
             reportPages: report.laidOut?.pages.count ?? 0,
             warnings: glyphs.warnings + (report.laidOut?.warnings ?? []) + (certificate?.warnings ?? []))
+    }
+
+    /// A certificate as drawn: the files, and what its layout had to compromise on.
+    public struct CertificateOutput: Sendable {
+        public let pdf: [UInt8]?
+        public let html: String?
+        public let warnings: [String]
+        public let overflows: [TextOverflow]
+    }
+
+    /// The report and, when there is one, the certificate; the certificate is drawn on a thread of
+    /// its own while the report is drawn when `drawsCertificateAlongside` is set.
+    public func renderDocuments(report model: ReportModel, images: [String: ImageData], certificate: CertificateModel?,
+                                formats: Set<OutputFormat>, archival: Bool = false) throws
+        -> (report: (pdf: [UInt8]?, html: String?, laidOut: LaidOutDocument?), certificate: CertificateOutput?)
+    {
+        var alongside: Concurrent<CertificateOutput>?
+        if drawsCertificateAlongside, let certificate {
+            let (fonts, templates, html) = (fonts, templates, formats.contains(.html) ? try html() : nil)
+            alongside = Concurrent {
+                try ReportRenderer(fonts: fonts, templates: templates, html: html).renderCertificateOutput(certificate, formats: formats, archival: archival)
+            }
+        }
+        defer { _ = try? alongside?.value() }
+        let report = try renderReport(model, images: images, formats: formats, archival: archival)
+        let drawn = try alongside?.value() ?? certificate.map { try renderCertificateOutput($0, formats: formats, archival: archival) }
+        return (report, drawn)
+    }
+
+    func renderCertificateOutput(_ model: CertificateModel, formats: Set<OutputFormat>, archival: Bool) throws -> CertificateOutput {
+        let made = try renderCertificate(model, formats: formats, archival: archival)
+        return CertificateOutput(pdf: made.pdf, html: made.html, warnings: made.laidOut?.warnings ?? [], overflows: made.laidOut?.overflows ?? [])
     }
 
     /// The report of `model` in each of `formats`, with `images` (photo path → picture) already

@@ -7,7 +7,7 @@ import StarCertReports
 struct ArchiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive", abstract: "Create the archive of issued evaluations, and look into it.",
-        subcommands: [Init.self, List.self, Show.self, Export.self, Files.self, Verify.self])
+        subcommands: [Init.self, List.self, Show.self, Export.self, Files.self, Verify.self, Backup.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a new, empty archive (never over an existing file).")
@@ -58,6 +58,11 @@ struct ArchiveCommand: ParsableCommand {
                     let record = try archive.certificate(number)
                     lines.append("certificate \(number): issued \(record.canonical.issued), valid until \(record.canonical.expires)")
                     for change in record.history { lines.append("  \(change.at)  \(change.status)  \(change.reason)") }
+                }
+                for share in try archive.shares(of: id) {
+                    let state = share.revokedAt.map { "revoked \($0)" } ?? "valid until \(share.row.expiresAt)"
+                    lines.append("link \(share.row.id ?? 0): made \(share.row.createdAt), \(state), \(share.downloads.count) download(s)")
+                    for download in share.downloads { lines.append("  \(download.at)  \(download.document)") }
                 }
                 Console.out(lines.map { TerminalText.escaped($0) }.joined(separator: "\n"))
             }
@@ -127,6 +132,18 @@ struct ArchiveCommand: ParsableCommand {
         }
     }
 
+    struct Backup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a consistent copy of the archive (SQLite's online backup), also while it is in use.")
+        @Argument(help: "The file to write; it must not exist.") var destination: String
+        @OptionGroup var archiveOptions: ArchiveOptions
+
+        func run() throws {
+            try running { try archiveOptions.open(.readOnly).backup(to: destination) }
+            Console.out("backed up \(archiveOptions.path) to \(destination)")
+        }
+    }
+
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check the archive: stored files against their SHA-256, certificates against their signed data, number series without gaps.")
@@ -141,16 +158,5 @@ struct ArchiveCommand: ParsableCommand {
                 throw ExitCode.failure
             }
         }
-    }
-}
-
-enum CSV {
-    /// A CSV cell: quoted when needed, and prefixed with `'` when a spreadsheet would read it as a
-    /// formula (`=`, `+`, `-`, `@`, a tab or a return first, also in their full-width forms).
-    static func field(_ value: String) -> String {
-        var value = value
-        if let first = value.unicodeScalars.first, "=+-@\t\r＝＋－＠".unicodeScalars.contains(first) { value = "'" + value }
-        return value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
     }
 }

@@ -11,6 +11,6 @@ struct StarCert: AsyncParsableCommand {
             `standard` shows what the standard asks for.
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, ScoreCommand.self, ReportCommand.self, InitCommand.self, StandardCommand.self, IssuerCommand.self, KeysCommand.self, IssueCommand.self, VerifyCommand.self, CertificateCommand.self, ArchiveCommand.self]
+        subcommands: [CheckCommand.self, ScoreCommand.self, ReportCommand.self, InitCommand.self, StandardCommand.self, IssuerCommand.self, KeysCommand.self, IssueCommand.self, VerifyCommand.self, CertificateCommand.self, ArchiveCommand.self, ShareCommand.self, ServeCommand.self]
     )
 }

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import StarCertCore
+
+/// What the public register shows of certificates, read without blocking (GRDB's async access):
+/// never the reports' evidence, findings or photos.
+extension Archive {
+    /// One certificate as the register lists it.
+    public struct Listing: Sendable, Equatable {
+        public let number: String
+        public let organization: String
+        public let creditCode: String
+        public let standard: String
+        public let starLevel: Int
+        public let total: String
+        public let issued: String
+        public let expires: String
+        public let status: Status
+        /// When the current status began (the day of the change, or the expiry).
+        public let statusSince: String
+    }
+
+    /// A certificate's public page: the listing, the scope, the issuer, its history, and whether a
+    /// claimed signature (from a QR code) is the one issued.
+    public struct PublicCertificate: Sendable {
+        public let listing: Listing
+        public let scope: String
+        public let issuer: String
+        public let history: [StatusRow]
+        public let successor: String?
+        public let canonical: CanonicalCertificate
+        /// The signature issued with the certificate (what its QR code carries).
+        public let signature: String
+        /// Whether the archived data still matches that signature.
+        public let archivedDataIntact: Bool
+    }
+
+    static let listingSQL = """
+        SELECT c.number, e.organization, e.credit_code, e.standard, e.star_level, e.total_hundredths, c.issued_on, c.expires_on,
+               (SELECT s.status FROM certificate_status s WHERE s.number = c.number ORDER BY s.id DESC LIMIT 1) AS status,
+               (SELECT s.at FROM certificate_status s WHERE s.number = c.number ORDER BY s.id DESC LIMIT 1) AS status_at,
+               (SELECT COUNT(*) FROM certificate_status s WHERE s.number = c.number) AS changes
+        FROM certificate c JOIN evaluation e ON e.id = c.evaluation_id
+        """
+
+    static func listing(_ row: Row, today: String) -> Listing {
+        let hundredths: Int = row["total_hundredths"]
+        let expires: String = row["expires_on"]
+        var status = Status(rawValue: row["status"] ?? "valid") ?? .valid
+        // Since the issue day while nothing changed after issuing; else the day of the last change.
+        let changes: Int = row["changes"] ?? 1
+        var since: String = changes <= 1 ? row["issued_on"] : String((row["status_at"] as String? ?? "").prefix(10))
+        if status == .valid, today > expires {
+            status = .expired
+            since = expires
+        }
+        return Listing(
+            number: row["number"], organization: row["organization"], creditCode: row["credit_code"], standard: row["standard"],
+            starLevel: row["star_level"] ?? 0, total: "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))",
+            issued: row["issued_on"], expires: expires, status: status, statusSince: since)
+    }
+
+    /// The public page of certificate `number`, or nil when there is none.
+    public func publicCertificate(_ number: String, today: String) async throws -> PublicCertificate? {
+        let path = self.path
+        return try await reader.read { db -> PublicCertificate? in
+            guard let row = try Row.fetchOne(db, sql: Self.listingSQL + " WHERE c.number = ?", arguments: [number]) else { return nil }
+            guard let certificate = try CertificateRow.fetchOne(db, key: number) else { return nil }
+            let record = try Self.record(certificate, db, path: path)
+            let evaluation = try EvaluationRow.fetchOne(db, key: certificate.evaluationID)
+            let intact = (try? SignerRecord(certificate.publicKey)).map { record.canonical.verify(signature: certificate.signature, signer: $0) } ?? false
+            return PublicCertificate(
+                listing: Self.listing(row, today: today), scope: record.canonical.scope, issuer: evaluation?.issuer ?? "",
+                history: record.history, successor: record.successor, canonical: record.canonical, signature: certificate.signature,
+                archivedDataIntact: intact)
+        }
+    }
+
+    /// Certificates whose number or credit code is `query` exactly, or whose organization's name
+    /// starts with it; page `page` (from 1) of `pageSize`, and how many there are in all.
+    public func search(_ query: String, page: Int, pageSize: Int, today: String) async throws -> (listings: [Listing], total: Int) {
+        let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return ([], 0) }
+        let prefix = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        let condition = " WHERE c.number = ? OR e.credit_code = ? OR e.organization LIKE ? ESCAPE '\\'"
+        let arguments: StatementArguments = [text, text.uppercased(), prefix]
+        let offset = max(0, page - 1) * pageSize
+        return try await reader.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM certificate c JOIN evaluation e ON e.id = c.evaluation_id" + condition, arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(db, sql: Self.listingSQL + condition + " ORDER BY e.organization, c.issued_on DESC, c.number LIMIT ? OFFSET ?",
+                                        arguments: arguments + [pageSize, offset])
+            return (rows.map { Self.listing($0, today: today) }, total)
+        }
+    }
+
+    /// The certificates valid on `today`, page `page` (from 1) of `pageSize`, and how many there are.
+    public func register(page: Int, pageSize: Int, today: String) async throws -> (listings: [Listing], total: Int) {
+        let offset = max(0, page - 1) * pageSize
+        return try await reader.read { db in
+            let valid = "SELECT * FROM (\(Self.listingSQL)) WHERE status = 'valid' AND expires_on >= ?"
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(valid))", arguments: [today]) ?? 0
+            let rows = try Row.fetchAll(db, sql: valid + " ORDER BY issued_on DESC, number DESC LIMIT ? OFFSET ?", arguments: [today, pageSize, offset])
+            return (rows.map { Self.listing($0, today: today) }, total)
+        }
+    }
+
+    /// Every certificate valid on `today` (for the register's CSV).
+    public func registerAll(today: String) async throws -> [Listing] {
+        try await reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.listingSQL)) WHERE status = 'valid' AND expires_on >= ? ORDER BY issued_on DESC, number DESC",
+                             arguments: [today]).map { Self.listing($0, today: today) }
+        }
+    }
+
+    /// An evaluation's stored documents (for a shared link), and its organization and certificate.
+    public func sharedDocuments(of id: Int64) async throws -> (evaluation: EvaluationRow, documents: [DocumentRow])? {
+        try await reader.read { db in
+            guard let evaluation = try EvaluationRow.fetchOne(db, key: id) else { return nil }
+            return (evaluation, try DocumentRow.filter(DocumentRow.Columns.evaluationID == id).order(DocumentRow.Columns.name).fetchAll(db))
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import StarCertArchive
+import StarCertCore
+import StarCertReports
+
+/// How `starcert serve` runs.
+public struct ServerOptions: Sendable {
+    public var archive: String
+    public var issuerProfile: String
+    /// `HOST:PORT` to listen on.
+    public var listen: String
+    /// Take the client's address from `X-Forwarded-For` (behind a proxy such as nginx).
+    public var trustProxy: Bool
+
+    public init(archive: String, issuerProfile: String, listen: String = "127.0.0.1:8080", trustProxy: Bool = false) {
+        self.archive = archive
+        self.issuerProfile = issuerProfile
+        self.listen = listen
+        self.trustProxy = trustProxy
+    }
+
+    /// The host and port of `listen`, or nil when it is not `HOST:PORT`.
+    var address: (host: String, port: Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (1...65_535).contains(port) else { return nil }
+        let host = String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host.isEmpty ? nil : (host, port)
+    }
+}
+
+/// The public service of a certification body: the page behind every certificate's QR code, the
+/// register, search, offline checking of a certificate PDF, a JSON API, and private links that
+/// hand documents to clients — all over the archive the command line writes.
+public enum StarCertServer {
+    /// Checks everything the service needs, or says why it cannot start.
+    public static func site(_ options: ServerOptions, logger: Logger) throws(SetupFailure) -> Site {
+        let profile: IssuerProfile
+        switch IssuerProfile.load(file: options.issuerProfile) {
+        case let .success(loaded): profile = loaded
+        case let .failure(failure): throw .diagnostics(failure.diagnostics)
+        }
+        if !profile.issuanceProblems.isEmpty { throw .diagnostics(profile.issuanceProblems) }
+        let archive: Archive
+        do { archive = try Archive(path: options.archive, access: .readWrite) } catch { throw .refused("\(error)") }
+        let pages: Pages
+        do { pages = try Pages(templates: try Resources.locate().templates) } catch { throw .installation("\(error)") }
+        return Site(archive: archive, profile: profile, pages: pages, trustProxy: options.trustProxy, logger: logger)
+    }
+
+    /// The application for `site` (used directly by the tests, without sockets).
+    public static func application(_ site: Site, host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
+        Application(
+            router: site.router(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "StarCert"),
+            logger: site.logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then finishes the requests in flight and stops.
+    public static func run(_ options: ServerOptions) async throws {
+        var logger = Logger(label: "starcert.serve")
+        logger.logLevel = .info
+        guard let address = options.address else {
+            throw SetupFailure.refused("--listen is `\(options.listen)`; expected HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        let site = try site(options, logger: logger)
+        let application = application(site, host: address.host, port: address.port)
+        var configuration = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(20)
+        logger.info("serving \(options.archive) at http://\(address.host):\(address.port)/ for \(site.profile.name)")
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context: the connection's peer address, for rate limits and the log.
+public struct SiteContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Uploads larger than this are refused with 413 (a certificate PDF is far smaller).
+    public var maxUploadSize: Int { Site.uploadLimit }
+}
+
+/// What every response gets: headers that forbid scripts, outside loads, framing, sniffing and
+/// referrers; errors rendered as the site's own page saying nothing internal (every unknown,
+/// expired or malformed address gets the same 404); and one log line per request, tokens redacted.
+struct SiteMiddleware: RouterMiddleware {
+    typealias Context = SiteContext
+    let site: Site
+
+    static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    func handle(_ request: Request, context: SiteContext, next: (Request, SiteContext) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = site.errorPage(error.status, request: request, headers: error.status == .tooManyRequests ? [.retryAfter: "60"] : [:])
+        } catch {
+            context.logger.error("internal error: \(error)")
+            response = site.errorPage(.internalServerError, request: request)
+        }
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        site.logger.info("\(request.method.rawValue) \(Self.redacted(request.uri.path)) \(response.status.code) \(String(format: "%.1f", milliseconds))ms client=\(site.clientAddress(request, context))")
+        return response
+    }
+
+    /// The path with a shared link's token replaced: tokens never reach the log.
+    static func redacted(_ path: String) -> String {
+        guard path.hasPrefix("/s/") else { return path }
+        let rest = path.dropFirst(3)
+        let document = rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? ""
+        return "/s/[token]" + document
+    }
+}
+
+/// Token buckets per client address: `capacity` requests at once, refilled at `perSecond`.
+actor RateLimiter {
+    private var buckets: [String: (tokens: Double, updated: ContinuousClock.Instant)] = [:]
+    let capacity: Double
+    let perSecond: Double
+
+    init(capacity: Double, perSecond: Double) {
+        self.capacity = capacity
+        self.perSecond = perSecond
+    }
+
+    /// Whether `client` may make a request now (one token taken when it may).
+    func allow(_ client: String) -> Bool {
+        let now = ContinuousClock.now
+        if buckets.count > 100_000 { buckets = buckets.filter { now - $0.value.updated < .seconds(600) } }
+        var bucket = buckets[client] ?? (capacity, now)
+        let elapsed = now - bucket.updated
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        bucket.tokens = min(capacity, bucket.tokens + seconds * perSecond)
+        bucket.updated = now
+        guard bucket.tokens >= 1 else {
+            buckets[client] = bucket
+            return false
+        }
+        bucket.tokens -= 1
+        buckets[client] = bucket
+        return true
+    }
+}
+
+/// Refuses with 429 (and Retry-After) a client that asks too often.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = SiteContext
+    let site: Site
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: SiteContext, next: (Request, SiteContext) async throws -> Response) async throws -> Response {
+        guard await limiter.allow(site.clientAddress(request, context)) else { throw HTTPError(.tooManyRequests) }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import StarCertArchive
+import StarCertReports
+import StarCertServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the page behind every certificate's QR code, the public register and shared links.",
+        discussion: """
+            Answers at the profile's verification address (its path, e.g. /c?n=NUMBER&sig=…) and at \\
+            /c/NUMBER; / searches, /register lists the valid certificates (and /register.csv), /verify \\
+            checks an uploaded certificate PDF, /api/v1/… answers in JSON (/api/v1/openapi.json), \\
+            /s/TOKEN hands out documents (`starcert share`). Runs until SIGTERM or SIGINT, then \\
+            finishes the requests in flight. Put nginx in front for TLS (see the README).
+            """)
+
+    @OptionGroup var archiveOptions: ArchiveOptions
+
+    @Option(help: "The issuer profile (its verification address and name).")
+    var issuer: String = "issuer.yaml"
+
+    @Option(help: "HOST:PORT to listen on.")
+    var listen: String = "127.0.0.1:8080"
+
+    @Flag(help: "Take the client's address from X-Forwarded-For (only behind a proxy that sets it).")
+    var trustProxy = false
+
+    func run() async throws {
+        let options = ServerOptions(archive: archiveOptions.path, issuerProfile: issuer, listen: listen, trustProxy: trustProxy)
+        do {
+            try await StarCertServer.run(options)
+        } catch {
+            try running { throw error }
+        }
+    }
+}
+
+struct ShareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "share", abstract: "Hand an evaluation's documents to the client through a private link.",
+        subcommands: [Create.self, Revoke.self], defaultSubcommand: Create.self)
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create",
+            abstract: "Print a private link (/s/TOKEN) to an evaluation's report and certificate; the token is shown once, only its hash is kept.")
+        @Argument(help: "The evaluation id (see `starcert archive list`).") var evaluation: Int64
+        @Option(help: "Days until the link stops working.") var expires: Int = 30
+        @Option(help: "The issuer profile: the link uses the host of its verification address.") var issuer: String = "issuer.yaml"
+        @OptionGroup var archiveOptions: ArchiveOptions
+
+        func run() throws {
+            let (link, id, expiry) = try running {
+                let profile = try IssuerProfile.load(file: issuer).get()
+                let created = try archiveOptions.open(.readWrite).createShare(evaluation: evaluation, days: expires)
+                var origin = URLComponents(string: profile.verificationBaseURL) ?? URLComponents()
+                origin.path = "/s/\(created.token)"
+                origin.query = nil
+                return (origin.string ?? "/s/\(created.token)", created.id, created.expiresAt)
+            }
+            Console.out(link)
+            Console.err("link \(id) to evaluation \(evaluation), valid until \(expiry); revoke it with `starcert share revoke \(id)`")
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a link: from now on it opens nothing.")
+        @Argument(help: "The link's id (printed when it was made; `starcert archive show` lists them).") var link: Int64
+        @OptionGroup var archiveOptions: ArchiveOptions
+
+        func run() throws {
+            try running { try archiveOptions.open(.readWrite).revokeShare(link) }
+            Console.out("link \(link) revoked")
+        }
+    }
+}
