@@ -7,7 +7,11 @@ no element wider than the page, text contrast that passes WCAG AA (4.5:1, 3:1 fo
 the certificate on a single A4 landscape page. Writes a
 full-page screenshot (PNG) and a printed PDF next to each file.
 
-Usage: browser-check.py FILE.html...     exit 1 when any check fails
+With --pages URL...: the service's pages (`starcert serve`), each at 390 px (a phone) and 1280 px:
+no console errors, no request leaving the service, nothing wider than the screen, AA contrast.
+
+Usage: browser-check.py FILE.html...          exit 1 when any check fails
+       browser-check.py --pages OUTDIR URL...
 """
 import os
 import re
@@ -116,11 +120,60 @@ def check(browser, path):
     return problems
 
 
+def check_page(browser, url, width, out):
+    """One page of the service at one width."""
+    problems = []
+    origin = re.match(r"https?://[^/]+", url).group(0)
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.on("console", lambda message: message.type == "error" and problems.append(f"console error: {message.text}"))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+
+    def on_request(request):
+        if not (request.url.startswith("data:") or request.url.startswith(origin)):
+            problems.append(f"request leaves the service: {request.url[:120]}")
+
+    page.on("request", on_request)
+    response = page.goto(url, wait_until="load")
+    if response is not None and response.status == 404:
+        # The error page itself: the browser reports the 404 it was asked to show.
+        problems[:] = [p for p in problems if "status of 404" not in p]
+    result = page.evaluate(OVERFLOW_SCRIPT, width)
+    if result["scrollWidth"] > width + 1:
+        problems.append(f"the page is {result['scrollWidth']} px wide, wider than the {width} px screen")
+    for element in result["wide"]:
+        problems.append(f"element wider than the screen: {element}")
+    for failure in page.evaluate(CONTRAST_SCRIPT):
+        problems.append(f"contrast below WCAG AA: {failure}")
+    smallest = page.evaluate("() => Math.min(...Array.from(document.querySelectorAll('body *')).filter(e => e.innerText && e.innerText.trim()).map(e => parseFloat(getComputedStyle(e).fontSize)))")
+    if smallest < 12:
+        problems.append(f"text as small as {smallest} px")
+    name = re.sub(r"[^A-Za-z0-9]+", "-", url[len(origin):]).strip("-")[:60] or "home"
+    page.screenshot(path=os.path.join(out, f"{name}-{width}.png"), full_page=True)
+    page.close()
+    return problems
+
+
 def main():
-    files = sys.argv[1:]
-    if not files:
+    arguments = sys.argv[1:]
+    if not arguments:
         raise SystemExit(__doc__)
     failed = 0
+    if arguments[0] == "--pages":
+        out, urls = arguments[1], arguments[2:]
+        os.makedirs(out, exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            for url in urls:
+                for width in (390, 1280):
+                    problems = check_page(browser, url, width, out)
+                    print(f"browser-check: {url} at {width} px: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+                    for problem in problems:
+                        print(f"  {problem}")
+                    failed += bool(problems)
+            browser.close()
+        print(f"{len(urls) * 2 - failed} passed, {failed} failed")
+        sys.exit(1 if failed else 0)
+    files = arguments
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for path in files:

@@ -129,16 +129,17 @@ public final class Archive: Sendable {
     static func openReadOnly(_ path: String) throws -> DatabaseQueue {
         var configuration = configuration()
         configuration.readonly = true
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
-            return queue
-        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode)
-            && !FileManager.default.fileExists(atPath: path + "-wal") {
+        // With no write-ahead log beside it, no writer has the archive open and the file is complete:
+        // it is read as it stands, so that reading never creates -wal or -shm files (which would
+        // belong to the reader and keep the archive's owner from writing).
+        if !FileManager.default.fileExists(atPath: path + "-wal") {
             let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
             let escaped = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? absolute
             return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: configuration)
         }
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        return queue
     }
 
     // MARK: Creation and schema
@@ -148,6 +149,13 @@ public final class Archive: Sendable {
     /// Returns whether this call created it.
     static func createIfMissing(_ path: String) throws(ArchiveError) -> Bool {
         if FileManager.default.fileExists(atPath: path) { return false }
+        // A journal without its database belongs to another file; SQLite would apply it to ours.
+        for suffix in ["-wal", "-shm", "-journal"] {
+            var status = stat()
+            if lstat(path + suffix, &status) == 0 {
+                throw .notAnArchive(path, "\(path + suffix) is there without the database it belongs to; move it away before a new archive is made here")
+            }
+        }
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false

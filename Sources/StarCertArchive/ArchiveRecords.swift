@@ -211,6 +211,9 @@ extension Archive {
         if let hidden = HiddenCharacter.first(in: reason) {
             throw .refused("the reason holds \(hidden.kind.description) at character \(hidden.offset); expected one line of visible text")
         }
+        if !reason.unicodeScalars.contains(where: { !$0.properties.isWhitespace && HiddenCharacter.firstCombiningMark(in: String($0)) == nil }) {
+            throw .refused("the reason shows nothing readable; expected a few words on why")
+        }
         guard [.valid, .suspended, .withdrawn].contains(status) else {
             throw .refused("\(status.rawValue) follows from dates and corrections; it cannot be set by hand")
         }

@@ -8,10 +8,10 @@ import StarCertReports
 public struct Issuance {
     public let terms: DocumentPipeline.IssueTerms
     public let identity: SigningIdentity
-    public let archive: Archive
+    public let archive: ArchiveHandle
     public let pipeline: DocumentPipeline
 
-    public init(terms: DocumentPipeline.IssueTerms, identity: SigningIdentity, archive: Archive, pipeline: DocumentPipeline) {
+    public init(terms: DocumentPipeline.IssueTerms, identity: SigningIdentity, archive: ArchiveHandle, pipeline: DocumentPipeline) {
         self.terms = terms
         self.identity = identity
         self.archive = archive
@@ -53,16 +53,18 @@ public struct Issuance {
         let archive = self.archive
         let prepared: DocumentPipeline.PreparedIssue
         switch pipeline.prepareIssue(file, terms: terms, history: { assessment in
-            try archive.history(creditCode: assessment.organization.creditCode.value, before: assessment.audit.end.description)
-                .compactMap(Self.previousEvaluation)
+            try archive.existing?.history(creditCode: assessment.organization.creditCode.value, before: assessment.audit.end.description)
+                .compactMap(Self.previousEvaluation) ?? []
         }) {
         case let .success(ready): prepared = ready
         case let .failure(failure): return .failure(.refused(failure.diagnostics))
         }
         let evaluation = prepared.evaluation
         let organization = evaluation.assessment.organization
-        if let replaces, let problem = archive.replacementProblem(replaces, creditCode: organization.creditCode.value) {
-            return .failure(.refused([Diagnostic(.error, at: here, problem)]))
+        if let replaces {
+            let problem = archive.existing.map { $0.replacementProblem(replaces, creditCode: organization.creditCode.value) }
+                ?? "--replaces \(replaces): there is no evaluation \(replaces); the archive \(archive.path) does not exist yet"
+            if let problem { return .failure(.refused([Diagnostic(.error, at: here, problem)])) }
         }
         let profile = terms.profile
         let date = terms.date
@@ -78,7 +80,7 @@ public struct Issuance {
         let pipeline = self.pipeline
         let identity = self.identity
         do {
-            let (id, certificate) = try archive.issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil) { sequence in
+            let (id, certificate) = try archive.forWriting().issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil) { sequence in
                 let number = profile.number(year: date.year, sequence: sequence)
                 let canonical = CanonicalCertificate(
                     number: number, organization: organization.name, creditCode: organization.creditCode.value, scope: organization.scope,
@@ -127,6 +129,10 @@ extension Archive {
         if replaced.creditCode != creditCode {
             return "--replaces \(id): evaluation \(id) is of another organization (credit code \(replaced.creditCode), this one \(creditCode)); expected a correction of the same organization"
         }
+        if let number = replaced.certificateNumber,
+           try StatusRow.filter(StatusRow.Columns.number == number).order(StatusRow.Columns.id.desc).fetchOne(db)?.status == Status.withdrawn.rawValue {
+            return "--replaces \(id): certificate \(number) of evaluation \(id) was withdrawn, and a withdrawal is final; expected a new evaluation, issued without --replaces"
+        }
         if let successor = try EvaluationRow.filter(EvaluationRow.Columns.replaces == id).fetchOne(db) {
             return "--replaces \(id): evaluation \(id) was already replaced by evaluation \(successor.id ?? 0); expected the latest evaluation (\(successor.id ?? 0))"
         }
@@ -153,6 +159,9 @@ extension Archive {
                 sequence = (try SeriesRow.fetchOne(db, key: series)?.last ?? 0) + 1
                 issued = try certificate(sequence)
                 try SeriesRow(series: series, last: sequence).upsert(db)
+            }
+            if let number = issued?.canonical.number, try CertificateRow.fetchOne(db, key: number) != nil {
+                throw ArchiveError.refused("certificate number \(number) was issued already, in another series (a number pattern written differently, such as {seq:06} and {seq:6}); expected a pattern that makes new numbers")
             }
             var row = evaluation
             row.certificateNumber = issued?.canonical.number

@@ -50,14 +50,8 @@ public struct IssueJob: Sendable {
         let terms = DocumentPipeline.IssueTerms(profile: profile, issuer: issuer, date: date ?? today, today: today) { pdf, reason in
             try PDFSigning.sign(pdf, with: identity, reason: reason)
         }
-        let archive: Archive
-        do {
-            let opened = try Archive.openOrCreate(at: self.archive)
-            archive = opened.archive
-            if opened.created { notice("created a new archive at \(self.archive)") }
-        } catch {
-            throw .refused("\(error)")
-        }
+        let archive: ArchiveHandle
+        do { archive = try ArchiveHandle(path: self.archive, notice: notice) } catch { throw .refused("\(error)") }
         let (targets, repeats) = OutputFiles.targets(for: inputs, in: output, alwaysSubfolders: true)
         for (input, first) in repeats { notice("\(input) is the same file as \(first); issued once") }
         let replaces = self.replaces
@@ -78,6 +72,14 @@ public struct IssueJob: Sendable {
     static func issue(_ target: OutputFiles.Target, with issuance: Issuance, replaces: Int64?) -> FileOutcome {
         var outcome = FileOutcome(input: target.input)
         let here = SourceLocation(file: target.input, line: 0, column: 0)
+        // Where the documents go is checked before anything is numbered.
+        do {
+            try OutputFiles.check(target, names: ["report.pdf", "report.html", "certificate.pdf", "certificate.html"])
+        } catch {
+            outcome.diagnostics = [Diagnostic(.error, at: here, "\(error); nothing was issued")]
+            outcome.failed = true
+            return outcome
+        }
         switch issuance.issue(file: target.input, replaces: replaces) {
         case let .failure(.refused(diagnostics)):
             outcome.diagnostics = diagnostics
@@ -100,5 +102,40 @@ public struct IssueJob: Sendable {
             }
         }
         return outcome
+    }
+}
+
+/// The archive an issue run records into: opened at once when it exists; made when the first
+/// evaluation is ready to be recorded, so that a run that refuses everything leaves nothing behind.
+public final class ArchiveHandle: @unchecked Sendable {
+    public let path: String
+    private let lock = NSLock()
+    private var opened: Archive?
+    private let notice: @Sendable (String) -> Void
+
+    public init(path: String, notice: @escaping @Sendable (String) -> Void) throws(ArchiveError) {
+        self.path = path
+        self.notice = notice
+        if FileManager.default.fileExists(atPath: path) || (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            opened = try Archive(path: path, access: .readWrite)
+        }
+    }
+
+    /// The archive when it exists already.
+    public var existing: Archive? {
+        lock.lock()
+        defer { lock.unlock() }
+        return opened
+    }
+
+    /// The archive, made now when it does not exist yet.
+    public func forWriting() throws(ArchiveError) -> Archive {
+        lock.lock()
+        defer { lock.unlock() }
+        if let opened { return opened }
+        let made = try Archive.openOrCreate(at: path)
+        if made.created { notice("created a new archive at \(path)") }
+        opened = made.archive
+        return made.archive
     }
 }

@@ -109,6 +109,9 @@ public struct SigningIdentity: Sendable {
         guard stat(keyPath, &status) == 0 else {
             throw KeyError(file: keyPath, problem: "there is no signing key here; create one with `starcert keys init` or import one with `starcert keys import`")
         }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw KeyError(file: keyPath, problem: "it is not a regular file; expected the private key `starcert keys init` wrote")
+        }
         if status.st_mode & 0o077 != 0 {
             throw KeyError(file: keyPath, problem: "the private key can be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); expected mode 600 — run `chmod 600 \(keyPath)`")
         }

@@ -35,6 +35,17 @@ public struct Assessment: Sendable {
         public let creditCode: CreditCode
         public let address: String
         public let scope: String
+        /// Where each field (`name`, `name_en`, `credit_code`, `address`, `scope`) is written.
+        public var locations: [String: SourceLocation] = [:]
+
+        public init(name: String, nameEnglish: String?, creditCode: CreditCode, address: String, scope: String, locations: [String: SourceLocation] = [:]) {
+            self.name = name
+            self.nameEnglish = nameEnglish
+            self.creditCode = creditCode
+            self.address = address
+            self.scope = scope
+            self.locations = locations
+        }
     }
 
     public struct Audit: Sendable {

@@ -75,7 +75,7 @@ private struct AssessmentReading {
 
         var format: Int?
         if let node = reader.required("format", in: top, of: "the assessment", expected: "1") {
-            format = reader.wholeNumber(node, "`format`", in: 0...Int.max)
+            format = reader.wholeNumber(node, "`format`", in: 1...1_000)
             if let value = format, value != 1 {
                 reader.error("format \(value) is not supported; expected 1 (this StarCert reads assessment format 1)", at: node)
                 format = nil
@@ -142,12 +142,18 @@ private struct AssessmentReading {
             }
         }
         for key in ["name", "name_en", "address", "scope"] {
-            if let node = fields[key]?.value, case let .scalar(scalar) = node, scalar.string.contains(AssessmentTemplate.placeholderMark) {
+            if let node = fields[key]?.value, case let .scalar(scalar) = node, AssessmentTemplate.placeholderMarks.contains(where: scalar.string.contains) {
                 placeholder("the organization's `\(key)` still holds the \(AssessmentTemplate.placeholderMark) placeholder; expected the real \(key)", at: node, kind: kind)
             }
         }
         guard let name, let address, let scope, let creditCode else { return nil }
-        return Assessment.Organization(name: name, nameEnglish: nameEnglish, creditCode: creditCode, address: address, scope: scope)
+        var locations: [String: SourceLocation] = [:]
+        for key in ["name", "name_en", "credit_code", "address", "scope"] {
+            if let node = fields[key]?.value {
+                locations[key] = SourceLocation(file: reader.log.file, line: node.position.line, column: node.position.column)
+            }
+        }
+        return Assessment.Organization(name: name, nameEnglish: nameEnglish, creditCode: creditCode, address: address, scope: scope, locations: locations)
     }
 
     /// A placeholder left from `starcert init`: an error where a certificate could follow, a

@@ -3,6 +3,8 @@
 public enum AssessmentTemplate {
     /// Marks the texts a company still has to replace; `check` warns while one is left.
     public static let placeholderMark = "（待填写）"
+    /// The mark as found, also typed with half-width brackets.
+    public static let placeholderMarks = ["（待填写）", "(待填写)", "（待填写)", "(待填写）"]
     /// A syntactically valid credit code standing in for the real one; `check` warns while it is left.
     public static let placeholderCreditCode = "91110000600037341L"
 

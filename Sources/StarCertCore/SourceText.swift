@@ -40,13 +40,35 @@ enum SourceText {
 
     /// UTF-8 text without a byte-order mark, or nil after logging where the first invalid byte is.
     static func decode(_ bytes: [UInt8], log: inout DiagnosticLog) -> String? {
+        if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) || bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) {
+            log.error("the file is UTF-32 text; save it as UTF-8", line: 1, column: 1)
+            return nil
+        }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             log.error("the file is UTF-16 text; save it as UTF-8", line: 1, column: 1)
             return nil
         }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-        if let text = String(validating: body, as: UTF8.self) { return text }
+        if let text = String(validating: body, as: UTF8.self) {
+            // YAML counts NEL, LS and PS as line breaks, which would shift every position after
+            // them: refuse them where they are, counted in line feeds.
+            var line = 1
+            var column = 1
+            for scalar in text.unicodeScalars {
+                if [0x85, 0x2028, 0x2029].contains(scalar.value) {
+                    log.error("the file holds \(scalar.value == 0x85 ? "a next-line control" : scalar.value == 0x2028 ? "a line separator" : "a paragraph separator") (U+\(String(scalar.value, radix: 16, uppercase: true))); expected plain line feeds", line: line, column: column)
+                    return nil
+                }
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                } else {
+                    column += 1
+                }
+            }
+            return text
+        }
 
         let invalidOffset = firstInvalidUTF8Offset(body)
         let before = body[body.startIndex..<invalidOffset]

@@ -4,8 +4,11 @@ enum Suggestion {
     static func nearest(to input: String, among candidates: [String]) -> String? {
         let limit = max(1, min(3, input.count / 3))
         var best: (candidate: String, distance: Int)?
+        let characters = Array(input)
         for candidate in candidates where candidate != input {
-            let distance = editDistance(Array(input), Array(candidate))
+            // Lengths further apart than the limit cannot be within it.
+            guard abs(candidate.count - characters.count) <= limit else { continue }
+            let distance = editDistance(characters, Array(candidate))
             if distance <= limit, distance < (best?.distance ?? .max) {
                 best = (candidate, distance)
             }

@@ -22,9 +22,13 @@ public enum HiddenCharacter: Sendable, Equatable {
 
     /// The kind of hidden character `scalar` is, or nil for a character shown as itself.
     public static func classify(_ scalar: Unicode.Scalar) -> HiddenCharacter? {
+        // Printable ASCII and the common Han block: shown as themselves (the fast path).
+        if (0x20...0x7E).contains(scalar.value) || (0x4E00...0x9FFF).contains(scalar.value) { return nil }
         switch scalar.value {
         case 0x0A, 0x0D, 0x2028, 0x2029: return .lineBreak
         case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return .bidirectionalControl
+        // Letters and symbols drawn as blank space.
+        case 0x2800, 0x115F, 0x1160, 0x3164, 0xFFA0: return .invisibleFormat
         default: break
         }
         switch scalar.properties.generalCategory {
@@ -34,6 +38,19 @@ public enum HiddenCharacter: Sendable, Equatable {
         case .unassigned, .surrogate: return .unassigned
         default: return scalar.properties.isDefaultIgnorableCodePoint ? .invisibleFormat : nil
         }
+    }
+
+    /// The first combining mark of `text` (accents and other marks drawn on the character before
+    /// them), with its position from 1. A name printed on a certificate holds none: they can stack
+    /// unseen or vanish, so that what is printed differs from what is signed.
+    public static func firstCombiningMark(in text: String) -> (offset: Int, scalar: Unicode.Scalar)? {
+        for (offset, scalar) in text.unicodeScalars.enumerated() where scalar.value >= 0x0300 {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .spacingMark: return (offset + 1, scalar)
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// The first hidden character of `text`: its position among the text's characters (from 1),
@@ -52,7 +69,9 @@ public enum HiddenCharacter: Sendable, Equatable {
 /// invisible characters are written as `\u{…}` escapes, so what is shown is what is stored.
 public enum TerminalText {
     public static func escaped(_ text: String, keepingLineBreaks: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { HiddenCharacter.classify($0) != nil }) else { return text }
+        // Plain printable ASCII (most messages) needs no look at each character's properties.
+        if text.utf8.allSatisfy({ (0x20...0x7E).contains($0) || ($0 == 0x0A && keepingLineBreaks) }) { return text }
+        guard text.unicodeScalars.contains(where: { HiddenCharacter.classify($0) != nil && !(keepingLineBreaks && $0 == "\n") }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if HiddenCharacter.classify(scalar) == nil || (keepingLineBreaks && scalar == "\n") {

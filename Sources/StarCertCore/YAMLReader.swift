@@ -123,12 +123,14 @@ package struct YAMLReader {
     package mutating func checkKeys(
         _ fields: Fields, known: [String], of what: String, severity: Diagnostic.Severity
     ) {
-        for entry in fields.entries where !known.contains(entry.key) {
-            var message = "unknown field `\(entry.key)` in \(what)"
+        let knownSet = Set(known)
+        let expected = "; expected one of \(known.map { "`\($0)`" }.joined(separator: ", "))"
+        for entry in fields.entries where !knownSet.contains(entry.key) {
+            var message = "unknown field `\(TerminalText.quoted(entry.key))` in \(what)"
             if let suggestion = Suggestion.nearest(to: entry.key, among: known) {
                 message += "; did you mean `\(suggestion)`?"
             } else {
-                message += "; expected one of \(known.map { "`\($0)`" }.joined(separator: ", "))"
+                message += expected
             }
             if severity == .warning { message += " (ignored)" }
             let (line, column) = Self.position(entry.keyNode)
@@ -156,6 +158,11 @@ package struct YAMLReader {
         if let hidden = HiddenCharacter.first(in: value, allowingLineBreaks: !singleLine) {
             let code = "U+" + String(hidden.scalar.value, radix: 16, uppercase: true)
             error("\(what) holds \(hidden.kind.description) (\(code)) at character \(hidden.offset); expected \(singleLine ? "one line of " : "")visible text only, so that what is printed is what was written", at: node)
+            return nil
+        }
+        if singleLine, let mark = HiddenCharacter.firstCombiningMark(in: value) {
+            let code = "U+" + String(mark.scalar.value, radix: 16, uppercase: true)
+            error("\(what) holds a combining mark (\(code)) at character \(mark.offset), which may be printed unseen; expected each character written as one (precomposed) character", at: node)
             return nil
         }
         return value

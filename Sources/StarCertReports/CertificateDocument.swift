@@ -38,7 +38,7 @@ struct CertificateDocument {
         var texts: [FittedText] = [
             FittedText(centered([Span(words.title)], size: 28, bold: true, color: Theme.navy), frame: Rect(x: left, y: 52, width: width, height: 40), minimumSize: 20, headingLevel: 1),
             FittedText(centered([Span(words.titleEnglish)], size: 13, color: Theme.muted), frame: Rect(x: left, y: 92, width: width, height: 20), minimumSize: 9),
-            FittedText(centered([Span(words.numberLabel), Span(words.number, bold: !model.isSpecimen)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7),
+            FittedText(centered([Span(words.numberLabel), Span(words.number, bold: !model.isSpecimen)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7, name: model.isSpecimen ? nil : CertificateField.number.rawValue),
             FittedText(centered([Span(words.certify)], size: 11, font: .serif), frame: Rect(x: left, y: 142, width: width, height: 16), minimumSize: 8),
             FittedText(centered([Span(model.organizationName)], size: 22, bold: true, font: .serif, color: Theme.ink), frame: Rect(x: left, y: 160, width: width, height: 36), minimumSize: Self.minimumSizes.name, name: CertificateField.name.rawValue),
         ]
@@ -111,11 +111,27 @@ struct CertificateDocument {
 
 /// The certificate's texts that come from the assessment or the issuer profile: never cut on a signed certificate.
 public enum CertificateField: String, CaseIterable, Sendable {
+    /// The key of the field in the assessment's `organization` or in the issuer profile.
+    public var key: String {
+        switch self {
+        case .name: return "name"
+        case .englishName: return "name_en"
+        case .creditCode: return "credit_code"
+        case .address: return "address"
+        case .scope: return "scope"
+        case .number: return "certificate_number_pattern"
+        case .issuerName: return "name"
+        case .issuerEnglishName: return "name_en"
+        case .approvalNumber: return "approval_number"
+        }
+    }
+
     case name = "the organization's name"
     case englishName = "the organization's English name"
     case creditCode = "the credit code"
     case address = "the organization's address"
     case scope = "the organization's scope"
+    case number = "the certificate number"
     case issuerName = "the issuer's name"
     case issuerEnglishName = "the issuer's English name"
     case approvalNumber = "the issuer's approval number"

@@ -96,8 +96,9 @@ public struct CertificateModel: Sendable {
     /// years is valid until 2029-05-11).
     public static func expiry(from date: CalendarDate, years: Int) -> CalendarDate {
         let year = date.year + years
+        // 29 February's anniversary in a common year is 1 March: valid until 28 February.
         let anniversary = CalendarDate(year: year, month: date.month, day: date.day)
-            ?? CalendarDate(year: year, month: date.month, day: date.day - 1)!
+            ?? CalendarDate(year: year, month: 3, day: 1)!
         if anniversary.day > 1 { return CalendarDate(year: year, month: anniversary.month, day: anniversary.day - 1)! }
         if anniversary.month > 1 {
             let month = anniversary.month - 1

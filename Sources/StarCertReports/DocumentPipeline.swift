@@ -194,12 +194,16 @@ public final class DocumentPipeline {
         if certifies {
             // The widest number of this year's series, the longest address and signature: if the texts fit
             // beside these, they fit on the real certificate.
-            let widest = terms.profile.number(year: terms.date.year, sequence: 999_999)
+            let widest = terms.profile.widestNumber(year: terms.date.year)
             if let model = CertificateModel(evaluation, text: renderer.templates.certificate, issuer: terms.issuer,
                                             validityYears: terms.profile.validityYears, number: widest, issueDate: terms.date,
                                             verificationURL: terms.profile.verificationBaseURL + "?n=" + widest) {
                 for overflow in renderer.layoutCertificate(model).overflows {
-                    let where_ = CertificateField(rawValue: overflow.name)?.isIssuer == true ? SourceLocation(file: terms.profile.file, line: 0, column: 0) : here
+                    let field = CertificateField(rawValue: overflow.name)
+                    let where_ = field.map { field in
+                        field.isIssuer ? terms.profile.locations[field.key] ?? SourceLocation(file: terms.profile.file, line: 0, column: 0)
+                            : evaluation.assessment.organization.locations[field.key] ?? here
+                    } ?? here
                     problems.append(Diagnostic(.error, at: where_, Self.describe(overflow) + "; expected a shorter text (a signed certificate never cuts it)"))
                 }
             }
@@ -249,5 +253,5 @@ public struct IssueRefusal: Error, CustomStringConvertible, Sendable {
 
 extension CertificateField {
     /// Whether the text comes from the issuer profile rather than the assessment.
-    var isIssuer: Bool { [.issuerName, .issuerEnglishName, .approvalNumber].contains(self) }
+    var isIssuer: Bool { [.issuerName, .issuerEnglishName, .approvalNumber, .number].contains(self) }
 }

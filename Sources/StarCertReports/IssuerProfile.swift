@@ -23,6 +23,8 @@ public struct IssuerProfile: Sendable {
     public var timeZone: String
     /// The file the profile was read from.
     public var file: String
+    /// Where each field is written in the profile.
+    public var locations: [String: SourceLocation] = [:]
     /// What keeps the profile from signing certificates: placeholders left from `issuer init`, a
     /// verification address nobody can reach. Warnings for `report`; `issue` refuses.
     public var issuanceProblems: [Diagnostic]
@@ -31,9 +33,34 @@ public struct IssuerProfile: Sendable {
                        "certificate_number_pattern", "validity_years", "certify_one_star", "time_zone"]
 
     /// Marks the texts `issuer init` leaves to fill in.
-    public static let placeholderMarks = ["（待填写）", "(to fill in)"]
+    public static let placeholderMarks = AssessmentTemplate.placeholderMarks + ["(to fill in)"]
     /// Values earlier versions of `issuer init` wrote.
     static let legacyPlaceholders = ["CNCA-R-2026-000"]
+
+    /// Why `pattern` cannot number certificates, or nil: exactly one `{seq}` or `{seq:N}` (N at
+    /// most 12 digits of padding), at most one `{year}`, nothing else in braces, only letters,
+    /// digits and `-`, `_`, `.` (a number is part of web addresses), at most 40 characters.
+    static func numberPatternProblem(_ pattern: String) -> String? {
+        guard pattern.count <= 40 else { return "is \(pattern.count) characters long, more than the 40 allowed" }
+        let sequences = pattern.ranges(of: /\{seq(:(\d{1,2}))?\}/)
+        guard sequences.count == 1 else { return sequences.isEmpty ? "has no {seq} or {seq:N}" : "has {seq} more than once" }
+        if let width = pattern.firstMatch(of: /\{seq:(\d{1,2})\}/).flatMap({ Int($0.output.1) }), width > 12 {
+            return "pads the sequence to \(width) digits, more than the 12 allowed"
+        }
+        guard pattern.ranges(of: "{year}").count <= 1 else { return "has {year} more than once" }
+        let rest = pattern.replacing(/\{seq(:\d{1,2})?\}/, with: "").replacingOccurrences(of: "{year}", with: "")
+        if rest.contains(where: { $0 == "{" || $0 == "}" }) { return "has a placeholder other than {year} and {seq}" }
+        if rest.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0))) }) {
+            return "may hold only letters, digits and - _ . around {year} and {seq} (a number is part of web addresses)"
+        }
+        return nil
+    }
+
+    /// The longest number this profile makes in `year`: what must fit on a certificate.
+    public func widestNumber(year: Int) -> String {
+        let width = numberPattern.firstMatch(of: /\{seq:(\d{1,2})\}/).flatMap { Int($0.output.1) } ?? 0
+        return number(year: year, sequence: Int(String(repeating: "9", count: max(6, width))) ?? 999_999)
+    }
 
     /// The certificate number for `sequence` in `year`.
     public func number(year: Int, sequence: Int) -> String {
@@ -63,7 +90,8 @@ public struct IssuerProfile: Sendable {
     public func issuer() throws -> Issuer {
         func picture(_ key: String, _ value: String?) throws -> ImageData? {
             guard let value else { return nil }
-            return try Picture.load(path(of: value), for: "the `\(key)` of the issuer profile \(file)")
+            let place = locations[key].map { "\($0)" } ?? file
+            return try Picture.load(path(of: value), for: "\(place): the `\(key)` of the issuer profile")
         }
         return Issuer(name: name, nameEnglish: nameEnglish, verificationBaseURL: verificationBaseURL, address: address,
                       approvalNumber: approvalNumber, seal: try picture("seal", seal), logo: try picture("logo", logo))
@@ -144,12 +172,8 @@ public struct IssuerProfile: Sendable {
             if VerificationAddress.isMalformed(base) { r.log.error(diagnostic.message, line: node.position.line, column: node.position.column) }
             else if !placeholders.contains(where: { $0.location == diagnostic.location }) { placeholders.append(diagnostic) }
         }
-        if let pattern, let node = fields["certificate_number_pattern"]?.value {
-            if pattern.range(of: #"\{seq(:\d+)?\}"#, options: .regularExpression) == nil {
-                r.error("`certificate_number_pattern` has no {seq} or {seq:N}; expected e.g. KB-ASM-{year}-{seq:06}", at: node)
-            } else if pattern.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-_.{}:".contains($0))) }) {
-                r.error("`certificate_number_pattern` may hold only letters, digits and - _ . around {year} and {seq} (a number is part of web addresses); expected e.g. KB-ASM-{year}-{seq:06}", at: node)
-            }
+        if let pattern, let node = fields["certificate_number_pattern"]?.value, let problem = numberPatternProblem(pattern) {
+            r.error("`certificate_number_pattern` \(problem); expected e.g. KB-ASM-{year}-{seq:06}", at: node)
         }
         var years = 3
         if let node = r.optional("validity_years", in: fields), let value = r.wholeNumber(node, "`validity_years`", in: 1...10) { years = value }
@@ -157,25 +181,34 @@ public struct IssuerProfile: Sendable {
         if let node = r.optional("certify_one_star", in: fields), let value = r.boolean(node, "`certify_one_star`") { oneStar = value }
         var timeZone = "Asia/Shanghai"
         if let node = r.optional("time_zone", in: fields), let value = r.text(node, "`time_zone`", singleLine: true) {
-            if TimeZone(identifier: value) == nil {
-                r.error("`time_zone` is `\(TerminalText.quoted(value))`, not a known time zone; expected an IANA name such as Asia/Shanghai", at: node)
+            if TimeZone(identifier: value) == nil || !(value.contains("/") || value == "UTC") || value.hasPrefix("Etc/") {
+                r.error("`time_zone` is `\(TerminalText.quoted(value))`, not a time zone named by its place (abbreviations such as CST name several zones); expected an IANA name such as Asia/Shanghai", at: node)
             } else {
                 timeZone = value
             }
         }
         guard let name, let nameEnglish, let address, let approval, let base, let pattern else { return nil }
+        var locations: [String: SourceLocation] = [:]
+        for entry in fields.entries {
+            locations[entry.key] = SourceLocation(file: file, line: entry.value.position.line, column: entry.value.position.column)
+        }
         return IssuerProfile(
             name: name, nameEnglish: nameEnglish, address: address, approvalNumber: approval, logo: logo, seal: seal,
             verificationBaseURL: base, numberPattern: pattern, validityYears: years, certifyOneStar: oneStar, timeZone: timeZone,
-            file: file, issuanceProblems: placeholders)
+            file: file, locations: locations, issuanceProblems: placeholders)
     }
 }
 
 /// The address a certificate's QR code leads to: it must be the body's own public https service.
 public enum VerificationAddress {
-    /// Hosts reserved for documentation and testing, or only reachable on the machine itself.
-    static let reservedSuffixes = [".invalid", ".example", ".test", ".localhost", ".local", ".internal", ".lan", ".home.arpa"]
-    static let reservedDomains = ["example.com", "example.net", "example.org", "localhost", "invalid", "example", "test", "local"]
+    /// Top-level domains reserved for documentation, testing or local use (RFC 2606, 6761, 6762,
+    /// 7686, 8375; the IDN test domains), and names only reachable on the machine or a private network.
+    static let reservedTopLevel: Set<String> = [
+        "invalid", "example", "test", "localhost", "local", "localdomain", "internal", "lan", "home", "corp", "onion", "arpa",
+        "xn--kgbechtv", "xn--hgbk6aj7f53bba", "xn--0zwm56d", "xn--g6w251d", "xn--80akhbyknj4f", "xn--11b5bs3a9aj6g",
+        "xn--jxalpdlp", "xn--9t4b11yi5a", "xn--deba0ad", "xn--zckzah",
+    ]
+    static let reservedDomains = ["example.com", "example.net", "example.org"]
 
     /// Whether `address` is not even an http(s) address with a host (an error for any use).
     static func isMalformed(_ address: String) -> Bool {
@@ -187,19 +220,33 @@ public enum VerificationAddress {
 
     /// Why `address` cannot stand behind a signed certificate's QR code, or nil when it can.
     public static func problem(_ address: String) -> String? {
-        guard !isMalformed(address), let components = URLComponents(string: address), let host = components.host?.lowercased() else {
+        guard !isMalformed(address), let components = URLComponents(string: address), let host = components.percentEncodedHost?.lowercased() else {
             return "is `\(TerminalText.quoted(address))`; expected an https address such as https://verify.your-body.cn/c"
         }
         if components.scheme?.lowercased() != "https" { return "is not an https address; expected https:// so that the verification page cannot be altered on the way" }
         if components.query != nil || components.fragment != nil || components.user != nil || components.password != nil {
             return "has a query, fragment or user name; expected a plain address (StarCert adds ?n=NUMBER&sig=… itself)"
         }
-        let bare = host.hasSuffix(".") ? String(host.dropLast()) : host
-        if reservedDomains.contains(where: { bare == $0 || bare.hasSuffix("." + $0) }) || reservedSuffixes.contains(where: bare.hasSuffix) {
-            return "is on the reserved or example host \(bare); expected the body's own public host name"
+        if let port = components.port, port != 443 { return "names the port \(port); expected the standard https port" }
+        let path = components.percentEncodedPath
+        if path.contains(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "-._~/".contains($0))) }) {
+            return "has a path with characters other than letters, digits and - . _ ~ /; expected a plain path such as /c"
         }
-        if bare.allSatisfy({ $0.isNumber || $0 == "." }) || bare.contains(":") || !bare.contains(".") {
-            return "has the host \(bare); expected a public host name (not an IP address or a local name)"
+        // The host as written (Foundation turns xn-- names into percent-encoded Unicode).
+        let authority = address.dropFirst("https://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let written = (authority.split(separator: "@").last.map(String.init) ?? host).lowercased()
+        let hostWritten = written.hasPrefix("[") ? written : String(written.prefix { $0 != ":" })
+        let bare = hostWritten.hasSuffix(".") ? String(hostWritten.dropLast()) : hostWritten
+        let labels = bare.split(separator: ".", omittingEmptySubsequences: false)
+        let wellFormed = labels.count >= 2 && labels.allSatisfy { label in
+            (1...63).contains(label.count) && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+                && !label.hasPrefix("-") && !label.hasSuffix("-")
+        }
+        guard wellFormed, let top = labels.last, !top.allSatisfy(\.isNumber), !top.hasPrefix("0x") else {
+            return "has the host \(TerminalText.quoted(hostWritten)); expected a public host name of letters, digits and hyphens (not an IP address or a local name; an international name in its xn-- form)"
+        }
+        if reservedTopLevel.contains(String(top)) || reservedDomains.contains(where: { bare == $0 || bare.hasSuffix("." + $0) }) {
+            return "is on the reserved or example host \(bare); expected the body's own public host name"
         }
         return nil
     }

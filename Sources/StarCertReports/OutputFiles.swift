@@ -85,12 +85,60 @@ public enum OutputFiles {
     /// synced; only when all are written are they renamed into place. After any failure nothing
     /// new is left behind, not even a temporary file.
     public static func write(_ outputs: [NamedOutput], for target: Target) throws(WriteError) {
+        try check(target, names: outputs.map(\.name))
         try makeFolder(target.folder, followingLinks: !target.isSubfolder)
         try write(outputs.map { (target.folder.appendingPathComponent($0.name).path, $0.bytes) })
     }
 
+    /// Checks, without writing anything, that `names` can be written into `target`'s folder — it
+    /// is a folder (or can be made in one) that may be written, and nothing but a regular file
+    /// stands where a document goes — so that a command can refuse before it does anything it
+    /// cannot undo (numbering a certificate).
+    public static func check(_ target: Target, names: [String]) throws(WriteError) {
+        var folder = target.folder.standardizedFileURL
+        var status = stat()
+        // A folder StarCert names is never followed when it is a link; the parts above it may be links.
+        var followLinks = !target.isSubfolder
+        while (followLinks ? stat(folder.path, &status) : lstat(folder.path, &status)) != 0 {
+            guard errno == ENOENT, folder.path != "/" else { throw failure(folder.path, errno) }
+            folder = folder.deletingLastPathComponent()
+            followLinks = true
+        }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
+            throw .failed(folder.path, "it is \(kind(status.st_mode)); expected a folder")
+        }
+        guard access(folder.path, W_OK) == 0 else {
+            throw .failed(folder.path, "the folder cannot be written (\(String(cString: strerror(errno))))")
+        }
+        try checkDestinations(names.map { target.folder.appendingPathComponent($0).path })
+    }
+
+    /// Each path is free or a regular file that may be replaced.
+    static func checkDestinations(_ paths: [String]) throws(WriteError) {
+        for path in paths {
+            var status = stat()
+            guard lstat(path, &status) == 0 else { continue }
+            guard status.st_mode & S_IFMT == S_IFREG else {
+                throw .failed(path, "something other than a file stands there (\(Self.kind(status.st_mode))); expected a file to replace, or nothing")
+            }
+        }
+    }
+
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: return "a folder"
+        case S_IFLNK: return "a symbolic link"
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFSOCK: return "a socket"
+        case S_IFREG: return "a file"
+        default: return "not a regular file"
+        }
+    }
+
     /// Writes `files` (paths in existing folders) the same way.
     public static func write(_ files: [(path: String, bytes: [UInt8])]) throws(WriteError) {
+        try checkDestinations(files.map(\.path))
         var temporaries: [(temporary: String, path: String)] = []
         defer { for entry in temporaries { unlink(entry.temporary) } }
         for (path, bytes) in files {
@@ -139,7 +187,7 @@ public enum OutputFiles {
         var status = stat()
         if (followingLinks ? stat(folder.path, &status) : lstat(folder.path, &status)) == 0 {
             guard status.st_mode & S_IFMT == S_IFDIR else {
-                throw .failed(folder.path, status.st_mode & S_IFMT == S_IFLNK ? "it is a symbolic link; expected a folder" : "it is a file; expected a folder")
+                throw .failed(folder.path, "it is \(Self.kind(status.st_mode == S_IFREG ? S_IFREG : status.st_mode)); expected a folder")
             }
             return
         }

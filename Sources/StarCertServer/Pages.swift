@@ -49,7 +49,7 @@ public struct Pages: Sendable {
         let other: Language = language == .zh ? .en : .zh
         let kept = query.filter { $0.0 != "lang" } + (other == .zh ? [] : [("lang", other.rawValue)])
         all["otherLanguage"] = path + Self.query(kept)
-        all["langParameter"] = language == .en ? "en" : ""
+        all["isEnglish"] = language == .en
         return library.render(all, withTemplate: template) ?? ""
     }
 

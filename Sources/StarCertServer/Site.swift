@@ -91,10 +91,14 @@ public struct Site: Sendable {
             && !number.hasPrefix(".")
     }
 
-    func html(_ template: String, _ values: [String: Any], request: Request, status: HTTPResponse.Status = .ok, cache: String = "no-store") -> Response {
+    /// A page; `samePageElsewhere` is false for error pages, whose language link leads home, so
+    /// that every unknown address gets the same page.
+    func html(_ template: String, _ values: [String: Any], request: Request, status: HTTPResponse.Status = .ok, cache: String = "no-store",
+              samePageElsewhere: Bool = true) -> Response {
         var values = values
         values["issuerName"] = language(request) == .en ? profile.nameEnglish : profile.name
-        let body = pages.render(template, values, language: language(request), path: request.uri.path, query: query(request))
+        let body = pages.render(template, values, language: language(request), path: samePageElsewhere ? request.uri.path : "/",
+                                query: samePageElsewhere ? query(request) : [])
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: cache], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
@@ -118,7 +122,7 @@ public struct Site: Sendable {
     func errorPage(_ status: HTTPResponse.Status, request: Request, headers: HTTPFields = [:]) -> Response {
         var response = html("error", ["status": status.code, "notFound": status == .notFound, "tooMany": status == .tooManyRequests,
                                       "tooLarge": status == .contentTooLarge, "badRequest": status == .badRequest],
-                            request: request, status: status)
+                            request: request, status: status, samePageElsewhere: false)
         for field in headers { response.headers.append(field) }
         return response
     }
@@ -160,8 +164,9 @@ public struct Site: Sendable {
             "status": labels["status.\(listing.status.rawValue)"], "statusClass": listing.status.rawValue,
             "statusSince": listing.statusSince, "statusValid": listing.status == .valid,
             "statusCategory": Self.category(certificate.history.last, status: listing.status, labels: labels),
+            // The first entry is the issue, dated as the certificate is; later ones on the day they were made.
             "history": certificate.history.enumerated().map { index, change in
-                ["at": String(change.at.prefix(10)), "category": Self.category(change, first: index == 0, labels: labels)]
+                ["at": index == 0 ? listing.issued : String(change.at.prefix(10)), "category": Self.category(change, first: index == 0, labels: labels)]
             } + (listing.status == .expired ? [["at": listing.expires, "category": labels["event.expired"]]] : []),
             "successor": certificate.successor ?? "", "hasSuccessor": certificate.successor != nil,
         ]
@@ -243,8 +248,8 @@ public struct Site: Sendable {
                  "statusClass": listing.status.rawValue, "link": "/c/" + CertificateModel.percentEncoded(listing.number) + Pages.query(lang)]
             },
             "hasResults": !listings.isEmpty, "total": total, "page": page, "pages": pages,
-            "previous": page > 1 ? path + Pages.query(extra + lang + [("page", String(page - 1))]) : "",
-            "next": page < pages ? path + Pages.query(extra + lang + [("page", String(page + 1))]) : "",
+            "previous": path + Pages.query(extra + lang + [("page", String(page - 1))]), "hasPrevious": page > 1,
+            "next": path + Pages.query(extra + lang + [("page", String(page + 1))]), "hasNext": page < pages,
         ]
     }
 

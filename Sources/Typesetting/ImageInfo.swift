@@ -69,7 +69,8 @@ extension ImageInfo {
             }
             if marker == 0xDA {
                 guard let components else { return "the JPEG has no frame header before its image data" }
-                guard [1, 3, 4].contains(components) else { return "the JPEG has \(components) colour components; expected 1, 3 or 4" }
+                if components == 4 { return "the JPEG is in CMYK colours, which print wrongly; expected an RGB or grayscale JPEG" }
+                guard [1, 3].contains(components) else { return "the JPEG has \(components) colour components; expected an RGB or grayscale JPEG" }
                 let tail = bytes.suffix(min(bytes.count - index, 4096))
                 guard zip(tail, tail.dropFirst()).contains(where: { $0 == 0xFF && $1 == 0xD9 }) else {
                     return "the JPEG is truncated (it has no end marker)"

@@ -232,7 +232,7 @@ struct CertificateCommand: ParsableCommand {
 
         func apply(_ status: Archive.Status) throws {
             try running { try archiveOptions.open(.readWrite).setStatus(number, to: status, reason: reason) }
-            Console.out("certificate \(number): \(status.chinese) (\(status.rawValue)) — \(reason)")
+            Console.out("certificate \(number): \(status.chinese) (\(status.rawValue)) — \(reason.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import StarCertCore
 
 @main
 struct StarCert: AsyncParsableCommand {
@@ -13,4 +15,28 @@ struct StarCert: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [CheckCommand.self, ScoreCommand.self, ReportCommand.self, InitCommand.self, StandardCommand.self, IssuerCommand.self, KeysCommand.self, IssueCommand.self, VerifyCommand.self, CertificateCommand.self, ArchiveCommand.self, ShareCommand.self, ServeCommand.self]
     )
+
+    /// Parses, runs, and maps every error to a message and an exit status in one place: help and
+    /// version exit 0; a command's failures carry their own status (1, or 2 for a broken
+    /// installation); a bad argument is explained and exits 1. Whatever is echoed from the command
+    /// line is escaped, like everything else printed.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let status = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if status == .success {
+                if !message.isEmpty { FileHandle.standardOutput.write(Data((message + "\n").utf8)) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty { FileHandle.standardError.write(Data((TerminalText.escaped(message, keepingLineBreaks: true) + "\n").utf8)) }
+            Foundation.exit(status == .validationFailure ? 1 : status.rawValue)
+        }
+    }
 }

@@ -213,6 +213,14 @@ import Testing
         #expect(own.placeholders.count == 2)
     }
 
+    @Test(arguments: ["\u{2028}", "\u{2029}", "\u{85}"])
+    func rawLineSeparatorsAreRefusedWherePositionsStayRight(_ separator: String) throws {
+        let text = replacing("  address: 北京市海淀区测试路 1 号", with: "  address: \"北京市\(separator)海淀区\"")
+        let line = (text.components(separatedBy: "\n").firstIndex { $0.contains("address:") } ?? 0) + 1
+        let found = try errors(text)
+        #expect(found.count == 1 && found[0].hasPrefix("test.yaml:\(line):16: error: the file holds"), "\(found)")
+    }
+
     // MARK: Terminal
 
     @Test func textForATerminalHasItsControlsEscaped() {

@@ -1,0 +1,241 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import StarCertArchive
+import StarCertServer
+import StarCertTestSupport
+import Testing
+
+/// An archive with two issued certificates (one corrected) and a vetoed evaluation, and the site over it.
+struct ServedArchive {
+    let fixture: IssuingFixture
+    let site: Site
+
+    init() throws {
+        fixture = try IssuingFixture()
+        try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-10", "--jobs", "1"]).expectSuccess()
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "corrected", "--date", "2026-06-11", "--replaces", "1"]).expectSuccess()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        site = try StarCertServer.site(ServerOptions(archive: fixture.archive, issuerProfile: fixture.folder.appendingPathComponent("issuer.yaml").path), logger: logger)
+    }
+
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await StarCertServer.application(site).test(.router, body)
+    }
+
+    func signature(_ number: String) throws -> String {
+        try Archive(path: fixture.archive, access: .readOnly).certificate(number).signature
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+}
+
+@Suite(.serialized) struct RouteTests {
+    static let securityHeaders: [(HTTPField.Name, String)] = [
+        (.contentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        (.xContentTypeOptions, "nosniff"), (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
+    ]
+
+    @Test func theQRTargetShowsStatusFieldsAndWhetherTheCodeIsAuthentic() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let signature = try served.signature("KB-ASM-2026-000002")
+        let altered = signature.dropLast() + (signature.last == "A" ? "B" : "A")
+        try await served.test { client in
+            try await client.execute(uri: "/c?n=KB-ASM-2026-000002&sig=\(signature)", method: .get) { response in
+                #expect(response.status == .ok)
+                let page = response.text
+                #expect(page.contains("二维码与签发记录一致") && !page.contains("class=\"alert\""))
+                #expect(page.contains("badge valid\">有效") && page.contains("北京华信家电服务有限公司") && page.contains("91110108MA01C2XK3R"))
+                #expect(page.contains("★★★★") && page.contains("91.55 / 100.00") && page.contains("2029-06-10"))
+                // Never the report's evidence or findings.
+                #expect(!page.contains("岗位达标复核记录"))
+            }
+            // A code altered to claim more, or with another signature: shown as not authentic, prominently.
+            for uri in ["/c?n=KB-ASM-2026-000002&sig=\(signature)&stars=5", "/c?n=KB-ASM-2026-000002&sig=\(altered)",
+                        "/c?n=KB-ASM-2026-000002"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.text.contains("<p class=\"alert\" role=\"alert\">二维码与签发记录不一致"), "\(uri)")
+                }
+            }
+            // The corrected certificate's predecessor is superseded and names its successor.
+            try await client.execute(uri: "/c/KB-ASM-2026-000001?lang=en", method: .get) { response in
+                #expect(response.text.contains("badge superseded\">Superseded") && response.text.contains("href=\"/c/KB-ASM-2026-000002?lang=en\""))
+                #expect(response.text.contains("<html lang=\"en\">") && response.text.contains("Superseded by a new certificate"))
+            }
+        }
+    }
+
+    @Test func everyBadRequestGetsTheSamePlainErrorPageAndTheHeaders() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        try await served.test { client in
+            var notFound: String?
+            for uri in ["/c/KB-ASM-2026-999999", "/c/%3Cscript%3E", "/c/..", "/c/../../etc/passwd", "/c/" + String(repeating: "A", count: 65),
+                        "/no/such/page", "/s/short", "/s/AAAAAAAAAAAAAAAAAAAAAA", "/s/AAAAAAAAAAAAAAAAAAAAAA/report.pdf",
+                        "/api/v1/certificates/nope", "/c?n=%00"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .notFound, "\(uri)")
+                    for (name, value) in Self.securityHeaders { #expect(response.headers[name] == value, "\(uri) \(name)") }
+                    if uri.hasPrefix("/api") { return }
+                    notFound = notFound ?? response.text
+                    #expect(response.text == notFound, "\(uri) answers differently from other unknown addresses")
+                    #expect(!response.text.contains("error:") && !response.text.contains("Swift"))
+                }
+            }
+            try await client.execute(uri: "/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(!response.text.contains("<script>") && response.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in #expect(response.text == "ok\n") }
+        }
+    }
+
+    @Test func searchFindsByNumberCreditCodeOrNamePrefixInPages() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        try await served.test { client in
+            for query in ["KB-ASM-2026-000002", "91110108ma01c2xk3r", "北京华信"] {
+                let encoded = query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                try await client.execute(uri: "/api/v1/certificates?q=\(encoded)", method: .get) { response in
+                    #expect(response.status == .ok, "\(query)")
+                    let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                    let numbers = (object?["certificates"] as? [[String: Any]])?.compactMap { $0["number"] as? String } ?? []
+                    #expect(numbers.contains("KB-ASM-2026-000002"), "\(query): \(numbers)")
+                }
+            }
+            try await client.execute(uri: "/?q=%E5%8C%97%E4%BA%AC&page=1", method: .get) { response in
+                #expect(response.text.contains("共 2 张证书"))
+            }
+            try await client.execute(uri: "/api/v1/certificates", method: .get) { response in #expect(response.status == .badRequest) }
+        }
+    }
+
+    @Test func theRegisterListsValidCertificatesWithASafeCSV() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        try await served.test { client in
+            try await client.execute(uri: "/register", method: .get) { response in
+                #expect(response.text.contains("KB-ASM-2026-000002") && !response.text.contains(">KB-ASM-2026-000001<"))
+                // One page: no way back or on; Chinese pages link without a language parameter.
+                #expect(!response.text.contains("上一页") && !response.text.contains("下一页") && !response.text.contains("?lang=\""))
+                #expect(response.text.components(separatedBy: "lang=en").count == 2, "only the link to the English page")
+            }
+            try await client.execute(uri: "/register.csv", method: .get) { response in
+                let lines = response.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+                #expect(lines.first == "number,status,organization,credit_code,standard,star_level,score,issued,expires")
+                #expect(lines.count == 2 && lines[1].hasPrefix("KB-ASM-2026-000002,valid,北京华信家电服务有限公司,"))
+            }
+        }
+    }
+
+    @Test func theJSONAPIHasETagsAndAnOpenAPIDocument() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        try await served.test { client in
+            let first = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get)
+            #expect(first.status == .ok && first.headers[.cacheControl] == "public, max-age=60")
+            let tag = try #require(first.headers[.eTag])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: first.body)) as? [String: Any])
+            #expect(object["status"] as? String == "valid" && object["star_level"] as? Int == 4 && object["organization"] as? String == "北京华信家电服务有限公司")
+            let again = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get, headers: [.ifNoneMatch: tag])
+            #expect(again.status == .notModified && again.body.readableBytes == 0)
+            let openAPI = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(buffer: openAPI.body)) as? [String: Any])
+            #expect((document["paths"] as? [String: Any])?.keys.contains("/api/v1/certificates/{number}") == true)
+        }
+    }
+
+    static func multipart(_ file: [UInt8], boundary: String = "----starcert-test") -> (ByteBuffer, HTTPFields) {
+        var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.pdf\"\r\nContent-Type: application/pdf\r\n\r\n".utf8)
+        body += file
+        body += Array("\r\n--\(boundary)--\r\n".utf8)
+        return (ByteBuffer(bytes: body), [.contentType: "multipart/form-data; boundary=\(boundary)"])
+    }
+
+    @Test func verifyChecksAnUploadedPDF() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let certificate = Array(try Data(contentsOf: served.fixture.folder.appendingPathComponent("corrected/four-star-certification/certificate.pdf")))
+        try await served.test { client in
+            let (body, headers) = Self.multipart(certificate)
+            try await client.execute(uri: "/verify", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("<p class=\"ok\">真实") && response.text.contains("文件自签名后未被改动"))
+                #expect(response.text.contains("badge valid\">有效"))
+            }
+            var tampered = certificate
+            tampered[2000] ^= 0x20
+            let (changed, changedHeaders) = Self.multipart(tampered)
+            try await client.execute(uri: "/verify", method: .post, headers: changedHeaders, body: changed) { response in
+                #expect(response.text.contains("<p class=\"alert\" role=\"alert\">非真实"))
+            }
+            let (notPDF, notPDFHeaders) = Self.multipart(Array("<html>hello</html>".utf8))
+            try await client.execute(uri: "/verify", method: .post, headers: notPDFHeaders, body: notPDF) { response in
+                #expect(response.status == .badRequest && response.text.contains("不是 PDF 文件"))
+            }
+            let (huge, hugeHeaders) = Self.multipart(Array("%PDF-".utf8) + [UInt8](repeating: 0x20, count: 21 << 20))
+            try await client.execute(uri: "/verify", method: .post, headers: hugeHeaders, body: huge) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[.contentSecurityPolicy] != nil)
+            }
+        }
+    }
+
+    @Test func sharedLinksHandOutDocumentsAndRecordEveryDownload() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let archive = try Archive(path: served.fixture.archive, access: .readWrite)
+        let link = try archive.createShare(evaluation: 3, days: 30)
+        let revoked = try archive.createShare(evaluation: 3, days: 30)
+        try archive.revokeShare(revoked.id)
+        let expired = try archive.createShare(evaluation: 3, days: 1, now: Date().addingTimeInterval(-2 * 86_400))
+        #expect(link.token.count == 22)
+        try await served.test { client in
+            try await client.execute(uri: "/s/\(link.token)", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("/s/\(link.token)/report.pdf") && response.text.contains("/s/\(link.token)/certificate.pdf"))
+            }
+            try await client.execute(uri: "/s/\(link.token)/certificate.pdf", method: .get) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "application/pdf")
+                #expect(response.body.readableBytes > 10_000)
+            }
+            let unknown = try await client.execute(uri: "/no/such/page", method: .get)
+            for token in [revoked.token, expired.token] {
+                try await client.execute(uri: "/s/\(token)", method: .get) { response in
+                    #expect(response.status == .notFound && response.text == unknown.text)
+                }
+            }
+        }
+        let downloads = try archive.shares(of: 3).flatMap(\.downloads)
+        #expect(downloads.map(\.document) == ["certificate.pdf"])
+        let shown = try served.fixture.run(["archive", "show", "3"])
+        #expect(shown.stdout.contains("link \(link.id): made") && shown.stdout.contains("1 download(s)") && shown.stdout.contains("certificate.pdf"))
+        #expect(shown.stdout.contains("link \(revoked.id): made") && shown.stdout.contains("revoked"))
+    }
+
+    @Test func searchVerifyAndLinksAreRateLimitedPerClient() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        try await served.test { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<40 {
+                let response = try await client.execute(uri: "/?q=KB", method: .get)
+                statuses.append(response.status)
+                if response.status == .tooManyRequests { #expect(response.headers[.retryAfter] == "60") }
+            }
+            #expect(statuses.prefix(30).allSatisfy { $0 == .ok })
+            #expect(statuses.suffix(5).allSatisfy { $0 == .tooManyRequests })
+            // The certificate pages are not limited (QR scans come from everywhere).
+            let page = try await client.execute(uri: "/c/KB-ASM-2026-000002", method: .get)
+            #expect(page.status == .ok)
+        }
+    }
+}
