@@ -67,10 +67,10 @@ extension Archive {
             guard let row = try Row.fetchOne(db, sql: Self.listingSQL + " WHERE c.number = ?", arguments: [number]) else { return nil }
             guard let certificate = try CertificateRow.fetchOne(db, key: number) else { return nil }
             let record = try Self.record(certificate, db, path: path)
-            let evaluation = try EvaluationRow.fetchOne(db, key: certificate.evaluationID)
+            let issuer = try String.fetchOne(db, EvaluationRow.select(EvaluationRow.Columns.issuer).filter(key: certificate.evaluationID))
             let intact = (try? SignerRecord(certificate.publicKey)).map { record.canonical.verify(signature: certificate.signature, signer: $0) } ?? false
             return PublicCertificate(
-                listing: Self.listing(row, today: today), scope: record.canonical.scope, issuer: evaluation?.issuer ?? "",
+                listing: Self.listing(row, today: today), scope: record.canonical.scope, issuer: issuer ?? "",
                 history: record.history, successor: record.successor, canonical: record.canonical, signature: certificate.signature,
                 archivedDataIntact: intact)
         }
@@ -118,5 +118,29 @@ extension Archive {
             guard let evaluation = try EvaluationRow.fetchOne(db, key: id) else { return nil }
             return (evaluation, try DocumentRow.filter(DocumentRow.Columns.evaluationID == id).order(DocumentRow.Columns.name).fetchAll(db))
         }
+    }
+}
+
+extension Archive {
+    /// The size and modification time of the archive and its write-ahead log: it changes with every
+    /// commit, by any process, and costs two `stat` calls rather than a query.
+    public struct ChangeStamp: Equatable, Sendable {
+        let file: FileState
+        let log: FileState
+
+        struct FileState: Equatable, Sendable {
+            var size: Int64 = -1
+            var seconds: Int = 0
+            var nanoseconds: Int = 0
+        }
+    }
+
+    public func changeStamp() -> ChangeStamp {
+        func state(_ path: String) -> ChangeStamp.FileState {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return .init() }
+            return .init(size: Int64(info.st_size), seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
+        }
+        return ChangeStamp(file: state(path), log: state(path + "-wal"))
     }
 }

@@ -34,6 +34,7 @@ public struct EvaluationRow: Codable, Sendable, FetchableRecord, MutablePersista
         public static let auditEnd = Column(CodingKeys.auditEnd)
         public static let replaces = Column(CodingKeys.replaces)
         public static let certificateNumber = Column(CodingKeys.certificateNumber)
+        public static let issuer = Column(CodingKeys.issuer)
     }
 
     /// The total as written: `91.55`.
@@ -58,6 +59,7 @@ public struct DocumentRow: Codable, Sendable, FetchableRecord, PersistableRecord
     public enum Columns {
         public static let evaluationID = Column(CodingKeys.evaluationID)
         public static let name = Column(CodingKeys.name)
+        public static let sha256 = Column(CodingKeys.sha256)
     }
 }
 
@@ -197,10 +199,11 @@ extension Archive {
             throw ArchiveError.notAnArchive(path, "the archived data of certificate \(row.number) is damaged")
         }
         let history = try StatusRow.filter(StatusRow.Columns.number == row.number).order(StatusRow.Columns.id).fetchAll(db)
-        let hash = try DocumentRow
-            .filter(DocumentRow.Columns.evaluationID == row.evaluationID && DocumentRow.Columns.name == "certificate.pdf")
-            .fetchOne(db)?.sha256
-        let successor = try EvaluationRow.filter(EvaluationRow.Columns.replaces == row.evaluationID).fetchOne(db)?.certificateNumber
+        // Single columns: the rows hold the documents and the assessment, which are not needed here.
+        let hash = try String.fetchOne(db, DocumentRow.select(DocumentRow.Columns.sha256)
+            .filter(DocumentRow.Columns.evaluationID == row.evaluationID && DocumentRow.Columns.name == "certificate.pdf"))
+        let successor = try String.fetchOne(db, EvaluationRow.select(EvaluationRow.Columns.certificateNumber)
+            .filter(EvaluationRow.Columns.replaces == row.evaluationID))
         return CertificateRecord(row: row, canonical: canonical, history: history, certificatePDFHash: hash, successor: successor)
     }
 

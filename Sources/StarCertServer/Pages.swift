@@ -12,6 +12,8 @@ public struct Pages: Sendable {
 
     private let library: MustacheLibrary
     private let labels: [Language: Labels]
+    /// The labels as the templates name them (`a.b-c` becomes `a_b_c`), made once per language.
+    private let templateWords: [Language: [String: String]]
 
     public init(templates folder: URL) throws {
         var library = MustacheLibrary()
@@ -33,6 +35,11 @@ public struct Pages: Sendable {
             labels[language] = try Labels.load(file: folder.appendingPathComponent("labels/web-\(language.rawValue).yaml"))
         }
         self.labels = labels
+        templateWords = labels.mapValues { labels in
+            Dictionary(labels.keys.sorted().map { key in
+                (String(key.map { $0 == "." || $0 == "-" ? "_" : $0 }), labels[key])
+            }, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     public func labels(_ language: Language) -> Labels { labels[language]! }
@@ -42,9 +49,7 @@ public struct Pages: Sendable {
     func render(_ template: String, _ values: [String: Any], language: Language, path: String, query: [(String, String)]) -> String {
         let labels = labels(language)
         var all = values
-        var words: [String: String] = [:]
-        for key in labels.keys { words[key.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "-", with: "_")] = labels[key] }
-        all["l"] = words
+        all["l"] = templateWords[language]!
         all["lang"] = labels.language
         let other: Language = language == .zh ? .en : .zh
         let kept = query.filter { $0.0 != "lang" } + (other == .zh ? [] : [("lang", other.rawValue)])

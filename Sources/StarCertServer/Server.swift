@@ -61,8 +61,7 @@ public enum StarCertServer {
 
     /// Runs until SIGTERM or SIGINT, then finishes the requests in flight and stops.
     public static func run(_ options: ServerOptions) async throws {
-        var logger = Logger(label: "starcert.serve")
-        logger.logLevel = .info
+        let logger = Logger(label: "starcert.serve") { _ in LineLogHandler() }
         guard let address = options.address else {
             throw SetupFailure.refused("--listen is `\(options.listen)`; expected HOST:PORT, e.g. 127.0.0.1:8080")
         }

@@ -17,6 +17,8 @@ public struct Site: Sendable {
     let catalog: StandardCatalog?
     let openAPI: ByteBuffer
     let limiter = RateLimiter(capacity: 30, perSecond: 2)
+    let cache = ResponseCache()
+    let clock: TodayClock
 
     static let uploadLimit = 20 << 20
     static let pageSize = 20
@@ -24,6 +26,7 @@ public struct Site: Sendable {
     init(archive: Archive, profile: IssuerProfile, pages: Pages, trustProxy: Bool, logger: Logger) {
         self.archive = archive
         self.profile = profile
+        clock = TodayClock(profile: profile)
         self.pages = pages
         self.trustProxy = trustProxy
         self.logger = logger
@@ -83,23 +86,33 @@ public struct Site: Sendable {
         request.uri.queryParameters.map { (String($0.key), String($0.value)) }
     }
 
-    var today: String { profile.today().description }
+    var today: String { clock.today }
 
     /// A certificate number as StarCert makes them: letters, digits, `-`, `_` and `.`, up to 64.
     static func isPlausibleNumber(_ number: String) -> Bool {
-        !number.isEmpty && number.count <= 64 && number.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-            && !number.hasPrefix(".")
+        let bytes = number.utf8
+        return !bytes.isEmpty && bytes.count <= 64 && bytes.first != UInt8(ascii: ".") && bytes.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
     }
 
     /// A page; `samePageElsewhere` is false for error pages, whose language link leads home, so
     /// that every unknown address gets the same page.
     func html(_ template: String, _ values: [String: Any], request: Request, status: HTTPResponse.Status = .ok, cache: String = "no-store",
               samePageElsewhere: Bool = true) -> Response {
+        html(page(template, values, request: request, samePageElsewhere: samePageElsewhere), status: status, cache: cache)
+    }
+
+    func html(_ body: ByteBuffer, status: HTTPResponse.Status = .ok, cache: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: cache], body: .init(byteBuffer: body))
+    }
+
+    func page(_ template: String, _ values: [String: Any], request: Request, samePageElsewhere: Bool = true) -> ByteBuffer {
         var values = values
         values["issuerName"] = language(request) == .en ? profile.nameEnglish : profile.name
-        let body = pages.render(template, values, language: language(request), path: samePageElsewhere ? request.uri.path : "/",
-                                query: samePageElsewhere ? query(request) : [])
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: cache], body: .init(byteBuffer: ByteBuffer(string: body)))
+        return ByteBuffer(string: pages.render(template, values, language: language(request), path: samePageElsewhere ? request.uri.path : "/",
+                                               query: samePageElsewhere ? query(request) : []))
     }
 
     /// A JSON (or other) body with an ETag; 304 when the client has it already.
@@ -132,20 +145,24 @@ public struct Site: Sendable {
     /// The page behind a QR code (`?n=NUMBER&sig=…`) or `/c/NUMBER`.
     func certificatePage(_ request: Request, _ context: SiteContext, number pathNumber: String?) async throws -> Response {
         let parameters = request.uri.queryParameters
-        guard let number = pathNumber ?? parameters.get("n").map { String($0) }, Self.isPlausibleNumber(number),
-              let certificate = try await archive.publicCertificate(number, today: today)
-        else { throw HTTPError(.notFound) }
-        var values = certificateValues(certificate, language: language(request))
-        let claimed = parameters.get("sig").map { String($0) }
-        if claimed != nil || pathNumber == nil {
-            // A QR code: it carries the number and the signature issued with it, nothing else.
-            let foreign = parameters.map { String($0.key) }.filter { !["n", "sig", "lang"].contains($0) }
-            let matches = claimed.map { Self.constantTimeEqual($0, certificate.signature) } ?? false
-            values["qrChecked"] = true
-            values["qrAuthentic"] = matches && foreign.isEmpty && certificate.archivedDataIntact
+        guard let number = pathNumber ?? parameters.get("n").map({ String($0) }), Self.isPlausibleNumber(number) else { throw HTTPError(.notFound) }
+        let today = today
+        let body = try await cache.body("page " + request.uri.description, stamp: archive.changeStamp(), day: today) { @Sendable () async throws -> ByteBuffer? in
+            guard let certificate = try await archive.publicCertificate(number, today: today) else { return nil }
+            var values = certificateValues(certificate, language: language(request))
+            let claimed = parameters.get("sig").map { String($0) }
+            if claimed != nil || pathNumber == nil {
+                // A QR code: it carries the number and the signature issued with it, nothing else.
+                let foreign = parameters.map { String($0.key) }.filter { !["n", "sig", "lang"].contains($0) }
+                let matches = claimed.map { Self.constantTimeEqual($0, certificate.signature) } ?? false
+                values["qrChecked"] = true
+                values["qrAuthentic"] = matches && foreign.isEmpty && certificate.archivedDataIntact
+            }
+            if !certificate.archivedDataIntact { values["archiveDamaged"] = true }
+            return page("certificate", values, request: request)
         }
-        if !certificate.archivedDataIntact { values["archiveDamaged"] = true }
-        return html("certificate", values, request: request, cache: "public, max-age=60")
+        guard let body else { throw HTTPError(.notFound) }
+        return html(body, cache: "public, max-age=60")
     }
 
     func certificateValues(_ certificate: Archive.PublicCertificate, language: Pages.Language) -> [String: Any] {
@@ -186,10 +203,13 @@ public struct Site: Sendable {
     }
 
     func certificateJSON(_ request: Request, number: String?) async throws -> Response {
-        guard let number, Self.isPlausibleNumber(number), let certificate = try await archive.publicCertificate(number, today: today) else {
-            throw HTTPError(.notFound)
+        guard let number, Self.isPlausibleNumber(number) else { throw HTTPError(.notFound) }
+        let today = today
+        let body = try await cache.body("json " + number, stamp: archive.changeStamp(), day: today) { @Sendable () async throws -> ByteBuffer? in
+            try await archive.publicCertificate(number, today: today).map { ByteBuffer(string: Self.json($0).serialized() + "\n") }
         }
-        return json(ByteBuffer(string: Self.json(certificate).serialized() + "\n"), request: request, cache: "public, max-age=60")
+        guard let body else { throw HTTPError(.notFound) }
+        return json(body, request: request, cache: "public, max-age=60")
     }
 
     static func json(_ listing: Archive.Listing) -> [(String, JSONValue)] {

@@ -43,8 +43,8 @@ struct SiteMiddleware: RouterMiddleware {
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         let elapsed = ContinuousClock.now - start
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        site.logger.info("\(request.method.rawValue) \(Self.redacted(request.uri.path)) \(response.status.code) \(String(format: "%.1f", milliseconds))ms client=\(site.clientAddress(request, context))")
+        let tenths = elapsed.components.seconds * 10_000 + elapsed.components.attoseconds / 100_000_000_000_000
+        site.logger.info("\(request.method.rawValue) \(Self.redacted(request.uri.path)) \(response.status.code) \(tenths / 10).\(tenths % 10)ms client=\(site.clientAddress(request, context))")
         return response
     }
 

@@ -136,6 +136,35 @@ extension TestResponse {
         }
     }
 
+    /// Pages are kept between requests; a change written by another process must show on the next one.
+    @Test func aStatusChangeShowsAtOnceOnPagesServedBefore() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        // Many requests at once, before and after a change: each sees one whole state.
+        @Sendable func pages(_ client: any TestClientProtocol, _ uri: String) async throws -> [String] {
+            try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<16 { group.addTask { try await client.execute(uri: uri, method: .get).text } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        try await served.test { client in
+            let before = try await pages(client, "/c/KB-ASM-2026-000002")
+            #expect(Set(before).count == 1 && before[0].contains("badge valid\">有效"))
+            let record = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get)
+            #expect(record.text.contains("\"status\": \"valid\""))
+        }
+        try served.fixture.run(["cert", "suspend", "KB-ASM-2026-000002", "--reason", "监督审核发现严重不符合"]).expectSuccess()
+        try await served.test { client in
+            let after = try await pages(client, "/c/KB-ASM-2026-000002")
+            #expect(Set(after).count == 1 && after[0].contains("badge suspended\">") && !after[0].contains("badge valid"))
+            let changed = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get)
+            #expect(changed.text.contains("\"status\": \"suspended\""))
+            // Unknown numbers are never kept as found, nor found ones as unknown.
+            #expect(try await client.execute(uri: "/c/KB-ASM-2026-000099", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/c/KB-ASM-2026-000002", method: .get).status == .ok)
+        }
+    }
+
     @Test func theJSONAPIHasETagsAndAnOpenAPIDocument() async throws {
         let served = try ServedArchive()
         defer { served.fixture.remove() }
