@@ -95,7 +95,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "starcert-bench",
-            dependencies: ["StarCertCore", "StarCertReports", "StarCertArchive"]
+            dependencies: ["StarCertCore", "StarCertReports", "StarCertArchive", "Typesetting"]
         ),
         .target(
             name: "StarCertTestSupport",

@@ -81,6 +81,14 @@ public struct IssuerProfile: Sendable {
         CalendarDate.today(inTimeZone: timeZone, now: now) ?? CalendarDate.today(inTimeZone: "Asia/Shanghai", now: now)!
     }
 
+    /// The address of a shared link: the verification address's scheme and host, path `/s/TOKEN`.
+    public func sharedLinkAddress(token: String) -> String {
+        var origin = URLComponents(string: verificationBaseURL) ?? URLComponents()
+        origin.path = "/s/\(token)"
+        origin.query = nil
+        return origin.string ?? "/s/\(token)"
+    }
+
     /// A picture named in the profile: an absolute path, or one relative to the profile's folder.
     public func path(of picture: String) -> String {
         picture.hasPrefix("/") ? picture : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(picture).path

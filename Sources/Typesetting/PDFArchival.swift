@@ -16,7 +16,10 @@ public enum PDFArchival {
         guard let root = file.rootNumber, let catalog = file.dictionary(root) else { throw .malformed("the catalog is missing") }
         var update = PDFIncrementalUpdate(file)
         var figureElements: [Int] = []
-        for number in file.objectNumbers {
+        // Most objects are structure elements and streams that need nothing: only the few that
+        // name one of these are parsed.
+        let wanted = ["/Link", "/CIDFontType2", "/Figure"].map { Array($0.utf8) }
+        for number in file.objectNumbers where file.dictionary(number, containsAnyOf: wanted) {
             guard let text = file.dictionary(number) else { continue }
             let dictionary = PDFDictionary(text)
             switch (dictionary.name("Type"), dictionary.name("Subtype"), dictionary.name("S")) {

@@ -37,7 +37,12 @@ public struct PDFFile: Sendable {
         trailer = newestTrailer ?? ""
     }
 
-    static func isWhitespace(_ byte: UInt8) -> Bool { [0x20, 0x0A, 0x0D, 0x09, 0x0C, 0x00].contains(byte) }
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x20, 0x0A, 0x0D, 0x09, 0x0C, 0x00: return true
+        default: return false
+        }
+    }
 
     /// Reads one `xref` section and its trailer, reporting each in-use entry.
     static func readSection(_ bytes: [UInt8], at offset: Int, entry: (Int, Int) -> Void) throws(PDFFileError) -> String {
@@ -60,9 +65,13 @@ public struct PDFFile: Sendable {
             skipWhitespace()
             for number in first..<first + count {
                 guard index + 18 <= bytes.count else { throw .malformed("the cross-reference table is cut short") }
-                let field = bytes[index..<index + 18]
-                let position = Int(String(decoding: field.prefix(10), as: UTF8.self)) ?? -1
-                if field.last == UInt8(ascii: "n"), position >= 0, position < bytes.count { entry(number, position) }
+                // `nnnnnnnnnn ggggg n`: ten digits of offset, the generation, the kind.
+                var position = 0
+                for digit in bytes[index..<index + 10] {
+                    guard (48...57).contains(digit) else { position = -1; break }
+                    position = position * 10 + Int(digit - 48)
+                }
+                if bytes[index + 17] == UInt8(ascii: "n"), position >= 0, position < bytes.count { entry(number, position) }
                 index += 20
             }
         }
@@ -80,12 +89,23 @@ public struct PDFFile: Sendable {
 
     func dictionaryRange(_ number: Int) -> Range<Int>? {
         guard let offset = offsets[number] else { return nil }
-        let header = Array("\(number) 0 obj".utf8)
+        let header = "\(number) 0 obj".utf8
         guard bytes[offset...].starts(with: header) else { return nil }
         var index = offset + header.count
         while index < bytes.count, Self.isWhitespace(bytes[index]) { index += 1 }
         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "<") else { return nil }
         return PDFSyntax.dictionary(in: bytes, from: index)
+    }
+
+    /// Whether object `number`'s dictionary holds any of `needles` (a quick test before parsing it).
+    func dictionary(_ number: Int, containsAnyOf needles: [[UInt8]]) -> Bool {
+        guard let range = dictionaryRange(number) else { return false }
+        for index in range {
+            for needle in needles where bytes[index] == needle[0] && index + needle.count <= range.upperBound {
+                if bytes[index..<index + needle.count].elementsEqual(needle) { return true }
+            }
+        }
+        return false
     }
 
     /// Every object number in use, ascending.

@@ -4,6 +4,7 @@ import Foundation
 import StarCertArchive
 import StarCertCore
 import StarCertReports
+import Typesetting
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var iterations = 20
@@ -63,8 +64,9 @@ let profile = try IssuerProfile.parse(Array("""
 let identity = try SigningIdentity.create(in: keys, for: profile)
 let pipeline = DocumentPipeline(catalog: catalog, renderer: renderer)
 print()
-print("issuing overhead per report PDF, median of \(iterations): the PDF/A fix-up (archival render − plain render) and signing")
-print("file                                   plain ms  archival ms  fix-up ms  signing ms  signed bytes")
+print("issuing overhead per report PDF, median of \(iterations): the PDF/A fix-up on the rendered bytes, and signing")
+print("file                                   render ms  fix-up ms  signing ms  signed bytes")
+let colorProfile = Array(try Data(contentsOf: URL(fileURLWithPath: PDFArchival.colorProfilePath)))
 for file in arguments {
     let checked = pipeline.check(file)
     guard let evaluation = checked.evaluation else { continue }
@@ -78,15 +80,18 @@ for file in arguments {
         }
         return times.sorted()[times.count / 2]
     }
-    // Layouts are kept between renders here, so the difference is the fix-up alone.
     _ = try renderer.renderReport(model, images: checked.images, formats: [.pdf])
-    let plain = try median { _ = try renderer.renderReport(model, images: checked.images, formats: [.pdf]) }
+    var plain: [UInt8] = []
+    let rendering = try median { plain = try renderer.renderReport(model, images: checked.images, formats: [.pdf]).pdf ?? [] }
+    // The fix-up as issuing runs it, on the same bytes (the figures' texts only change /Alt entries).
+    let metadata = DocumentMetadata(title: "评价报告", author: "基准测试机构", subject: "Q/BJKB 006-2026", keywords: "", creator: "StarCert",
+                                    creationDate: "2026-06-10T00:00:00+08:00")
     var archival: [UInt8] = []
-    let fixed = try median { archival = try renderer.renderReport(model, images: checked.images, formats: [.pdf], archival: true).pdf ?? [] }
+    let fixing = try median { archival = try PDFArchival.archival(plain, metadata: metadata, figures: Array(repeating: "图", count: 8), colorProfile: colorProfile) }
     var signed: [UInt8] = []
     let signing = try median { signed = try PDFSigning.sign(archival, with: identity, reason: "benchmark") }
     print((file as NSString).lastPathComponent.padding(toLength: 38, withPad: " ", startingAt: 0),
-          String(format: "%8.1f  %11.1f  %9.1f  %10.1f  %12d", plain, fixed, fixed - plain, signing, signed.count))
+          String(format: "%9.1f  %9.1f  %10.1f  %12d", rendering, fixing, signing, signed.count))
 }
 
 var usage = rusage()

@@ -55,10 +55,7 @@ struct ShareCommand: ParsableCommand {
             let (link, id, expiry) = try running {
                 let profile = try IssuerProfile.load(file: issuer).get()
                 let created = try archiveOptions.open(.readWrite).createShare(evaluation: evaluation, days: expires)
-                var origin = URLComponents(string: profile.verificationBaseURL) ?? URLComponents()
-                origin.path = "/s/\(created.token)"
-                origin.query = nil
-                return (origin.string ?? "/s/\(created.token)", created.id, created.expiresAt)
+                return (profile.sharedLinkAddress(token: created.token), created.id, created.expiresAt)
             }
             Console.out(link)
             Console.err("link \(id) to evaluation \(evaluation), valid until \(expiry); revoke it with `starcert share revoke \(id)`")
