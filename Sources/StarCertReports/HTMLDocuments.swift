@@ -57,6 +57,40 @@ private func dataURI(_ image: ImageData) -> String {
     "data:\(image.format == .jpeg ? "image/jpeg" : "image/png");base64," + Data(image.bytes).base64EncodedString()
 }
 
+/// `text` as a CSS string literal: quotes, backslashes, markup characters and every invisible or
+/// control character escaped, so that no text can end the string or the style sheet.
+func cssString(_ text: String) -> String {
+    var literal = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"", "\\", "<", ">", "&", "'":
+            literal += "\\" + String(scalar.value, radix: 16) + " "
+        default:
+            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.properties.generalCategory == .format
+                || scalar.properties.generalCategory == .lineSeparator || scalar.properties.generalCategory == .paragraphSeparator {
+                literal += "\\" + String(scalar.value, radix: 16) + " "
+            } else {
+                literal.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return literal + "\""
+}
+
+/// A page label such as `第 {page} 页 共 {pages} 页` as a CSS `content` value with page counters.
+func cssPageCounter(_ label: String) -> String {
+    var parts: [String] = []
+    var rest = Substring(label)
+    while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+        let name = rest[rest.index(after: open)..<close]
+        if !rest[..<open].isEmpty { parts.append(cssString(String(rest[..<open]))) }
+        parts.append(name == "pages" ? "counter(pages)" : name == "page" ? "counter(page)" : cssString(String(rest[open...close])))
+        rest = rest[rest.index(after: close)...]
+    }
+    if !rest.isEmpty { parts.append(cssString(String(rest))) }
+    return parts.joined(separator: " ")
+}
+
 /// Stars as SVG polygons in a box `size` high.
 private func starPolygons(filled: Int, total: Int, size: Double, gap: Double) -> [[String: Any]] {
     (0..<total).map { index in
@@ -83,7 +117,7 @@ private struct ReportContext {
         let chartRows = model.sectionRows.enumerated().map { index, row -> [String: Any] in
             let y = Double(index) * chartRowHeight
             return ["label": "\(row.id) \(row.title)", "y": number(y + 4), "textY": number(y + 15),
-                    "width": number(4 * Double(row.permille) / 10), "percent": row.percentText]
+                    "width": number(4 * Double(row.permille) / 10), "share": number(Double(row.permille) / 10), "percent": row.percentText]
         }
         let starText = model.stars.map { labels.format("html.stars", ["stars": String($0), "total": String(model.maximumStars)]) } ?? labels["html.no-stars"]
         func findings(_ list: [ReportModel.Finding]) -> [[String: Any]] {
@@ -91,7 +125,7 @@ private struct ReportContext {
         }
         let sections = model.sections.map { section -> [String: Any] in
             [
-                "id": section.id, "heading": section.heading,
+                "id": section.id, "heading": section.heading, "hasTable": !section.isScoredAsOneItem,
                 "vetoRows": section.veto.map { ["id": $0.id, "title": $0.rowTitle, "result": $0.result, "score": $0.scoreText, "failed": !$0.passed] },
                 "itemRows": section.items.map { ["id": $0.id, "title": $0.title, "points": $0.points, "percent": "\($0.percent)%", "band": $0.band, "score": $0.score] },
                 "vetos": section.veto.map { veto -> [String: Any] in
@@ -100,7 +134,7 @@ private struct ReportContext {
                 },
                 "items": section.items.map { item -> [String: Any] in
                     [
-                        "heading": item.heading, "requirements": item.requirements, "bandHeading": item.bandHeading,
+                        "heading": item.heading, "headed": !section.isScoredAsOneItem, "requirements": item.requirements, "bandHeading": item.bandHeading,
                         "descriptors": item.bandDescriptors, "evidence": item.evidence, "strengths": item.strengths,
                         "findings": findings(item.findings), "hasEvidence": !item.evidence.isEmpty,
                         "hasStrengths": !item.strengths.isEmpty, "hasFindings": !item.findings.isEmpty,
@@ -137,6 +171,8 @@ private struct ReportContext {
             "hasHistory": model.history != nil, "history": history,
             "lang": model.labels.language,
             "l": labelValues(labels),
+            "runningTitleCSS": cssString(model.runningTitle), "runningOrganizationCSS": cssString(model.organizationName),
+            "footerCSS": cssPageCounter(labels["report.footer"]),
             "documentTitle": model.documentTitle, "author": model.issuer.name, "subject": model.subject, "keywords": model.keywords,
             "issuerName": labels.isChinese ? model.issuer.name : model.issuer.nameEnglish,
             "title": model.title, "subtitle": model.subtitle, "standardLine": model.standardLine,

@@ -16,7 +16,7 @@ struct ReportDocument {
         let metadata = DocumentMetadata(
             title: model.documentTitle, author: model.issuer.name, subject: model.subject, keywords: model.keywords,
             creator: "StarCert", creationDate: model.creationDate, language: model.labels.language)
-        let header = RunningText(left: model.title, right: model.organizationName, style: Theme.running, rule: true)
+        let header = RunningText(left: model.runningTitle, right: model.organizationName, style: Theme.running, rule: true)
         let footer = RunningText(center: model.labels["report.footer"], style: Theme.running, rule: false)
         // A chapter starts on a new page unless more than 40 % of the page is left.
         let chapterBreak = Block.pageBreakUnlessRoom(Self.bodyHeight * 0.4)
@@ -69,7 +69,7 @@ struct ReportDocument {
                 rows: [TableRow([TableCell(Paragraph([Span(notice)], style: Theme.body.with { $0.font = .sans; $0.bold = true; $0.color = Theme.alert }), fill: Theme.alertFill)])],
                 style: style, spaceBefore: 2, spaceAfter: 10)))
         }
-        blocks.append(.paragraph(Paragraph(model.decisionStatement, style: Theme.body, spaceAfter: 10)))
+        blocks.append(.paragraph(Paragraph(model.decisionStatement, style: Theme.prose, spaceAfter: 10)))
         blocks.append(heading(labels["summary.scores"], level: 1, style: Theme.h2))
         var rows = model.sectionRows.map { row in
             TableRow([cell(row.id), cell(row.title), cell(row.points, .right), cell(row.score, .right), cell(row.percentText, .right)])
@@ -187,6 +187,10 @@ struct ReportDocument {
         var blocks: [Block] = [heading(labels["details.heading"], level: 0)]
         for section in model.sections {
             blocks.append(heading(section.heading, level: 1, style: Theme.h2, outline: "\(section.id) \(section.title)"))
+            if section.isScoredAsOneItem {
+                blocks += itemDetail(section.items[0], headed: false)
+                continue
+            }
             var rows: [TableRow] = section.veto.map { veto in
                 TableRow([cell(veto.id), cell(veto.rowTitle), cell("—", .center), cell(veto.result, .center, bold: !veto.passed),
                           cell("—", .center), cell(veto.scoreText, .center, bold: !veto.passed)],
@@ -212,8 +216,8 @@ struct ReportDocument {
         return blocks
     }
 
-    private func itemDetail(_ item: ReportModel.ItemDetail) -> [Block] {
-        var blocks: [Block] = [heading(item.heading, level: nil, style: Theme.h3)]
+    private func itemDetail(_ item: ReportModel.ItemDetail, headed: Bool = true) -> [Block] {
+        var blocks: [Block] = headed ? [heading(item.heading, level: nil, style: Theme.h3)] : []
         blocks += labelled(labels["details.requirements"], item.requirements, style: Theme.small, marker: "■")
         blocks += labelled(item.bandHeading, item.bandDescriptors, style: Theme.note, marker: "—")
         blocks += labelled(labels["details.evidence"], item.evidence, style: Theme.body, marker: "•")
@@ -243,7 +247,7 @@ struct ReportDocument {
         guard !lines.isEmpty else { return [] }
         var blocks: [Block] = [.heading(Heading(Paragraph(label, style: Theme.label, spaceBefore: 5, spaceAfter: 2), level: 4))]
         for spans in lines {
-            blocks.append(.paragraph(Paragraph(spans, style: style, marker: marker, markerWidth: style.size * 1.4, spaceAfter: 2, indent: 2)))
+            blocks.append(.paragraph(Paragraph(spans, style: style, marker: marker, markerWidth: style.size * 1.4, spaceAfter: 1, indent: 2)))
         }
         return blocks
     }

@@ -75,6 +75,9 @@ public struct ReportModel: Sendable {
         public let score: String
         public let veto: [VetoDetail]
         public let items: [ItemDetail]
+        /// The section is scored as one item with its own number: its heading carries the item's
+        /// figures, and neither a table of one row nor the item's heading is shown.
+        public var isScoredAsOneItem: Bool { veto.isEmpty && items.count == 1 && items[0].id == id }
     }
 
     public struct FindingRow: Sendable {
@@ -107,6 +110,9 @@ public struct ReportModel: Sendable {
     public let subtitle: String
     public let standardLine: String
     public let organizationName: String
+    /// The left of every page's running header: the title, and the report number when there is
+    /// one, so that a loose page can be traced.
+    public let runningTitle: String
     public let coverFields: [Field]
     public let issuer: Issuer
     public let reportDate: String
@@ -154,11 +160,13 @@ public struct ReportModel: Sendable {
         self.issuer = issuer
         let selfAssessment = assessment.kind == .selfAssessment
         let suffix = selfAssessment ? ".self-assessment" : ""
-        self.title = labels["report.title" + suffix]
+        let reportTitle = labels["report.title" + suffix]
+        self.title = reportTitle
         subtitle = labels["report.subtitle" + suffix]
         let standardTitle = title(standard.title, standard.titleEnglish)
         standardLine = labels.format("report.standard-line", ["id": standard.id, "title": standardTitle])
         organizationName = organization.name
+        runningTitle = assessment.reportNumber.map { labels.format("report.running-title", ["title": reportTitle, "number": $0]) } ?? reportTitle
         reportDate = date(assessment.audit.end)
         let separator = labels["list.separator"]
 
@@ -220,9 +228,12 @@ public struct ReportModel: Sendable {
         let judgementsByID = Dictionary(uniqueKeysWithValues: judgements.map { ($0.itemID, $0) })
         sections = evaluation.sections.map { section in
             let sectionTitle = title(section.section.title, section.section.titleEnglish)
+            let single = section.section.vetoItems.isEmpty && section.items.count == 1 && section.items[0].item.id == section.section.id
             return SectionDetail(
                 id: section.section.id, title: sectionTitle,
-                heading: labels.format("details.section", ["id": section.section.id, "title": sectionTitle, "points": section.maximum.description, "score": section.score.description]),
+                heading: labels.format(single ? "details.section.single-item" : "details.section",
+                                       ["id": section.section.id, "title": sectionTitle, "points": section.maximum.description, "score": section.score.description,
+                                        "percent": String(section.items.first?.percent ?? 0)]),
                 points: section.maximum.description, score: section.score.description,
                 veto: section.section.vetoItems.map { veto in
                     let judgement = judgementsByID[veto.id]
@@ -237,11 +248,9 @@ public struct ReportModel: Sendable {
                 },
                 items: section.items.map { result in
                     let itemTitle = title(result.item.title, result.item.titleEnglish)
-                    let wholeSection = section.items.count == 1 && result.item.id == section.section.id
                     return ItemDetail(
                         id: result.item.id, title: itemTitle,
-                        heading: labels.format(wholeSection ? "details.item.whole-section" : "details.item",
-                                               ["id": result.item.id, "title": itemTitle, "percent": String(result.percent), "score": result.score.description]),
+                        heading: labels.format("details.item", ["id": result.item.id, "title": itemTitle, "percent": String(result.percent), "score": result.score.description]),
                         points: result.maximum.description, percent: result.percent, band: result.band.number,
                         bandHeading: labels.format("details.band", ["band": String(result.band.number), "range": result.band.label]),
                         bandDescriptors: result.band.descriptors, score: result.score.description, requirements: result.item.requirements,

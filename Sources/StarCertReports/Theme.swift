@@ -15,6 +15,8 @@ enum Theme {
     static let bar = Color(hex: 0x3C6E9F)
 
     static let body = TextStyle(font: .serif, size: 10.5, color: ink, lineSpacing: 1.18, alignment: .justified)
+    /// Running prose (the decision statement): the customary two-character first-line indent.
+    static let prose = body.with { $0.firstLineIndent = 2 * $0.size }
     static let small = TextStyle(font: .serif, size: 9.5, color: ink, lineSpacing: 1.12, alignment: .justified)
     static let note = TextStyle(font: .serif, size: 9, color: muted, lineSpacing: 1.1, alignment: .justified)
     static let label = TextStyle(font: .sans, size: 9.5, bold: true, color: navy)

@@ -1,34 +1,61 @@
-/// Spaces in justified paragraphs of Chinese text.
+/// Chinese spacing rules applied to a text before it is laid out (W3C clreq).
 ///
-/// Pango justifies a line at its spaces when it has any, so one space in a line of Chinese
-/// text (`2025 年`, `Q/BJKB 006-2026`) would take all the slack of a justified line. Such a space is replaced by a zero-width space
-/// shaped as a quarter-em gap: the gap and the break opportunity stay, and the line is justified
-/// evenly between characters.
+/// - Between a Han character and a Latin letter or digit stands a quarter-em gap, whether a space
+///   was typed there or not (clreq 3.2.1); not beside a URL or an address, where the token must stay
+///   as typed. In a justified paragraph of Chinese text every space is such a gap, so that one
+///   space does not take all of a line's slack.
+/// - A gap is a zero-width space shaped a quarter em wide: the gap and its break opportunity stay,
+///   and justification spreads the line evenly between characters.
+/// - Of two adjacent punctuation marks, a closing mark loses its blank half before the next mark,
+///   and an opening bracket loses its blank half after another opening one (clreq 3.1.6), by the
+///   fonts' `halt` feature.
 enum CJKSpacing {
     struct Result {
         var spans: [Span]
-        /// UTF-8 byte ranges of the zero-width spaces that stand for the replaced spaces.
+        /// UTF-8 byte ranges of the zero-width spaces that stand for gaps.
         var gaps: [Range<Int>]
+        /// UTF-8 byte ranges of the marks set half-width because of their neighbour.
+        var halfWidthMarks: [Range<Int>]
     }
 
-    static func apply(_ spans: [Span]) -> Result {
+    /// `justified`: every space in the text becomes a gap when the text holds Chinese.
+    static func apply(_ spans: [Span], justified: Bool) -> Result {
         let scalars = spans.flatMap { Array($0.text.unicodeScalars) }
-        guard scalars.contains(" "), scalars.contains(where: isCJK) else { return Result(spans: spans, gaps: []) }
-        var result = Result(spans: [], gaps: [])
+        guard scalars.contains(where: isCJK) else { return Result(spans: spans, gaps: [], halfWidthMarks: []) }
+        let verbatim = verbatimTokens(scalars)
+        let everySpace = justified
+        var result = Result(spans: [], gaps: [], halfWidthMarks: [])
         var position = 0
         var byteOffset = 0
+        func gapBetween(_ left: Int, _ right: Int) -> Bool {
+            left >= 0 && right < scalars.count && !verbatim[left] && !verbatim[right]
+                && ((isHan(scalars[left]) && isLatin(scalars[right])) || (isLatin(scalars[left]) && isHan(scalars[right])))
+        }
         for span in spans {
             var text = String.UnicodeScalarView()
+            func appendGap() {
+                text.append(zeroWidthSpace)
+                result.gaps.append(byteOffset..<byteOffset + 3)
+                byteOffset += 3
+            }
             for scalar in span.text.unicodeScalars {
                 defer { position += 1 }
-                if scalar == " ", position > 0, position + 1 < scalars.count {
-                    text.append(zeroWidthSpace)
-                    result.gaps.append(byteOffset..<byteOffset + 3)
-                    byteOffset += 3
+                if scalar == " ", position > 0, position + 1 < scalars.count, scalars[position - 1] != " ", scalars[position + 1] != " ",
+                   everySpace || gapBetween(position - 1, position + 1) {
+                    appendGap()
                     continue
                 }
+                let next = position + 1 < scalars.count ? scalars[position + 1] : nil
+                let previous = position > 0 ? scalars[position - 1] : nil
+                let size = String(scalar).utf8.count
+                if let next, closingMarks.contains(scalar), allMarks.contains(next) {
+                    result.halfWidthMarks.append(byteOffset..<byteOffset + size)
+                } else if let previous, openingMarks.contains(scalar), openingMarks.contains(previous) {
+                    result.halfWidthMarks.append(byteOffset..<byteOffset + size)
+                }
                 text.append(scalar)
-                byteOffset += String(scalar).utf8.count
+                byteOffset += size
+                if gapBetween(position, position + 1) { appendGap() }
             }
             result.spans.append(Span(String(text), bold: span.bold, color: span.color))
         }
@@ -36,6 +63,12 @@ enum CJKSpacing {
     }
 
     static let zeroWidthSpace: Unicode.Scalar = "\u{200B}"
+
+    /// Marks whose blank half lies after the glyph (Simplified Chinese forms).
+    static let closingMarks: Set<Unicode.Scalar> = ["，", "。", "、", "；", "：", "？", "！", "）", "》", "」", "』", "】", "〕", "〉"]
+    /// Marks whose blank half lies before the glyph.
+    static let openingMarks: Set<Unicode.Scalar> = ["（", "《", "「", "『", "【", "〔", "〈"]
+    static let allMarks: Set<Unicode.Scalar> = closingMarks.union(openingMarks).union(["“", "”", "‘", "’"])
 
     /// Han characters, CJK punctuation and full-width forms.
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
@@ -46,6 +79,40 @@ enum CJKSpacing {
         default:
             return false
         }
+    }
+
+    /// Han ideographs (not punctuation or kana).
+    static func isHan(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFF: return true
+        default: return false
+        }
+    }
+
+    /// Latin letters and digits.
+    static func isLatin(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0x24F: return true
+        default: return false
+        }
+    }
+
+    /// Marks the scalars of tokens set exactly as typed: a URL or an e-mail address.
+    private static func verbatimTokens(_ scalars: [Unicode.Scalar]) -> [Bool] {
+        var verbatim = [Bool](repeating: false, count: scalars.count)
+        var start = 0
+        while start < scalars.count {
+            var end = start
+            while end < scalars.count, !isCJK(scalars[end]), !scalars[end].properties.isWhitespace { end += 1 }
+            if end > start {
+                let token = String(String.UnicodeScalarView(scalars[start..<end].filter { $0 != zeroWidthSpace })).lowercased()
+                if token.contains("://") || token.contains("@") || token.hasPrefix("www.") {
+                    for index in start..<end { verbatim[index] = true }
+                }
+            }
+            start = end + 1
+        }
+        return verbatim
     }
 }
 

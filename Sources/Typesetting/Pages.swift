@@ -11,6 +11,21 @@ public struct TextFragment {
     let lineRange: Range<Int>
 
     public var text: String { lines.joined() }
+
+    /// The characters of each placed line as set: where each begins and how far it advances, in
+    /// points from the fragment's left edge. A gap set between characters (see `CJKSpacing`) is
+    /// a zero-width space with the gap's advance.
+    public var placedCharacters: [[PlacedCharacter]] {
+        let left = lineRange.map { layout.lines[$0].x }.min() ?? 0
+        return lineRange.map { line in layout.characters(ofLine: line).map { PlacedCharacter(scalar: $0.scalar, x: $0.x - left, advance: $0.advance) } }
+    }
+}
+
+/// One character of a laid-out line.
+public struct PlacedCharacter: Hashable, Sendable {
+    public let scalar: Unicode.Scalar
+    public let x: Length
+    public let advance: Length
 }
 
 /// A QR code's modules, row by row; `true` is dark. No quiet zone is included.

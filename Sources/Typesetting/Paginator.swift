@@ -11,7 +11,10 @@ struct LineStack {
         /// A hanging list marker drawn beside this line.
         let marker: TextLayout?
         let markerX: Length
-        var advance: Length { layout.advance(index) }
+        /// Space below the line that belongs to it: a list item's last line keeps its leading, so
+        /// that items stand at least one line pitch apart.
+        var leading: Length = 0
+        var advance: Length { layout.advance(index) + leading }
     }
 
     var lines: [Line] = []
@@ -21,7 +24,8 @@ struct LineStack {
         for index in layout.lines.indices {
             lines.append(Line(
                 layout: layout, index: index, gapBefore: index == 0 ? spaceBefore : 0, x: textX,
-                marker: index == 0 ? marker : nil, markerX: paragraph.indent))
+                marker: index == 0 ? marker : nil, markerX: paragraph.indent,
+                leading: paragraph.marker != nil && index == layout.lines.count - 1 ? layout.leading(after: index) : 0))
         }
     }
 
@@ -64,7 +68,7 @@ struct LineStack {
             var end = position + 1
             while end < range.upperBound, lines[end].layout === first.layout, lines[end].gapBefore == 0 { end += 1 }
             let layoutRange = first.index..<lines[end - 1].index + 1
-            let height = (position..<end).reduce(0) { $0 + lines[$1].advance }
+            let height = (position..<end).reduce(0) { $0 + lines[$1].advance - lines[$1].leading }
             let width = layoutRange.map { first.layout.lines[$0].x + first.layout.lines[$0].width }.max() ?? 0
             if let marker = first.marker {
                 // Align the marker's baseline with the first line's.
@@ -105,6 +109,13 @@ final class Paginator {
     private var nextStructureID = 0
     /// The list the last block belonged to, so that consecutive list items share one list.
     private var currentList: StructureNode?
+    /// Tables of at most this many rows start on a new page rather than split.
+    static let smallTableRows = 6
+
+    private static func isListItem(_ block: Block?) -> Bool {
+        if case let .paragraph(paragraph) = block { return paragraph.marker != nil }
+        return false
+    }
 
     init(engine: TextEngine) {
         self.engine = engine
@@ -160,6 +171,16 @@ final class Paginator {
 
     private func place(_ block: Block, following: ArraySlice<Block>) {
         if case let .paragraph(paragraph) = block, paragraph.marker != nil {
+            // A list's last item of one line does not open a page alone: the item before goes with it.
+            if case let .paragraph(last) = following.first, last.marker != nil, !Self.isListItem(following.dropFirst().first), !pageIsEmpty {
+                let item = stack(for: paragraph)
+                let lastItem = stack(for: last)
+                let itemHeight = paragraph.spaceBefore + item.height(0..<item.lines.count) + paragraph.spaceAfter
+                if lastItem.lines.count == 1, itemHeight <= remaining,
+                   itemHeight + last.spaceBefore + lastItem.height(0..<1) > remaining {
+                    newPage()
+                }
+            }
             // Consecutive list items make one list.
             let list = currentList ?? node(.list)
             currentList = list
@@ -236,8 +257,16 @@ final class Paginator {
                     newPage()
                     continue
                 }
-                // Keep at least two lines for the next page (no widow).
-                if left - count == 1, count >= 3 { count -= 1 }
+                // Keep at least two lines for the next page (no widow): give it one more line, or
+                // the whole paragraph when that would leave one line here.
+                if left - count == 1 {
+                    if count >= 3 {
+                        count -= 1
+                    } else if !pageIsEmpty {
+                        newPage()
+                        continue
+                    }
+                }
                 count = max(count, 1)
             }
             let marked = stack.markedItems(start..<start + count, at: Point(x: body.x, y: y))
@@ -437,7 +466,10 @@ final class Paginator {
         let prepared = PreparedTable(table, width: body.width, engine: engine)
         advance(by: table.spaceBefore)
         let minimumStart = prepared.headerHeight + (prepared.rows.first.map { prepared.minimumSplitHeight($0) } ?? 0)
-        if !pageIsEmpty, minimumStart > remaining { newPage() }
+        // A table of six rows or fewer is not split when it fits on a page of its own.
+        let wholeHeight = prepared.headerHeight + prepared.rows.reduce(0) { $0 + $1.height }
+        let keptWhole = prepared.rows.count <= Self.smallTableRows && wholeHeight <= body.height
+        if !pageIsEmpty, minimumStart > remaining || (keptWhole && wholeHeight > remaining + 0.001) { newPage() }
         // One Table element per page the table runs over, each starting with its header rows.
         var tableNode = node(.table)
         placeHeader(prepared, in: tableNode)

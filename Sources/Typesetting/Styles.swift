@@ -21,10 +21,12 @@ public struct TextStyle: Hashable, Sendable {
     /// Baseline-to-baseline distance as a multiple of the font's natural line height (1 = natural).
     public var lineSpacing: Double
     public var alignment: TextAlignment
+    /// Indent of a paragraph's first line (two characters in Chinese prose).
+    public var firstLineIndent: Length
 
     public init(
         font: FontRole = .serif, size: Length = 10.5, bold: Bool = false, color: Color = .black,
-        lineSpacing: Double = 1.0, alignment: TextAlignment = .left
+        lineSpacing: Double = 1.0, alignment: TextAlignment = .left, firstLineIndent: Length = 0
     ) {
         self.font = font
         self.size = size
@@ -32,6 +34,7 @@ public struct TextStyle: Hashable, Sendable {
         self.color = color
         self.lineSpacing = lineSpacing
         self.alignment = alignment
+        self.firstLineIndent = firstLineIndent
     }
 
     public func with(_ change: (inout TextStyle) -> Void) -> TextStyle {

@@ -18,6 +18,8 @@ struct LineMetrics {
 final class TextLayout {
     let layout: UnsafeMutablePointer<PangoLayout>
     let lines: [LineMetrics]
+    /// Each line's UTF-8 byte range in `text`.
+    let lineRanges: [Range<Int>]
     let style: TextStyle
     let text: String
 
@@ -28,6 +30,7 @@ final class TextLayout {
         self.style = style
         self.text = text
         var lines: [LineMetrics] = []
+        var lineRanges: [Range<Int>] = []
         let utf8 = Array(text.utf8)
         let iter = pango_layout_get_iter(layout)
         repeat {
@@ -37,6 +40,7 @@ final class TextLayout {
             let line = pango_layout_iter_get_line_readonly(iter)!.pointee
             let start = min(utf8.count, Int(line.start_index))
             let end = min(utf8.count, start + Int(line.length))
+            lineRanges.append(start..<end)
             lines.append(LineMetrics(
                 text: Self.readable(utf8, start..<end, gaps: gaps),
                 top: Double(logical.y) / pangoScale, height: Double(logical.height) / pangoScale,
@@ -44,6 +48,7 @@ final class TextLayout {
         } while pango_layout_iter_next_line(iter) != 0
         pango_layout_iter_free(iter)
         self.lines = lines
+        self.lineRanges = lineRanges
     }
 
     deinit {
@@ -64,6 +69,33 @@ final class TextLayout {
             offset += String(scalar).utf8.count
         }
         return String(out)
+    }
+
+    /// The characters of line `index`: each with its left edge and advance, justification included.
+    func characters(ofLine index: Int) -> [(scalar: Unicode.Scalar, x: Length, advance: Length)] {
+        let utf8 = Array(text.utf8)
+        let range = lineRanges[index]
+        let iter = pango_layout_get_iter(layout)
+        defer { pango_layout_iter_free(iter) }
+        for _ in 0..<index { pango_layout_iter_next_line(iter) }
+        var found: [(Unicode.Scalar, Length, Length)] = []
+        repeat {
+            let offset = Int(pango_layout_iter_get_index(iter))
+            guard range.contains(offset) else { break }
+            var extents = PangoRectangle()
+            pango_layout_iter_get_char_extents(iter, &extents)
+            var end = offset + 1
+            while end < utf8.count, utf8[end] & 0xC0 == 0x80 { end += 1 }
+            if let scalar = String(decoding: utf8[offset..<end], as: UTF8.self).unicodeScalars.first {
+                found.append((scalar, Double(extents.x) / pangoScale, Double(extents.width) / pangoScale))
+            }
+        } while pango_layout_iter_next_char(iter) != 0
+        return found
+    }
+
+    /// The space between line `index` and a following line of the same layout, beyond its height.
+    func leading(after index: Int) -> Length {
+        style.lineSpacing > 1 ? lines[index].height * (style.lineSpacing - 1) : 0
     }
 
     /// The vertical space line `index` takes: to the next line's top, or its own height for the last.
@@ -212,20 +244,47 @@ final class TextEngine {
         return made
     }
 
+    /// What depends on where the lines broke: marks at line edges set half-width, gaps at line
+    /// ends closed, and ranges where no line may break: the last two characters of a paragraph,
+    /// and a gap that, closed, let the line take in what followed it.
+    static let featuresPerRun = 24
+
+    private struct LineEdges: Equatable {
+        var halfWidthMarks: Set<Int> = []
+        var closedGaps: Set<Int> = []
+        var unbreakable: [Range<Int>] = []
+        /// Whether the paragraph's last line has been given a second character.
+        var lastLineKept = false
+    }
+
     private func makeLayout(_ spans: [Span], style: TextStyle, width: Length?) -> TextLayout {
-        let layout = pango_layout_new(context)!
-        var spans = LongTokens.breakable(spans)
-        var spaced: [Range<Int>] = []
-        if style.alignment == .justified {
-            let spacing = CJKSpacing.apply(spans)
-            spans = spacing.spans
-            spaced = spacing.gaps
+        let spacing = CJKSpacing.apply(LongTokens.breakable(spans), justified: style.alignment == .justified)
+        let text = spacing.spans.map(\.text).joined()
+        let gapStarts = Set(spacing.gaps.map(\.lowerBound))
+        var edges = LineEdges()
+        var made = makeLayout(spacing, text: text, style: style, width: width, edges: edges)
+        guard text.unicodeScalars.contains(where: CJKSpacing.isCJK) else { return made }
+        // A line edge found in one pass may move the later breaks of the next; the lines before
+        // the first that moved keep theirs, so the passes settle within about one per line.
+        for _ in 0..<max(4, made.lines.count + 2) {
+            let found = lineEdges(of: made, gaps: gapStarts, previous: edges)
+            if found == edges { break }
+            edges = found
+            made = makeLayout(spacing, text: text, style: style, width: width, edges: edges)
         }
-        let text = spans.map(\.text).joined()
+        return made
+    }
+
+    private func makeLayout(_ spacing: CJKSpacing.Result, text: String, style: TextStyle, width: Length?, edges: LineEdges) -> TextLayout {
+        let layout = pango_layout_new(context)!
         pango_layout_set_text(layout, text, Int32(text.utf8.count))
         pango_layout_set_font_description(layout, description(style.font, bold: style.bold, size: style.size))
         if let width {
-            pango_layout_set_width(layout, Int32((max(width, 1) * pangoScale).rounded(.down)))
+            // Pango rounds what justification adds to whole points when a line's slack is a whole
+            // number of points; an odd width in Pango units keeps it exact.
+            var units = Int32((max(width, 1) * pangoScale).rounded(.down))
+            if units % 2 == 0 { units += 1 }
+            pango_layout_set_width(layout, units)
             pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
         }
         switch style.alignment {
@@ -237,11 +296,66 @@ final class TextEngine {
             pango_layout_set_justify(layout, 1)
         }
         if style.lineSpacing != 1 { pango_layout_set_line_spacing(layout, Float(style.lineSpacing)) }
-        applyAttributes(spans, style: style, spaced: spaced, to: layout)
-        return TextLayout(layout: layout, style: style, text: text, gaps: Set(spaced.map(\.lowerBound)))
+        if style.firstLineIndent != 0 { pango_layout_set_indent(layout, Int32((style.firstLineIndent * pangoScale).rounded())) }
+        applyAttributes(spacing, style: style, edges: edges, to: layout)
+        return TextLayout(layout: layout, style: style, text: text, gaps: Set(spacing.gaps.map(\.lowerBound)))
     }
 
-    private func applyAttributes(_ spans: [Span], style: TextStyle, spaced: [Range<Int>], to layout: UnsafeMutablePointer<PangoLayout>) {
+    /// The line-edge rules for `layout`'s breaks: an opening bracket that starts a line and a
+    /// closing mark that ends one (the last line's end aside) are set half-width; a gap that ends
+    /// a line takes no width; a justified paragraph whose last line would hold one Han character
+    /// takes one more character onto it, when the line before keeps at least twelve (so that
+    /// spreading it adds at most a tenth of an em between characters).
+    private func lineEdges(of layout: TextLayout, gaps: Set<Int>, previous: LineEdges) -> LineEdges {
+        // A mark once set half-width stays so: were it set full again when its line took in what
+        // followed it, the passes would not settle, and a mark compressed inside a line is how
+        // clreq fits a line before pushing characters over.
+        var edges = LineEdges(halfWidthMarks: previous.halfWidthMarks, unbreakable: previous.unbreakable, lastLineKept: previous.lastLineKept)
+        let utf8 = Array(layout.text.utf8)
+        func scalarEnd(_ offset: Int) -> Int {
+            var end = offset + 1
+            while end < utf8.count, utf8[end] & 0xC0 == 0x80 { end += 1 }
+            return end
+        }
+        func scalars(_ range: Range<Int>) -> [(Unicode.Scalar, Int)] {
+            var found: [(Unicode.Scalar, Int)] = []
+            var offset = range.lowerBound
+            for scalar in String(decoding: utf8[range], as: UTF8.self).unicodeScalars {
+                if scalar != CJKSpacing.zeroWidthSpace, !scalar.properties.isWhitespace { found.append((scalar, offset)) }
+                offset += String(scalar).utf8.count
+            }
+            return found
+        }
+        for (index, range) in layout.lineRanges.enumerated() {
+            let visible = scalars(range)
+            if let (first, offset) = visible.first, CJKSpacing.openingMarks.contains(first) { edges.halfWidthMarks.insert(offset) }
+            guard index + 1 < layout.lineRanges.count else { continue }
+            if let (last, offset) = visible.last, CJKSpacing.closingMarks.contains(last) { edges.halfWidthMarks.insert(offset) }
+            var end = range.upperBound
+            while end > range.lowerBound, utf8[end - 1] == 0x20 || utf8[end - 1] == 0x0A { end -= 1 }
+            if end >= range.lowerBound + 3, gaps.contains(end - 3) { edges.closedGaps.insert(end - 3) }
+        }
+        // A gap closed last time that no longer ends a line: open it again and keep the line from
+        // breaking there, so that the passes settle.
+        for gap in previous.closedGaps.subtracting(edges.closedGaps) where gap > 0 && gap + 3 < utf8.count {
+            var start = gap - 1
+            while start > 0, utf8[start] & 0xC0 == 0x80 { start -= 1 }
+            edges.unbreakable.append(start..<scalarEnd(gap + 3))
+        }
+        if !previous.lastLineKept, layout.style.alignment == .justified, layout.lineRanges.count >= 2, !layout.text.contains("\n") {
+            let last = scalars(layout.lineRanges[layout.lineRanges.count - 1])
+            let before = scalars(layout.lineRanges[layout.lineRanges.count - 2])
+            let glyphs = last.filter { !CJKSpacing.allMarks.contains($0.0) }
+            if glyphs.count == 1, CJKSpacing.isHan(glyphs[0].0), before.count >= 13, let carried = before.last,
+               CJKSpacing.isHan(carried.0) {
+                edges.unbreakable.append(carried.1..<scalarEnd(glyphs[0].1))
+                edges.lastLineKept = true
+            }
+        }
+        return edges
+    }
+
+    private func applyAttributes(_ spacing: CJKSpacing.Result, style: TextStyle, edges: LineEdges, to layout: UnsafeMutablePointer<PangoLayout>) {
         let attributes = pango_attr_list_new()!
         defer { pango_attr_list_unref(attributes) }
         func insert(_ attribute: UnsafeMutablePointer<PangoAttribute>, _ start: Int, _ end: Int) {
@@ -253,12 +367,26 @@ final class TextEngine {
         insert(pango_attr_foreground_new(UInt16(style.color.red * scale), UInt16(style.color.green * scale), UInt16(style.color.blue * scale)), 0, Int(Int32.max))
         // Chinese punctuation in its full-width form and no synthetic letter spacing.
         insert(pango_attr_language_new(pango_language_from_string("zh-cn")), 0, Int(Int32.max))
-        for range in spaced {
+        for range in spacing.gaps where !edges.closedGaps.contains(range.lowerBound) {
             var box = PangoRectangle(x: 0, y: 0, width: Int32(style.size * 0.25 * pangoScale), height: 0)
             insert(pango_attr_shape_new(&box, &box), range.lowerBound, range.upperBound)
         }
+        // Every mark set half-width is a full-width form: three bytes in UTF-8.
+        let halfWidth = Set(spacing.halfWidthMarks.map(\.lowerBound)).union(edges.halfWidthMarks).sorted()
+        for offset in halfWidth {
+            insert(pango_attr_font_features_new("halt")!, offset, offset + 3)
+        }
+        // Pango hands HarfBuzz at most 32 features per run of one font and drops the rest, so a
+        // long paragraph is cut into runs of at most `featuresPerRun` marks: every other run is
+        // set 1/1024 pt larger, which makes it a run of its own and changes nothing visible.
+        let size = Int32((style.size * pangoScale).rounded())
+        for (index, start) in stride(from: Self.featuresPerRun, to: halfWidth.count, by: Self.featuresPerRun).enumerated() where index % 2 == 0 {
+            let end = start + Self.featuresPerRun < halfWidth.count ? halfWidth[start + Self.featuresPerRun] : Int(Int32.max)
+            insert(pango_attr_size_new_absolute(size + 1)!, halfWidth[start], end)
+        }
+        for range in edges.unbreakable { insert(pango_attr_allow_breaks_new(0)!, range.lowerBound, range.upperBound) }
         var offset = 0
-        for span in spans {
+        for span in spacing.spans {
             let end = offset + span.text.utf8.count
             if let bold = span.bold, bold != style.bold {
                 insert(pango_attr_weight_new(bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL), offset, end)

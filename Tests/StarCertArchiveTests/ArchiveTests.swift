@@ -160,10 +160,10 @@ import Typesetting
         try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
         let report = try PDFInspection.text(Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/report.pdf"))))
         #expect(report.contains("历次评价对比"))
-        #expect(report.contains("上次（2025年5月") && report.contains("本次（2026年5月"))
+        #expect(report.contains("上次（2025 年 5 月") && report.contains("本次（2026 年 5 月"))
         // 4.1.2 went from 80 % to 95 % of 6 points: 4.80 → 5.70.
         #expect(report.contains("4.80") && report.contains("+0.90"))
-        #expect(report.contains("2025年5月12日") && report.contains("2026年5月12日"))
+        #expect(report.contains("2025 年 5 月 12 日") && report.contains("2026 年 5 月 12 日"))
         let html = try String(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/report.html"), encoding: .utf8)
         #expect(html.contains("历次评价对比") && html.contains("+0.90"))
         let first = try PDFInspection.text(Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/earlier/report.pdf"))))

@@ -151,7 +151,7 @@ import Testing
         #expect(written == ["certificate.html", "certificate.pdf", "report.html", "report.pdf"])
         let report = try Data(contentsOf: folder.appendingPathComponent("out/report.pdf"))
         #expect(report.starts(with: Data("%PDF-".utf8)))
-        #expect(result.stdout.hasSuffix("(report: 14 pages) — certified\n"))
+        #expect(result.stdout.hasSuffix("(report: 13 pages) — certified\n"))
     }
 
     @Test func aVetoedEvaluationGetsNoCertificate() throws {

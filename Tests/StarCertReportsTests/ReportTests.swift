@@ -130,7 +130,7 @@ struct ReportHarness {
         let certificateText = try PDFInspection.text(try #require(certified.certificate))
         #expect(certificateText.contains("样本 SPECIMEN"))
         #expect(certificateText.contains("91110108MA01C2XK3R"))
-        #expect(certificateText.contains("2029年5月11日"))
+        #expect(certificateText.contains("2029 年 5 月 11 日"))
         #expect(try rendered("vetoed-certification").certificate == nil)
         let selfAssessment = try harness.variant(of: Fixtures.fourStar) { $0.replacingOccurrences(of: "kind: initial", with: "kind: self-assessment") }
         #expect(try harness.renderer.render(selfAssessment).certificate == nil)

@@ -125,6 +125,57 @@ import Typesetting
         }
     }
 
+    @Test func aSplitListItemKeepsTwoLinesOnEachPage() throws {
+        let filler = String(repeating: Self.sentence, count: 29)
+        let texts = [String(repeating: Self.sentence, count: 3), String(repeating: "第二项的内容说明。", count: 9), String(repeating: Self.sentence, count: 4)]
+        var splits = 0
+        for extra in stride(from: 0.0, through: 200, by: 3) {
+            let items = texts.map { Block.paragraph(Paragraph([Span($0)], style: Self.body, marker: "•", markerWidth: 14)) }
+            for page in typesetter.layout(document([.paragraph(Paragraph(filler, style: Self.body)), .space(extra)] + items)).pages {
+                for fragment in bodyFragments(page) where texts.contains(where: { $0 != fragment.text && $0.contains(fragment.text) }) {
+                    splits += 1
+                    #expect(fragment.lines.count >= 2, "one line of a list item alone on page \(page.number) (case \(extra))")
+                }
+            }
+        }
+        #expect(splits > 20)
+    }
+
+    @Test func aListsLastOneLineItemDoesNotOpenAPageAlone() throws {
+        let filler = String(repeating: Self.sentence, count: 29)
+        let item = { (text: String) in Block.paragraph(Paragraph([Span(text)], style: Self.body, marker: "•", markerWidth: 14)) }
+        var checked = 0
+        for extra in stride(from: 0.0, through: 200, by: 2) {
+            let blocks: [Block] = [.paragraph(Paragraph(filler, style: Self.body)), .space(extra),
+                                   item(String(repeating: Self.sentence, count: 2)), item("最后一项。"), .paragraph(Paragraph("其后的段落。", style: Self.body))]
+            let pages = typesetter.layout(document(blocks)).pages
+            guard let page = pages.first(where: { page in page.fragments.contains { $0.text == "最后一项。" } }) else { continue }
+            let fragments = bodyFragments(page).filter { $0.text != "•" }
+            let index = try #require(fragments.firstIndex { $0.text == "最后一项。" })
+            if index == 0 { checked += 1 }
+            #expect(index > 0, "the last item opens page \(page.number) without the item before it (case \(extra))")
+        }
+        #expect(checked == 0)
+    }
+
+    @Test func aTableOfSixRowsOrFewerIsNotSplit() throws {
+        let filler = String(repeating: Self.sentence, count: 29)
+        for rowCount in [2, 6, 7] {
+            for extra in stride(from: 0.0, through: 200, by: 5) {
+                let rows = (1...rowCount).map { TableRow([TableCell(Paragraph("4.\($0)", style: Self.cell)), TableCell(Paragraph(Self.sentence, style: Self.cell))]) }
+                let table = Table(columns: [TableColumn(.fixed(40)), TableColumn(.auto)], header: [TableRow([TableCell(Paragraph("条款", style: Self.cell)), TableCell(Paragraph("内容", style: Self.cell))])], rows: rows)
+                let pages = typesetter.layout(document([.paragraph(Paragraph(filler, style: Self.body)), .space(extra), .table(table)])).pages
+                let pagesWithRows = pages.filter { page in bodyFragments(page).contains { $0.text.hasPrefix("4.") } }
+                if rowCount <= 6 {
+                    #expect(pagesWithRows.count == 1, "\(rowCount) rows split over \(pagesWithRows.count) pages (case \(extra))")
+                } else if pagesWithRows.count > 1 {
+                    return
+                }
+            }
+            #expect(rowCount <= 6, "a table of 7 rows was never split: the test does not reach a page break")
+        }
+    }
+
     @Test func footersCountPages() throws {
         let laidOut = typesetter.layout(document([.paragraph(Paragraph(String(repeating: Self.sentence, count: 150), style: Self.body))]))
         let count = laidOut.pages.count
