@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StarCertReportsTests",
-            dependencies: ["StarCertReports", "StarCertTestSupport"],
+            dependencies: ["StarCertReports", "StarCertTestSupport", "Typesetting"],
             exclude: ["Goldens"]
         ),
         .testTarget(

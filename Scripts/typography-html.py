@@ -3,7 +3,9 @@
 
     typography-html.py REPORT.html PDF_PAGES [CERTIFICATE.html]
 
-Prints one line of JSON: at 390 px, the table cells holding a number that wrap onto more than one
+Prints one line of JSON: at 1280 px, adjacent punctuation pairs compressed (the pair spanning at
+most 1.6 em) and Han–Latin boundaries with a quarter-em gap, as in Scripts/typography.py;
+at 390 px, the table cells holding a number that wrap onto more than one
 line, the short labels (at most six characters) set one character per line, the smallest chart
 text in CSS pixels and the page's overflow; printed by Chromium on A4, the number of pages
 against the PDF's; for a certificate, the smallest text at 390 px and whether it fits the width.
@@ -52,6 +54,45 @@ PHONE = """
 }
 """
 
+SPACING = """
+() => {
+  const closing = new Set([...'，。、；：？！）》」』】〕〉']);
+  const marks = new Set([...'，。、；：？！）》」』】〕〉（《「『【〔〈“”‘’']);
+  const han = /[\u3400-\u4dbf\u4e00-\u9fff]/, latin = /[A-Za-z0-9]/;
+  let pairs = 0, compressed = 0, boundaries = 0, quarter = 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const box = (node, i) => { range.setStart(node, i); range.setEnd(node, i + 1); return range.getBoundingClientRect(); };
+  while (walker.nextNode()) {
+    const node = walker.currentNode, text = node.data;
+    if (!/[\u3400-\u9fff]/.test(text) || node.parentElement.closest('svg, style, title')) continue;
+    const em = parseFloat(getComputedStyle(node.parentElement).fontSize);
+    for (let i = 0; i + 1 < text.length; i++) {
+      const a = text[i], b = text[i + 1];
+      if (closing.has(a) && marks.has(b)) {
+        const ra = box(node, i), rb = box(node, i + 1);
+        if (ra.width === 0 || rb.width === 0 || Math.abs(ra.top - rb.top) > 1) continue;
+        pairs++;
+        // Chromium may take the blank from the second mark (an opening bracket): the pair spans at
+        // most 1.5 em when compressed, 2 em when not.
+        if (rb.right - ra.left <= 1.6 * em) compressed++;
+      }
+      // across one typed space or the four-per-em space that stands for the gap
+      let j = i + 1;
+      if ((text[j] === ' ' || text[j] === '\\u2005') && j + 1 < text.length) j++;
+      if ((han.test(a) && latin.test(text[j])) || (latin.test(a) && han.test(text[j]))) {
+        const ra = box(node, i), rb = box(node, j);
+        if (ra.width === 0 || rb.width === 0 || Math.abs(ra.top - rb.top) > 1) continue;
+        boundaries++;
+        const gap = (rb.left - ra.right) / em;
+        if (gap >= 0.15 && gap <= 0.4) quarter++;
+      }
+    }
+  }
+  return { pairs, compressed, boundaries, quarter };
+}
+"""
+
 SMALLEST_TEXT = """
 () => {
   let smallest = null;
@@ -92,6 +133,11 @@ def main(argv):
         result.update(wrapped_numeric_cells=len(phone["wrappedNumbers"]), char_per_line_labels=len(phone["charPerLine"]),
                       smallest_chart_text_px=round(phone["smallestChart"], 1) if phone["smallestChart"] else None,
                       phone_overflow_px=phone["overflow"], examples=phone["wrappedNumbers"][:5] + phone["charPerLine"][:5])
+        wide = browser.new_page(viewport={"width": 1280, "height": 900})
+        wide.goto("file://" + report)
+        spacing = wide.evaluate(SPACING)
+        result.update(punctuation_pairs=spacing["pairs"], pairs_compressed=spacing["compressed"],
+                      han_latin=spacing["boundaries"], han_latin_quarter=spacing["quarter"])
         printed = page.pdf(format="A4", prefer_css_page_size=True)
         result.update(printed_pages=pdf_pages(printed), pdf_pages=pdf_page_count,
                       printed_type3_fonts=printed.count(b"/Type3"))

@@ -33,11 +33,25 @@ public struct HTMLDocuments: Sendable {
     }
 
     public func report(_ model: ReportModel, images: [String: ImageData]) -> String {
-        library.render(ReportContext(model, images: images).values, withTemplate: "report") ?? ""
+        library.render(spaced(ReportContext(model, images: images).values), withTemplate: "report") ?? ""
     }
 
     public func certificate(_ model: CertificateModel) -> String {
-        library.render(CertificateContext(model).values, withTemplate: "certificate") ?? ""
+        library.render(spaced(CertificateContext(model).values), withTemplate: "certificate") ?? ""
+    }
+}
+
+/// Every text of a template context with the PDF's Han–Latin gaps (`quarterEmSpaced`): Chromium's
+/// `text-autospace` adds only an eighth of an em, so the HTML carries the gaps itself.
+private func spaced(_ value: Any) -> Any {
+    switch value {
+    case let text as String: return quarterEmSpaced(text)
+    case let values as [String: Any]: return values.mapValues(spaced)
+    case let values as [String: String]: return values.mapValues(quarterEmSpaced)
+    case let list as [Any]: return list.map(spaced)
+    case let list as [[String: Any]]: return list.map { $0.mapValues(spaced) }
+    case let list as [String]: return list.map(quarterEmSpaced)
+    default: return value
     }
 }
 

@@ -23,7 +23,6 @@ enum CJKSpacing {
         let scalars = spans.flatMap { Array($0.text.unicodeScalars) }
         guard scalars.contains(where: isCJK) else { return Result(spans: spans, gaps: [], halfWidthMarks: []) }
         let verbatim = verbatimTokens(scalars)
-        let everySpace = justified
         var result = Result(spans: [], gaps: [], halfWidthMarks: [])
         var position = 0
         var byteOffset = 0
@@ -41,7 +40,7 @@ enum CJKSpacing {
             for scalar in span.text.unicodeScalars {
                 defer { position += 1 }
                 if scalar == " ", position > 0, position + 1 < scalars.count, scalars[position - 1] != " ", scalars[position + 1] != " ",
-                   everySpace || gapBetween(position - 1, position + 1) {
+                   justified || gapBetween(position - 1, position + 1) {
                     appendGap()
                     continue
                 }
@@ -114,6 +113,16 @@ enum CJKSpacing {
         }
         return verbatim
     }
+}
+
+/// The Han–Latin rule for media that set text themselves (HTML): `text` with a four-per-em space
+/// (U+2005, a quarter em) at every boundary between a Han character and a Latin letter or digit,
+/// in place of a space typed there; URLs and addresses stay as typed.
+public func quarterEmSpaced(_ text: String) -> String {
+    let spacing = CJKSpacing.apply([Span(text)], justified: false)
+    guard !spacing.gaps.isEmpty, var bytes = spacing.spans.first.map({ Array($0.text.utf8) }) else { return text }
+    for gap in spacing.gaps.reversed() { bytes.replaceSubrange(gap, with: Array("\u{2005}".utf8)) }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Long Latin tokens (URLs, file names, codes) get a break opportunity after every character,

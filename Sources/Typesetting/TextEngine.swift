@@ -244,11 +244,12 @@ final class TextEngine {
         return made
     }
 
+    /// Marks set half-width per run of one font (see `applyAttributes`).
+    static let featuresPerRun = 24
+
     /// What depends on where the lines broke: marks at line edges set half-width, gaps at line
     /// ends closed, and ranges where no line may break: the last two characters of a paragraph,
     /// and a gap that, closed, let the line take in what followed it.
-    static let featuresPerRun = 24
-
     private struct LineEdges: Equatable {
         var halfWidthMarks: Set<Int> = []
         var closedGaps: Set<Int> = []

@@ -3,6 +3,7 @@ import StarCertCore
 import StarCertReports
 import StarCertTestSupport
 import Testing
+import Typesetting
 
 @Suite struct HTMLTests {
     let harness: ReportHarness
@@ -89,12 +90,13 @@ import Testing
         #expect(model.sections.contains { $0.isScoredAsOneItem })
         for section in model.sections where section.isScoredAsOneItem {
             let heading = section.items[0].heading
-            let shown = (html: html.contains(escapeHTML(heading)), pdf: pdfText.contains(unspaced(heading)))
+            let shown = (html: html.contains(escapeHTML(quarterEmSpaced(heading))), pdf: pdfText.contains(unspaced(heading)))
             #expect(!shown.html && !shown.pdf, "\(heading) is shown besides its section's heading")
         }
         if let notice = model.vetoNotice { facts.append(notice) }
         for fact in facts {
-            #expect(html.contains(escapeHTML(fact)), "HTML lacks \(fact)")
+            // The HTML carries the Han–Latin gaps as four-per-em spaces, as the PDF sets them.
+            #expect(html.contains(escapeHTML(quarterEmSpaced(fact))), "HTML lacks \(fact)")
             #expect(pdfText.contains(unspaced(fact)), "PDF lacks \(fact)")
         }
     }

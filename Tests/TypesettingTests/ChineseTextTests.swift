@@ -75,6 +75,12 @@ import Typesetting
         }
     }
 
+    @Test func theHTMLGetsTheSameGapsAsFourPerEmSpaces() {
+        #expect(quarterEmSpaced("抽查10份，满分 100 分，见https://a.example.cn/x说明") == "抽查\u{2005}10\u{2005}份，满分\u{2005}100\u{2005}分，见https://a.example.cn/x说明")
+        #expect(quarterEmSpaced("Q/BJKB 006-2026") == "Q/BJKB 006-2026")
+        #expect(quarterEmSpaced("第 3 页") == "第\u{2005}3\u{2005}页")
+    }
+
     @Test func marksAtLineEdgesAreSetHalfWidth() throws {
         let text = String(repeating: "评价组抽查了记录（台账）、现场和访谈，并形成了结论；（注：依据标准）", count: 12)
         var endings = 0, openings = 0
