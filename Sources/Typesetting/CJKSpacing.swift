@@ -20,54 +20,85 @@ enum CJKSpacing {
 
     /// `justified`: every space in the text becomes a gap when the text holds Chinese.
     static func apply(_ spans: [Span], justified: Bool) -> Result {
-        let scalars = spans.flatMap { Array($0.text.unicodeScalars) }
+        var scalars: [Unicode.Scalar] = []
+        for span in spans { scalars.append(contentsOf: span.text.unicodeScalars) }
         guard scalars.contains(where: isCJK) else { return Result(spans: spans, gaps: [], halfWidthMarks: []) }
         let verbatim = verbatimTokens(scalars)
-        var result = Result(spans: [], gaps: [], halfWidthMarks: [])
-        var position = 0
-        var byteOffset = 0
         func gapBetween(_ left: Int, _ right: Int) -> Bool {
-            left >= 0 && right < scalars.count && !verbatim[left] && !verbatim[right]
+            left >= 0 && right < scalars.count && (verbatim.isEmpty || !verbatim[left] && !verbatim[right])
                 && ((isHan(scalars[left]) && isLatin(scalars[right])) || (isLatin(scalars[left]) && isHan(scalars[right])))
         }
+        // What happens at each scalar: a space that becomes a gap, a gap after it, a mark set half-width.
+        var spaceIsGap = [Bool](repeating: false, count: scalars.count)
+        var gapAfter = spaceIsGap
+        var halfWidth = spaceIsGap
+        var changes = false
+        for position in scalars.indices {
+            let scalar = scalars[position]
+            if scalar == " " {
+                if position > 0, position + 1 < scalars.count, scalars[position - 1] != " ", scalars[position + 1] != " ",
+                   justified || gapBetween(position - 1, position + 1) {
+                    spaceIsGap[position] = true
+                    changes = true
+                }
+                continue
+            }
+            switch markKind(scalar) {
+            case .closing: halfWidth[position] = position + 1 < scalars.count && markKind(scalars[position + 1]) != .none
+            case .opening: halfWidth[position] = position > 0 && markKind(scalars[position - 1]) == .opening
+            case .quote, .none: break
+            }
+            if gapBetween(position, position + 1) {
+                gapAfter[position] = true
+                changes = true
+            }
+        }
+        var result = Result(spans: changes ? [] : spans, gaps: [], halfWidthMarks: [])
+        var position = 0
+        var byteOffset = 0
         for span in spans {
             var text = String.UnicodeScalarView()
-            func appendGap() {
-                text.append(zeroWidthSpace)
-                result.gaps.append(byteOffset..<byteOffset + 3)
-                byteOffset += 3
-            }
             for scalar in span.text.unicodeScalars {
                 defer { position += 1 }
-                if scalar == " ", position > 0, position + 1 < scalars.count, scalars[position - 1] != " ", scalars[position + 1] != " ",
-                   justified || gapBetween(position - 1, position + 1) {
-                    appendGap()
+                if spaceIsGap[position] {
+                    text.append(zeroWidthSpace)
+                    result.gaps.append(byteOffset..<byteOffset + 3)
+                    byteOffset += 3
                     continue
                 }
-                let next = position + 1 < scalars.count ? scalars[position + 1] : nil
-                let previous = position > 0 ? scalars[position - 1] : nil
-                let size = String(scalar).utf8.count
-                if let next, closingMarks.contains(scalar), allMarks.contains(next) {
-                    result.halfWidthMarks.append(byteOffset..<byteOffset + size)
-                } else if let previous, openingMarks.contains(scalar), openingMarks.contains(previous) {
-                    result.halfWidthMarks.append(byteOffset..<byteOffset + size)
-                }
-                text.append(scalar)
+                let size = UTF8.width(scalar)
+                if halfWidth[position] { result.halfWidthMarks.append(byteOffset..<byteOffset + size) }
+                if changes { text.append(scalar) }
                 byteOffset += size
-                if gapBetween(position, position + 1) { appendGap() }
+                if gapAfter[position] {
+                    text.append(zeroWidthSpace)
+                    result.gaps.append(byteOffset..<byteOffset + 3)
+                    byteOffset += 3
+                }
             }
-            result.spans.append(Span(String(text), bold: span.bold, color: span.color))
+            if changes { result.spans.append(Span(String(text), bold: span.bold, color: span.color)) }
         }
         return result
     }
 
-    static let zeroWidthSpace: Unicode.Scalar = "\u{200B}"
+    enum MarkKind { case closing, opening, quote, none }
 
-    /// Marks whose blank half lies after the glyph (Simplified Chinese forms).
-    static let closingMarks: Set<Unicode.Scalar> = ["，", "。", "、", "；", "：", "？", "！", "）", "》", "」", "』", "】", "〕", "〉"]
-    /// Marks whose blank half lies before the glyph.
-    static let openingMarks: Set<Unicode.Scalar> = ["（", "《", "「", "『", "【", "〔", "〈"]
-    static let allMarks: Set<Unicode.Scalar> = closingMarks.union(openingMarks).union(["“", "”", "‘", "’"])
+    /// Closing marks have their blank half after the glyph, opening ones before (Simplified
+    /// Chinese forms); quotation marks are proportional in these fonts.
+    static func markKind(_ scalar: Unicode.Scalar) -> MarkKind {
+        switch scalar.value {
+        case 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, 0x3009:
+            return .closing
+        case 0xFF08, 0x300A, 0x300C, 0x300E, 0x3010, 0x3014, 0x3008:
+            return .opening
+        case 0x2018, 0x2019, 0x201C, 0x201D:
+            return .quote
+        default:
+            return .none
+        }
+    }
+
+    static let zeroWidthSpace: Unicode.Scalar = "\u{200B}"
 
     /// Han characters, CJK punctuation and full-width forms.
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {
@@ -96,16 +127,21 @@ enum CJKSpacing {
         }
     }
 
-    /// Marks the scalars of tokens set exactly as typed: a URL or an e-mail address.
+    /// Marks the scalars of tokens set exactly as typed: a URL or an e-mail address (a token
+    /// holding `://` or `@`, or starting with `www.`); empty when the text can hold none.
     private static func verbatimTokens(_ scalars: [Unicode.Scalar]) -> [Bool] {
+        guard scalars.contains(where: { $0 == "@" || $0 == ":" || $0 == "w" || $0 == "W" }) else { return [] }
         var verbatim = [Bool](repeating: false, count: scalars.count)
         var start = 0
         while start < scalars.count {
             var end = start
             while end < scalars.count, !isCJK(scalars[end]), !scalars[end].properties.isWhitespace { end += 1 }
             if end > start {
-                let token = String(String.UnicodeScalarView(scalars[start..<end].filter { $0 != zeroWidthSpace })).lowercased()
-                if token.contains("://") || token.contains("@") || token.hasPrefix("www.") {
+                let token = scalars[start..<end].filter { $0 != zeroWidthSpace }
+                let scheme = token.count >= 3 && (0...token.count - 3).contains { token[$0] == ":" && token[$0 + 1] == "/" && token[$0 + 2] == "/" }
+                let web = token.count >= 4 && (token[0] == "w" || token[0] == "W")
+                    && String(String.UnicodeScalarView(token.prefix(4))).lowercased() == "www."
+                if scheme || web || token.contains("@") {
                     for index in start..<end { verbatim[index] = true }
                 }
             }

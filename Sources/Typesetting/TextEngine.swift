@@ -22,6 +22,7 @@ final class TextLayout {
     let lineRanges: [Range<Int>]
     let style: TextStyle
     let text: String
+    let utf8: [UInt8]
 
     /// `gaps`: byte offsets of zero-width spaces that stand for spaces (see `CJKSpacing`); other
     /// zero-width spaces only mark break opportunities and are left out of the lines' text.
@@ -32,6 +33,7 @@ final class TextLayout {
         var lines: [LineMetrics] = []
         var lineRanges: [Range<Int>] = []
         let utf8 = Array(text.utf8)
+        self.utf8 = utf8
         let iter = pango_layout_get_iter(layout)
         repeat {
             var logical = PangoRectangle()
@@ -66,14 +68,13 @@ final class TextLayout {
             } else {
                 out.append(scalar)
             }
-            offset += String(scalar).utf8.count
+            offset += UTF8.width(scalar)
         }
         return String(out)
     }
 
     /// The characters of line `index`: each with its left edge and advance, justification included.
     func characters(ofLine index: Int) -> [(scalar: Unicode.Scalar, x: Length, advance: Length)] {
-        let utf8 = Array(text.utf8)
         let range = lineRanges[index]
         let iter = pango_layout_get_iter(layout)
         defer { pango_layout_iter_free(iter) }
@@ -304,7 +305,7 @@ final class TextEngine {
 
     /// The line-edge rules for `layout`'s breaks: an opening bracket that starts a line and a
     /// closing mark that ends one (the last line's end aside) are set half-width; a gap that ends
-    /// a line takes no width; a justified paragraph whose last line would hold one Han character
+    /// a line takes no width (line ends only where the text is not ragged-right); a justified paragraph whose last line would hold one Han character
     /// takes one more character onto it, when the line before keeps at least twelve (so that
     /// spreading it adds at most a tenth of an em between characters).
     private func lineEdges(of layout: TextLayout, gaps: Set<Int>, previous: LineEdges) -> LineEdges {
@@ -312,26 +313,45 @@ final class TextEngine {
         // followed it, the passes would not settle, and a mark compressed inside a line is how
         // clreq fits a line before pushing characters over.
         var edges = LineEdges(halfWidthMarks: previous.halfWidthMarks, unbreakable: previous.unbreakable, lastLineKept: previous.lastLineKept)
-        let utf8 = Array(layout.text.utf8)
+        let utf8 = layout.utf8
         func scalarEnd(_ offset: Int) -> Int {
             var end = offset + 1
             while end < utf8.count, utf8[end] & 0xC0 == 0x80 { end += 1 }
             return end
         }
-        func scalars(_ range: Range<Int>) -> [(Unicode.Scalar, Int)] {
+        func scalar(at offset: Int) -> Unicode.Scalar? {
+            var bytes = utf8[offset..<scalarEnd(offset)].makeIterator()
+            var decoder = UTF8()
+            if case let .scalarValue(scalar) = decoder.decode(&bytes), scalar != CJKSpacing.zeroWidthSpace, !scalar.properties.isWhitespace {
+                return scalar
+            }
+            return nil
+        }
+        /// The visible scalars of `range` (gaps and spaces left out) with their offsets, from its
+        /// start or from its end, at most `limit`.
+        func visible(_ range: Range<Int>, fromEnd: Bool = false, limit: Int = Int.max) -> [(Unicode.Scalar, Int)] {
             var found: [(Unicode.Scalar, Int)] = []
-            var offset = range.lowerBound
-            for scalar in String(decoding: utf8[range], as: UTF8.self).unicodeScalars {
-                if scalar != CJKSpacing.zeroWidthSpace, !scalar.properties.isWhitespace { found.append((scalar, offset)) }
-                offset += String(scalar).utf8.count
+            var offset = fromEnd ? range.upperBound : range.lowerBound
+            while found.count < limit {
+                if fromEnd {
+                    guard offset > range.lowerBound else { break }
+                    offset -= 1
+                    while offset > range.lowerBound, utf8[offset] & 0xC0 == 0x80 { offset -= 1 }
+                    if let scalar = scalar(at: offset) { found.append((scalar, offset)) }
+                } else {
+                    guard offset < range.upperBound else { break }
+                    if let scalar = scalar(at: offset) { found.append((scalar, offset)) }
+                    offset = scalarEnd(offset)
+                }
             }
             return found
         }
         for (index, range) in layout.lineRanges.enumerated() {
-            let visible = scalars(range)
-            if let (first, offset) = visible.first, CJKSpacing.openingMarks.contains(first) { edges.halfWidthMarks.insert(offset) }
-            guard index + 1 < layout.lineRanges.count else { continue }
-            if let (last, offset) = visible.last, CJKSpacing.closingMarks.contains(last) { edges.halfWidthMarks.insert(offset) }
+            if let (first, offset) = visible(range, limit: 1).first, CJKSpacing.markKind(first) == .opening { edges.halfWidthMarks.insert(offset) }
+            // A line end in ragged-right text shows no blank: only justified, centred and
+            // right-aligned lines need theirs closed.
+            guard index + 1 < layout.lineRanges.count, layout.style.alignment != .left else { continue }
+            if let (last, offset) = visible(range, fromEnd: true, limit: 1).first, CJKSpacing.markKind(last) == .closing { edges.halfWidthMarks.insert(offset) }
             var end = range.upperBound
             while end > range.lowerBound, utf8[end - 1] == 0x20 || utf8[end - 1] == 0x0A { end -= 1 }
             if end >= range.lowerBound + 3, gaps.contains(end - 3) { edges.closedGaps.insert(end - 3) }
@@ -343,11 +363,10 @@ final class TextEngine {
             while start > 0, utf8[start] & 0xC0 == 0x80 { start -= 1 }
             edges.unbreakable.append(start..<scalarEnd(gap + 3))
         }
-        if !previous.lastLineKept, layout.style.alignment == .justified, layout.lineRanges.count >= 2, !layout.text.contains("\n") {
-            let last = scalars(layout.lineRanges[layout.lineRanges.count - 1])
-            let before = scalars(layout.lineRanges[layout.lineRanges.count - 2])
-            let glyphs = last.filter { !CJKSpacing.allMarks.contains($0.0) }
-            if glyphs.count == 1, CJKSpacing.isHan(glyphs[0].0), before.count >= 13, let carried = before.last,
+        if !previous.lastLineKept, layout.style.alignment == .justified, layout.lineRanges.count >= 2, !utf8.contains(0x0A) {
+            let glyphs = visible(layout.lineRanges[layout.lineRanges.count - 1]).filter { CJKSpacing.markKind($0.0) == .none }
+            let before = visible(layout.lineRanges[layout.lineRanges.count - 2], fromEnd: true, limit: 13)
+            if glyphs.count == 1, CJKSpacing.isHan(glyphs[0].0), before.count >= 13, let carried = before.first,
                CJKSpacing.isHan(carried.0) {
                 edges.unbreakable.append(carried.1..<scalarEnd(glyphs[0].1))
                 edges.lastLineKept = true
