@@ -38,7 +38,7 @@ struct CertificateDocument {
         var texts: [FittedText] = [
             FittedText(centered([Span(words.title)], size: 28, bold: true, color: Theme.navy), frame: Rect(x: left, y: 52, width: width, height: 40), minimumSize: 20, headingLevel: 1),
             FittedText(centered([Span(words.titleEnglish)], size: 13, color: Theme.muted), frame: Rect(x: left, y: 92, width: width, height: 20), minimumSize: 9),
-            FittedText(centered([Span(words.numberLabel), Span(words.number, bold: !model.isSpecimen)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7, name: model.isSpecimen ? nil : CertificateField.number.rawValue),
+            FittedText(centered([Span(words.numberLabel), Span(words.number, bold: !model.isSpecimen, verbatim: true)], size: 9.5, color: Theme.muted), frame: Rect(x: left, y: 116, width: width, height: 14), minimumSize: 7, name: model.isSpecimen ? nil : CertificateField.number.rawValue),
             FittedText(centered([Span(words.certify)], size: 11, font: .serif), frame: Rect(x: left, y: 142, width: width, height: 16), minimumSize: 8),
             FittedText(centered([Span(model.organizationName)], size: 22, bold: true, font: .serif, color: Theme.ink), frame: Rect(x: left, y: 160, width: width, height: 36), minimumSize: Self.minimumSizes.name, name: CertificateField.name.rawValue),
         ]

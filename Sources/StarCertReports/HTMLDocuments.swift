@@ -33,16 +33,24 @@ public struct HTMLDocuments: Sendable {
     }
 
     public func report(_ model: ReportModel, images: [String: ImageData]) -> String {
-        library.render(spaced(ReportContext(model, images: images).values), withTemplate: "report") ?? ""
+        library.render(spacedContext(ReportContext(model, images: images).values), withTemplate: "report") ?? ""
     }
 
     public func certificate(_ model: CertificateModel) -> String {
-        library.render(spaced(CertificateContext(model).values), withTemplate: "certificate") ?? ""
+        library.render(spacedContext(CertificateContext(model).values), withTemplate: "certificate") ?? ""
     }
 }
 
+/// Values of a template context that are not running text: metadata, a certificate's number (a
+/// code, set as issued), and CSS strings, which are built from spaced text.
+private let unspacedKeys: Set<String> = ["documentTitle", "author", "subject", "keywords", "number", "runningTitleCSS", "runningOrganizationCSS", "footerCSS"]
+
 /// Every text of a template context with the PDF's Han–Latin gaps (`quarterEmSpaced`): Chromium's
 /// `text-autospace` adds only an eighth of an em, so the HTML carries the gaps itself.
+private func spacedContext(_ context: [String: Any]) -> [String: Any] {
+    context.reduce(into: [:]) { result, entry in result[entry.key] = unspacedKeys.contains(entry.key) ? entry.value : spaced(entry.value) }
+}
+
 private func spaced(_ value: Any) -> Any {
     switch value {
     case let text as String: return quarterEmSpaced(text)
@@ -185,7 +193,7 @@ private struct ReportContext {
             "hasHistory": model.history != nil, "history": history,
             "lang": model.labels.language,
             "l": labelValues(labels),
-            "runningTitleCSS": cssString(model.runningTitle), "runningOrganizationCSS": cssString(model.organizationName),
+            "runningTitleCSS": cssString(quarterEmSpaced(model.runningTitle)), "runningOrganizationCSS": cssString(quarterEmSpaced(model.organizationName)),
             "footerCSS": cssPageCounter(labels["report.footer"]),
             "documentTitle": model.documentTitle, "author": model.issuer.name, "subject": model.subject, "keywords": model.keywords,
             "issuerName": labels.isChinese ? model.issuer.name : model.issuer.nameEnglish,

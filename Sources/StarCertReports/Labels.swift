@@ -54,11 +54,17 @@ public struct Labels: Sendable {
     /// The text of `key`; a missing key shows as `⟨key⟩` so it is noticed, never silently blank.
     public subscript(_ key: String) -> String { strings[key] ?? "⟨\(key)⟩" }
 
-    /// The text of `key` with each `{name}` replaced by its value.
+    /// The text of `key` with each `{name}` replaced by its value, in one pass over the label: a
+    /// value is inserted as it is, never read again for placeholders (user text may hold braces).
     public func format(_ key: String, _ values: [String: String]) -> String {
-        var text = self[key]
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        var result = ""
+        var rest = Substring(self[key])
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[..<open]
+            result += values[String(rest[rest.index(after: open)..<close])] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
     }
 
     public var isChinese: Bool { language.hasPrefix("zh") }

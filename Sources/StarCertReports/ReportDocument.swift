@@ -17,7 +17,7 @@ struct ReportDocument {
             title: model.documentTitle, author: model.issuer.name, subject: model.subject, keywords: model.keywords,
             creator: "StarCert", creationDate: model.creationDate, language: model.labels.language)
         let header = RunningText(left: model.runningTitle, right: model.organizationName, style: Theme.running, rule: true)
-        let footer = RunningText(center: model.labels["report.footer"], style: Theme.running, rule: false)
+        let footer = RunningText(center: model.labels["report.footer"], style: Theme.running, rule: false, numbersPages: true)
         // A chapter starts on a new page unless more than 40 % of the page is left.
         let chapterBreak = Block.pageBreakUnlessRoom(Self.bodyHeight * 0.4)
         var body: [Block] = summary()

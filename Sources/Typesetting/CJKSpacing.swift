@@ -23,7 +23,16 @@ enum CJKSpacing {
         var scalars: [Unicode.Scalar] = []
         for span in spans { scalars.append(contentsOf: span.text.unicodeScalars) }
         guard scalars.contains(where: isCJK) else { return Result(spans: spans, gaps: [], halfWidthMarks: []) }
-        let verbatim = verbatimTokens(scalars)
+        var verbatim = verbatimTokens(scalars)
+        if spans.contains(where: \.verbatim) {
+            if verbatim.isEmpty { verbatim = [Bool](repeating: false, count: scalars.count) }
+            var position = 0
+            for span in spans {
+                let count = span.text.unicodeScalars.count
+                if span.verbatim { for index in position..<position + count { verbatim[index] = true } }
+                position += count
+            }
+        }
         func gapBetween(_ left: Int, _ right: Int) -> Bool {
             left >= 0 && right < scalars.count && (verbatim.isEmpty || !verbatim[left] && !verbatim[right])
                 && ((isHan(scalars[left]) && isLatin(scalars[right])) || (isLatin(scalars[left]) && isHan(scalars[right])))
@@ -35,6 +44,7 @@ enum CJKSpacing {
         var changes = false
         for position in scalars.indices {
             let scalar = scalars[position]
+            if !verbatim.isEmpty, verbatim[position] { continue }
             if scalar == " " {
                 if position > 0, position + 1 < scalars.count, scalars[position - 1] != " ", scalars[position + 1] != " ",
                    justified || gapBetween(position - 1, position + 1) {
@@ -76,7 +86,7 @@ enum CJKSpacing {
                     byteOffset += 3
                 }
             }
-            if changes { result.spans.append(Span(String(text), bold: span.bold, color: span.color)) }
+            if changes { result.spans.append(Span(String(text), bold: span.bold, color: span.color, verbatim: span.verbatim)) }
         }
         return result
     }
@@ -186,7 +196,7 @@ enum LongTokens {
                 if isLong[position] { text.append(CJKSpacing.zeroWidthSpace) }
                 position += 1
             }
-            return Span(String(text), bold: span.bold, color: span.color)
+            return Span(String(text), bold: span.bold, color: span.color, verbatim: span.verbatim)
         }
     }
 

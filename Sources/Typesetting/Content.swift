@@ -39,7 +39,7 @@ public struct Paragraph: Hashable, Sendable {
             guard left > 0 else { return nil }
             let kept = String(span.text.prefix(left))
             left -= kept.count
-            return Span(kept, bold: span.bold, color: span.color)
+            return Span(kept, bold: span.bold, color: span.color, verbatim: span.verbatim)
         }
         return copy
     }
@@ -269,8 +269,9 @@ public indirect enum Block: Hashable, Sendable {
     case placed([FittedText], drawing: Drawing?)
 }
 
-/// Text repeated at the top or bottom of every page of a sequence; `{page}` and `{pages}`
-/// are replaced by the page number and the page count.
+/// Text repeated at the top or bottom of every page of a sequence. When `numbersPages` is set,
+/// `{page}` and `{pages}` are replaced by the page number and the page count; otherwise the texts
+/// (user text, say) are shown as they are. Left and right texts that would meet share the width.
 public struct RunningText: Hashable, Sendable {
     public var left: String
     public var center: String
@@ -278,13 +279,15 @@ public struct RunningText: Hashable, Sendable {
     public var style: TextStyle
     /// A rule between the running text and the body.
     public var rule: Bool
+    public var numbersPages: Bool
 
-    public init(left: String = "", center: String = "", right: String = "", style: TextStyle, rule: Bool) {
+    public init(left: String = "", center: String = "", right: String = "", style: TextStyle, rule: Bool, numbersPages: Bool = false) {
         self.left = left
         self.center = center
         self.right = right
         self.style = style
         self.rule = rule
+        self.numbersPages = numbersPages
     }
 }
 

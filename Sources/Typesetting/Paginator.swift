@@ -542,7 +542,7 @@ final class Paginator {
             var items: [PageItem] = []
             if let header = sequence.header {
                 let top = sequence.margins.top - 26
-                items += running(header, fill: fill, top: top, page: page)
+                items += running(header, fill: fill, top: top, page: page, growsUp: true)
                 if header.rule {
                     items.append(.line(from: Point(x: page.body.x, y: sequence.margins.top - 8), to: Point(x: page.body.maxX, y: sequence.margins.top - 8), color: Color(hex: 0x8C96A3), width: 0.5))
                 }
@@ -552,19 +552,36 @@ final class Paginator {
                 if footer.rule {
                     items.append(.line(from: Point(x: page.body.x, y: top - 6), to: Point(x: page.body.maxX, y: top - 6), color: Color(hex: 0x8C96A3), width: 0.5))
                 }
-                items += running(footer, fill: fill, top: top, page: page)
+                items += running(footer, fill: fill, top: top, page: page, growsUp: false)
             }
             pages[index].items += items
             pages[index].structure += Array(repeating: [], count: items.count)
         }
     }
 
-    private func running(_ running: RunningText, fill: (String) -> String, top: Length, page: Page) -> [PageItem] {
+    /// A running header or footer: its first line at `top`; a text that needs more lines (left and
+    /// right texts share the width when they would meet) grows away from the body.
+    private func running(_ running: RunningText, fill: (String) -> String, top: Length, page: Page, growsUp: Bool) -> [PageItem] {
+        let texts = [running.left, running.center, running.right].map { running.numbersPages ? fill($0) : $0 }
+        let width = page.body.width
+        var widths = [width, width, width]
+        let natural = [texts[0], texts[2]].map { $0.isEmpty ? 0 : engine.layout([Span($0)], style: running.style, width: nil).naturalWidth }
+        let gap = running.style.size * 2
+        if natural[0] > 0, natural[1] > 0, natural[0] + natural[1] + gap > width {
+            // The left text (a title and a number) keeps its line when it takes at most 60 %.
+            let shared = width - gap
+            widths[0] = natural[0] <= shared * 0.6 ? natural[0] + 0.01 : shared * natural[0] / (natural[0] + natural[1])
+            widths[2] = shared - widths[0]
+            // Lines of about equal length rather than a full line and a word left over.
+            let lines = (natural[1] / widths[2]).rounded(.up)
+            widths[2] = min(widths[2], natural[1] / lines + running.style.size * 2)
+        }
         var items: [PageItem] = []
-        for (text, alignment) in [(running.left, TextAlignment.left), (running.center, .center), (running.right, .right)] where !text.isEmpty {
-            let paragraph = Paragraph(fill(text), style: running.style.with { $0.alignment = alignment })
-            let stack = stack(for: paragraph, width: page.body.width)
-            items += stack.items(0..<min(1, stack.lines.count), at: Point(x: page.body.x, y: top))
+        for (index, alignment) in [TextAlignment.left, .center, .right].enumerated() where !texts[index].isEmpty {
+            let stack = stack(for: Paragraph(texts[index], style: running.style.with { $0.alignment = alignment }), width: widths[index])
+            let x = index == 2 ? page.body.maxX - widths[2] : page.body.x
+            let y = growsUp ? top - stack.height(0..<stack.lines.count) + stack.height(0..<min(1, stack.lines.count)) : top
+            items += stack.items(0..<stack.lines.count, at: Point(x: x, y: y))
         }
         return items
     }

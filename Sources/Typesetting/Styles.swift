@@ -44,15 +44,18 @@ public struct TextStyle: Hashable, Sendable {
     }
 }
 
-/// A part of a paragraph that differs from the paragraph's style in weight or colour.
+/// A part of a paragraph that differs from the paragraph's style in weight or colour, or that is
+/// a code (a certificate or report number) set exactly as typed, without the spacing rules.
 public struct Span: Hashable, Sendable {
     public var text: String
     public var bold: Bool?
     public var color: Color?
+    public var verbatim: Bool
 
-    public init(_ text: String, bold: Bool? = nil, color: Color? = nil) {
+    public init(_ text: String, bold: Bool? = nil, color: Color? = nil, verbatim: Bool = false) {
         self.text = text
         self.bold = bold
         self.color = color
+        self.verbatim = verbatim
     }
 }

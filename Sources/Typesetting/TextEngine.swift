@@ -182,6 +182,7 @@ final class TextEngine {
                 text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
                 hasher.combine(span.bold)
                 hasher.combine(span.color)
+                hasher.combine(span.verbatim)
             }
             hasher.combine(style)
             hasher.combine(width)
@@ -192,7 +193,7 @@ final class TextEngine {
 
         static func == (a: LayoutKey, b: LayoutKey) -> Bool {
             a.hash == b.hash && a.style == b.style && a.width == b.width && a.spans.count == b.spans.count
-                && zip(a.spans, b.spans).allSatisfy { $0.text.utf8.elementsEqual($1.text.utf8) && $0.bold == $1.bold && $0.color == $1.color }
+                && zip(a.spans, b.spans).allSatisfy { $0.text.utf8.elementsEqual($1.text.utf8) && $0.bold == $1.bold && $0.color == $1.color && $0.verbatim == $1.verbatim }
         }
     }
 

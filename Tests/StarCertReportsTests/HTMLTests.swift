@@ -52,6 +52,22 @@ import Typesetting
         #expect(occurrences >= 14, "only \(occurrences) escaped occurrences")
         let pdfText = try PDFInspection.text(try #require(documents.report)).replacingOccurrences(of: "\n", with: "")
         #expect(pdfText.contains(evil))
+        // The printed running header carries the name as a CSS string: every quote and markup
+        // character escaped, so nothing ends the string or the style sheet.
+        #expect(report.contains(#"@top-right { content: "\3c script\3e alert(\22 x\22 )\3c /script\3e  \26  \27 q\27 "; }"#))
+        #expect(report.components(separatedBy: "</style>").count == 2)
+    }
+
+    @Test func bracesInUserTextAreShownAsTyped() throws {
+        let number = "KB-{page}/{pages}-{title}"
+        let evaluation = try harness.variant(of: Fixtures.fourStar) { $0.replacingOccurrences(of: "report_no: KB-ASM-2026-0117", with: "report_no: \"\(number)\"") }
+        let documents = try both(evaluation)
+        let pages = try PDFInspection.text(try #require(documents.report)).components(separatedBy: "\u{0C}").filter { !$0.isEmpty }
+        // The cover shows it once; every later page's running header once more.
+        #expect(pages.count > 10)
+        #expect(pages.dropFirst().allSatisfy { $0.contains(number) })
+        // (the typed space before the number is the quarter-em gap, U+2005, as in the PDF)
+        #expect(try #require(documents.reportHTML).contains("@top-left { content: \"售后服务成熟度评价报告　报告编号\u{2005}KB-{page}/{pages}-{title}\"; }"))
     }
 
     @Test func theHTMLIsSelfContainedAndAccessible() throws {
