@@ -54,11 +54,9 @@ private func spacedContext(_ context: [String: Any]) -> [String: Any] {
 private func spaced(_ value: Any) -> Any {
     switch value {
     case let text as String: return quarterEmSpaced(text)
+    // Dictionaries and arrays of any element type cast to these two.
     case let values as [String: Any]: return values.mapValues(spaced)
-    case let values as [String: String]: return values.mapValues(quarterEmSpaced)
     case let list as [Any]: return list.map(spaced)
-    case let list as [[String: Any]]: return list.map { $0.mapValues(spaced) }
-    case let list as [String]: return list.map(quarterEmSpaced)
     default: return value
     }
 }

@@ -77,7 +77,7 @@ public struct ReportModel: Sendable {
         public let items: [ItemDetail]
         /// The section is scored as one item with its own number: its heading carries the item's
         /// figures, and neither a table of one row nor the item's heading is shown.
-        public var isScoredAsOneItem: Bool { veto.isEmpty && items.count == 1 && items[0].id == id }
+        public let isScoredAsOneItem: Bool
     }
 
     public struct FindingRow: Sendable {
@@ -256,7 +256,8 @@ public struct ReportModel: Sendable {
                         bandDescriptors: result.band.descriptors, score: result.score.description, requirements: result.item.requirements,
                         evidence: result.record.evidence, strengths: result.record.strengths, findings: result.record.findings.map(finding),
                         photos: result.record.photos.map { Photo(path: $0.resolvedPath, caption: $0.caption) })
-                })
+                },
+                isScoredAsOneItem: single)
         }
 
         var rows: [FindingRow] = []
