@@ -8,8 +8,13 @@ let package = Package(
         .executable(name: "starcert", targets: ["starcert"]),
         .library(name: "StarCertCore", targets: ["StarCertCore"]),
         .library(name: "Typesetting", targets: ["Typesetting"]),
-        .library(name: "StarCertReports", targets: ["StarCertReports"]),
+        .library(name: "PDFObjects", targets: ["PDFObjects"]),
+        .library(name: "StarCertTemplates", targets: ["StarCertTemplates"]),
+        .library(name: "StarCertDocuments", targets: ["StarCertDocuments"]),
         .library(name: "StarCertArchive", targets: ["StarCertArchive"]),
+        .library(name: "StarCertIssuing", targets: ["StarCertIssuing"]),
+        .library(name: "StarCertApp", targets: ["StarCertApp"]),
+        .library(name: "StarCertServer", targets: ["StarCertServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -28,7 +33,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
+    // Imports point one way: core → typesetting and PDF objects → templates → documents → archive
+    // → issuing → the application layer → the front ends (command line, server). The server's
+    // closure holds no Cairo, Pango or typesetting target.
     targets: [
+        // The scoring core and every input reader (assessments, standards, the issuer profile).
         .target(
             name: "StarCertCore",
             dependencies: [.product(name: "Yams", package: "Yams")],
@@ -45,24 +54,38 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // Content → layout → export with Cairo and Pango; knows nothing of the standard.
         .target(
             name: "Typesetting",
             dependencies: ["CPangoCairo", "CQREncode"],
             exclude: ["README.md"]
         ),
+        // Reading a PDF's objects, incremental updates, the archival fix-up, signature fields.
         .target(
-            name: "StarCertReports",
+            name: "PDFObjects",
+            exclude: ["README.md"]
+        ),
+        // Labels and Mustache templates, shared by the HTML documents and the server's pages.
+        .target(
+            name: "StarCertTemplates",
             dependencies: [
-                "StarCertCore", "Typesetting",
+                "StarCertCore",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["README.md"]
         ),
+        // Report and certificate models, their PDF and HTML documents, the document pipeline.
+        .target(
+            name: "StarCertDocuments",
+            dependencies: ["StarCertCore", "Typesetting", "PDFObjects", "StarCertTemplates"],
+            exclude: ["README.md"]
+        ),
+        // The archive's storage and read side, and verification of what was issued.
         .target(
             name: "StarCertArchive",
             dependencies: [
-                "StarCertCore", "StarCertReports", "Typesetting",
+                "StarCertCore", "PDFObjects",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -70,32 +93,46 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        // The write side: signing identity, refusals, the issuing transaction, PDF signing.
+        .target(
+            name: "StarCertIssuing",
+            dependencies: [
+                "StarCertCore", "StarCertDocuments", "StarCertArchive", "PDFObjects", "StarCertTemplates",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            exclude: ["README.md"]
+        ),
+        // What the front ends share: batches, the report and issue jobs, output folders.
+        .target(
+            name: "StarCertApp",
+            dependencies: ["StarCertCore", "Typesetting", "StarCertTemplates", "StarCertDocuments", "StarCertArchive", "StarCertIssuing"],
+            exclude: ["README.md"]
+        ),
         .target(
             name: "StarCertServer",
             dependencies: [
-                "StarCertCore", "StarCertReports", "StarCertArchive",
+                "StarCertCore", "StarCertArchive", "PDFObjects", "StarCertTemplates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["README.md"]
         ),
         .executableTarget(
             name: "starcert",
             dependencies: [
-                "StarCertCore",
-                "StarCertReports",
-                "StarCertArchive",
+                "StarCertCore", "StarCertTemplates", "StarCertDocuments", "StarCertArchive", "StarCertIssuing", "StarCertApp",
                 "StarCertServer",
-                "Typesetting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
         ),
         .executableTarget(
             name: "starcert-bench",
-            dependencies: ["StarCertCore", "StarCertReports", "StarCertArchive", "Typesetting"]
+            dependencies: ["StarCertCore", "StarCertTemplates", "StarCertDocuments", "StarCertApp", "StarCertIssuing", "PDFObjects"]
         ),
         .target(
             name: "StarCertTestSupport",
@@ -115,14 +152,23 @@ let package = Package(
             dependencies: ["Typesetting", "StarCertTestSupport"]
         ),
         .testTarget(
-            name: "StarCertReportsTests",
-            dependencies: ["StarCertReports", "StarCertTestSupport", "Typesetting"],
+            name: "PDFObjectsTests",
+            dependencies: ["PDFObjects", "StarCertTestSupport"]
+        ),
+        .testTarget(
+            name: "StarCertTemplatesTests",
+            dependencies: ["StarCertTemplates", "StarCertCore", "StarCertArchive", "StarCertTestSupport"]
+        ),
+        .testTarget(
+            name: "StarCertDocumentsTests",
+            dependencies: ["StarCertDocuments", "StarCertApp", "StarCertTemplates", "StarCertTestSupport", "Typesetting"],
             exclude: ["Goldens"]
         ),
         .testTarget(
             name: "StarCertArchiveTests",
             dependencies: [
-                "StarCertArchive", "StarCertTestSupport", "Typesetting",
+                "StarCertArchive", "StarCertIssuing", "StarCertApp", "StarCertDocuments", "StarCertTemplates", "PDFObjects",
+                "StarCertTestSupport", "Typesetting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -131,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "StarCertServerTests",
             dependencies: [
-                "StarCertServer", "StarCertArchive", "StarCertTestSupport",
+                "StarCertServer", "StarCertArchive", "StarCertTemplates", "PDFObjects", "StarCertTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -225,13 +225,13 @@ public final class Archive: Sendable {
     }
 
     /// Runs `body` reading; database errors become `ArchiveError`, others pass unchanged.
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
+    package func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try reader.read(body) } catch let error as DatabaseError { throw ArchiveError(error, path: path) }
     }
 
     /// Runs `body` in an immediate write transaction; database errors become `ArchiveError`, others
     /// (a refusal from `body`) pass unchanged and roll the transaction back.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    package func write<T>(_ body: (Database) throws -> T) throws -> T {
         let writer = try writable()
         do {
             var result: T?
@@ -252,7 +252,7 @@ public final class Archive: Sendable {
         do { return try body() } catch { throw ArchiveError(error, path: path) }
     }
 
-    static func timestamp() -> String {
+    package static func timestamp() -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
@@ -406,7 +406,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     }
 
     /// Maps any error met while using the archive at `path`.
-    init(_ error: any Error, path: String) {
+    package init(_ error: any Error, path: String) {
         if let error = error as? ArchiveError {
             self = error
         } else if let error = error as? DatabaseError {

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
+import PDFObjects
 import StarCertCore
-import Typesetting
 
 extension Archive {
     /// Everything `archive verify` finds wrong, one line each: stored files that no longer match

@@ -35,18 +35,40 @@ extension Archive {
         public let archivedDataIntact: Bool
     }
 
+    /// Certificates with their evaluation and their latest status change (the newest row of
+    /// `certificate_status`, as `latestStatus(of:)` reads it one at a time).
+    /// What a status change was, read from its place in the history and the status it set — never
+    /// from its free-text reason, which is the body's own words.
+    public enum StatusEvent: String, Sendable, CaseIterable {
+        case issued, restored, suspended, withdrawn, superseded, expired
+
+        /// The event of `change`, the `index`-th change of a certificate's history.
+        public init(_ change: StatusRow, index: Int) {
+            switch change.status {
+            case .valid: self = index == 0 ? .issued : .restored
+            case .suspended: self = .suspended
+            case .withdrawn: self = .withdrawn
+            case .superseded: self = .superseded
+            case .expired: self = .expired
+            }
+        }
+    }
+
     static let listingSQL = """
         SELECT c.number, e.organization, e.credit_code, e.standard, e.star_level, e.total_hundredths, c.issued_on, c.expires_on,
-               (SELECT s.status FROM certificate_status s WHERE s.number = c.number ORDER BY s.id DESC LIMIT 1) AS status,
-               (SELECT s.at FROM certificate_status s WHERE s.number = c.number ORDER BY s.id DESC LIMIT 1) AS status_at,
-               (SELECT COUNT(*) FROM certificate_status s WHERE s.number = c.number) AS changes
+               s.status AS status, s.at AS status_at,
+               (SELECT COUNT(*) FROM certificate_status n WHERE n.number = c.number) AS changes
         FROM certificate c JOIN evaluation e ON e.id = c.evaluation_id
+        LEFT JOIN certificate_status s ON s.id = (SELECT MAX(l.id) FROM certificate_status l WHERE l.number = c.number)
         """
+
+    /// The certificates valid on a day: arguments `Status.valid`, then the day.
+    static let validSQL = "SELECT * FROM (\(listingSQL)) WHERE status = ? AND expires_on >= ?"
 
     static func listing(_ row: Row, today: String) -> Listing {
         let hundredths: Int = row["total_hundredths"]
         let expires: String = row["expires_on"]
-        var status = Status(rawValue: row["status"] ?? "valid") ?? .valid
+        var status: Status = row["status"] ?? .valid
         // Since the issue day while nothing changed after issuing; else the day of the last change.
         let changes: Int = row["changes"] ?? 1
         var since: String = changes <= 1 ? row["issued_on"] : String((row["status_at"] as String? ?? "").prefix(10))
@@ -56,7 +78,7 @@ extension Archive {
         }
         return Listing(
             number: row["number"], organization: row["organization"], creditCode: row["credit_code"], standard: row["standard"],
-            starLevel: row["star_level"] ?? 0, total: "\(hundredths / 100).\(String(format: "%02d", hundredths % 100))",
+            starLevel: row["star_level"] ?? 0, total: Points(hundredths: hundredths).description,
             issued: row["issued_on"], expires: expires, status: status, statusSince: since)
     }
 
@@ -97,9 +119,9 @@ extension Archive {
     public func register(page: Int, pageSize: Int, today: String) async throws -> (listings: [Listing], total: Int) {
         let offset = max(0, page - 1) * pageSize
         return try await reader.read { db in
-            let valid = "SELECT * FROM (\(Self.listingSQL)) WHERE status = 'valid' AND expires_on >= ?"
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(valid))", arguments: [today]) ?? 0
-            let rows = try Row.fetchAll(db, sql: valid + " ORDER BY issued_on DESC, number DESC LIMIT ? OFFSET ?", arguments: [today, pageSize, offset])
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(Self.validSQL))", arguments: [Status.valid, today]) ?? 0
+            let rows = try Row.fetchAll(db, sql: Self.validSQL + " ORDER BY issued_on DESC, number DESC LIMIT ? OFFSET ?",
+                                        arguments: [Status.valid, today, pageSize, offset])
             return (rows.map { Self.listing($0, today: today) }, total)
         }
     }
@@ -107,8 +129,8 @@ extension Archive {
     /// Every certificate valid on `today` (for the register's CSV).
     public func registerAll(today: String) async throws -> [Listing] {
         try await reader.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.listingSQL)) WHERE status = 'valid' AND expires_on >= ? ORDER BY issued_on DESC, number DESC",
-                             arguments: [today]).map { Self.listing($0, today: today) }
+            try Row.fetchAll(db, sql: Self.validSQL + " ORDER BY issued_on DESC, number DESC", arguments: [Status.valid, today])
+                .map { Self.listing($0, today: today) }
         }
     }
 

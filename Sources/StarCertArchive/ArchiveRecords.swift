@@ -10,8 +10,8 @@ public struct EvaluationRow: Codable, Sendable, FetchableRecord, MutablePersista
     public var creditCode: String
     public var organization: String
     public var standard: String
-    public var kind: String
-    public var decision: String
+    public var kind: Assessment.Kind
+    public var decision: Evaluation.Decision
     public var totalHundredths: Int
     public var starLevel: Int?
     public var auditEnd: String
@@ -22,6 +22,25 @@ public struct EvaluationRow: Codable, Sendable, FetchableRecord, MutablePersista
     public var replaces: Int64?
     public var certificateNumber: String?
 
+
+    package init(id: Int64? = nil, createdAt: String, creditCode: String, organization: String, standard: String, kind: Assessment.Kind, decision: Evaluation.Decision, totalHundredths: Int, starLevel: Int?, auditEnd: String, assessmentName: String, assessment: Data, resultJSON: String, issuer: String, replaces: Int64?, certificateNumber: String?) {
+        self.id = id
+        self.createdAt = createdAt
+        self.creditCode = creditCode
+        self.organization = organization
+        self.standard = standard
+        self.kind = kind
+        self.decision = decision
+        self.totalHundredths = totalHundredths
+        self.starLevel = starLevel
+        self.auditEnd = auditEnd
+        self.assessmentName = assessmentName
+        self.assessment = assessment
+        self.resultJSON = resultJSON
+        self.issuer = issuer
+        self.replaces = replaces
+        self.certificateNumber = certificateNumber
+    }
     enum CodingKeys: String, CodingKey {
         case id, organization, standard, kind, decision, assessment, issuer, replaces
         case createdAt = "created_at", creditCode = "credit_code", totalHundredths = "total_hundredths", starLevel = "star_level"
@@ -38,7 +57,7 @@ public struct EvaluationRow: Codable, Sendable, FetchableRecord, MutablePersista
     }
 
     /// The total as written: `91.55`.
-    public var total: String { "\(totalHundredths / 100).\(String(format: "%02d", totalHundredths % 100))" }
+    public var total: String { Points(hundredths: totalHundredths).description }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -51,6 +70,13 @@ public struct DocumentRow: Codable, Sendable, FetchableRecord, PersistableRecord
     public var bytes: Data
     public var sha256: String
 
+
+    package init(evaluationID: Int64, name: String, bytes: Data, sha256: String) {
+        self.evaluationID = evaluationID
+        self.name = name
+        self.bytes = bytes
+        self.sha256 = sha256
+    }
     enum CodingKeys: String, CodingKey {
         case name, bytes, sha256
         case evaluationID = "evaluation_id"
@@ -76,6 +102,18 @@ public struct CertificateRow: Codable, Sendable, FetchableRecord, PersistableRec
     public var issuedOn: String
     public var expiresOn: String
 
+
+    package init(number: String, evaluationID: Int64, series: String, sequence: Int, canonical: String, signature: String, publicKey: String, issuedOn: String, expiresOn: String) {
+        self.number = number
+        self.evaluationID = evaluationID
+        self.series = series
+        self.sequence = sequence
+        self.canonical = canonical
+        self.signature = signature
+        self.publicKey = publicKey
+        self.issuedOn = issuedOn
+        self.expiresOn = expiresOn
+    }
     enum CodingKeys: String, CodingKey {
         case number, series, sequence, canonical, signature
         case evaluationID = "evaluation_id", publicKey = "public_key", issuedOn = "issued_on", expiresOn = "expires_on"
@@ -94,10 +132,19 @@ public struct StatusRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "certificate_status"
     public var id: Int64?
     public var number: String
-    public var status: String
+    public var status: Archive.Status
+    /// The body's own words on why (never shown on public pages).
     public var reason: String
     public var at: String
 
+
+    package init(id: Int64? = nil, number: String, status: Archive.Status, reason: String, at: String) {
+        self.id = id
+        self.number = number
+        self.status = status
+        self.reason = reason
+        self.at = at
+    }
     public enum Columns {
         public static let id = Column(CodingKeys.id)
         public static let number = Column(CodingKeys.number)
@@ -105,10 +152,15 @@ public struct StatusRow: Codable, Sendable, FetchableRecord, PersistableRecord {
 }
 
 /// A row of `number_series`: the last number issued in a series.
-struct SeriesRow: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "number_series"
-    var series: String
-    var last: Int
+package struct SeriesRow: Codable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "number_series"
+    package var series: String
+    package var last: Int
+
+    package init(series: String, last: Int) {
+        self.series = series
+        self.last = last
+    }
 
     public enum Columns {
         public static let series = Column(CodingKeys.series)
@@ -118,7 +170,7 @@ struct SeriesRow: Codable, FetchableRecord, PersistableRecord {
 /// Reading the archive: evaluations, certificates, status, history, integrity.
 extension Archive {
     /// A certificate's status as the register shows it.
-    public enum Status: String, Sendable, CaseIterable {
+    public enum Status: String, Sendable, CaseIterable, Codable, DatabaseValueConvertible {
         case valid, suspended, withdrawn, superseded, expired
 
         /// 有效 / 暂停 / 撤销 / 已替换 / 过期.
@@ -149,10 +201,15 @@ extension Archive {
         /// The status on `date` (YYYY-MM-DD): the latest change, or expired after the expiry date.
         public func status(on date: String) -> (status: Status, reason: String) {
             let latest = history.last
-            let recorded = Status(rawValue: latest?.status ?? "valid") ?? .valid
+            let recorded = latest?.status ?? .valid
             if recorded == .valid, date > canonical.expires { return (.expired, "valid until \(canonical.expires)") }
             return (recorded, latest?.reason ?? "")
         }
+    }
+
+    /// The newest status change of certificate `number` (the one query every reader of a status uses).
+    package static func latestStatus(of number: String, _ db: Database) throws -> StatusRow? {
+        try StatusRow.filter(StatusRow.Columns.number == number).order(StatusRow.Columns.id.desc).fetchOne(db)
     }
 
     public func evaluations() throws(ArchiveError) -> [EvaluationRow] {
@@ -225,11 +282,14 @@ extension Archive {
             guard let row = try CertificateRow.fetchOne(db, key: number) else {
                 throw ArchiveError.notFound("there is no certificate \(TerminalText.quoted(number)) in \(path)")
             }
-            let current = try StatusRow.filter(StatusRow.Columns.number == row.number).order(StatusRow.Columns.id.desc).fetchOne(db)?.status ?? "valid"
-            if current == Status.withdrawn.rawValue { throw ArchiveError.refused("certificate \(number) is withdrawn; a withdrawal is final") }
-            if current == Status.superseded.rawValue { throw ArchiveError.refused("certificate \(number) was superseded by a correction; change the status of its successor instead") }
-            if current == status.rawValue { throw ArchiveError.refused("certificate \(number) is already \(status.rawValue)") }
-            try StatusRow(number: number, status: status.rawValue, reason: reason, at: Self.timestamp()).insert(db)
+            let current = try Self.latestStatus(of: row.number, db)?.status ?? .valid
+            if current == .withdrawn { throw ArchiveError.refused("certificate \(number) is withdrawn; a withdrawal is final") }
+            if current == .superseded { throw ArchiveError.refused("certificate \(number) was superseded by a correction; change the status of its successor instead") }
+            if current == status { throw ArchiveError.refused("certificate \(number) is already \(status.rawValue)") }
+            try StatusRow(number: number, status: status, reason: reason, at: Self.timestamp()).insert(db)
         } }
     }
 }
+
+extension Assessment.Kind: DatabaseValueConvertible {}
+extension Evaluation.Decision: DatabaseValueConvertible {}

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
+import PDFObjects
 import StarCertCore
-import Typesetting
 import X509
 
 /// Checks a certificate — a PDF, the text of its QR code, or its number — against the issuer's
@@ -19,20 +19,48 @@ public struct Verification: Sendable {
 
     /// The certificates in a PEM file (an `issuer.crt`, a CA root).
     public static func certificates(file: String) throws(KeyError) -> [Certificate] {
-        try SigningIdentity.readChain(file)
+        try SignerCertificates.readChain(file)
     }
 
-    /// What was found, as typed facts a front end words; `authentic` only when nothing failed.
+    /// What was found, as typed facts a front end words in its own language; `authentic` only
+    /// when nothing failed.
     public struct Result: Sendable {
         public enum Finding: Sendable, Equatable {
             /// The PDF signature holds; `signer` names the certificate's subject.
             case signatureValid(signer: String, signingTime: String?)
+            /// The signature covers the whole file: nothing was added after signing.
             case untouched
-            /// Why the document cannot be taken as the issuer's.
-            case failed(String)
+            /// The file carries no PDF signature (a specimen, or not a document StarCert issued).
+            case unsigned
+            /// The PDF signature does not hold.
+            case signature(SignatureProblem)
+            /// Bytes were added after the signature.
+            case changedAfterSigning
+            /// The certificate data inside the file cannot be read.
+            case certificateDataDamaged
+            /// The certificate data inside the file was not signed by the PDF's signer.
+            case certificateDataNotBySigner
+            /// The archive holds no certificate with this number.
+            case notInArchive(number: String)
+            /// A signed field differs from the archived certificate (`CanonicalCertificate.fields` names).
+            case differsFromIssued(field: String)
+            /// The PDF is not the file that was issued (its SHA-256 differs).
+            case fileDiffersFromIssued
+            /// The archived data no longer matches its own signature.
+            case archivedDataAltered
+            /// The QR code's signature is not the one issued with the certificate.
+            case qrSignatureMismatch(number: String)
+
+            /// Whether this finding means the document cannot be taken as the issuer's.
+            public var isFailure: Bool {
+                switch self {
+                case .signatureValid, .untouched: return false
+                default: return true
+                }
+            }
         }
 
-        public var authentic: Bool { !findings.contains { if case .failed = $0 { return true } else { return false } } }
+        public var authentic: Bool { !findings.contains(where: \.isFailure) }
         public var number: String?
         /// What the certificate attests, from its signed data (for the reader to compare with the page).
         public var signedFields: CanonicalCertificate?
@@ -42,8 +70,6 @@ public struct Verification: Sendable {
         public var successor: String?
         public var findings: [Finding] = []
 
-        mutating func reject(_ reason: String) { findings.append(.failed(reason)) }
-
         mutating func takeStatus(of record: Archive.CertificateRecord, on today: String) {
             let current = record.status(on: today)
             status = current.status
@@ -52,10 +78,11 @@ public struct Verification: Sendable {
         }
     }
 
+    /// Checks `input`: a PDF file's path, the text of a QR code, or a certificate number.
     public func verify(_ input: String, today: String) async throws -> Result {
         if FileManager.default.fileExists(atPath: input) {
             switch InputFile.read(input, limit: InputFile.Limit.document) {
-            case let .success(bytes): return try await verify(pdf: bytes, name: input, today: today)
+            case let .success(bytes): return try await verify(pdf: bytes, today: today)
             case let .failure(problem): throw ArchiveError.refused("cannot read \(input): \(problem)")
             }
         }
@@ -71,103 +98,99 @@ public struct Verification: Sendable {
         let record = try archive.certificate(number)
         var result = Result(number: number, signedFields: record.canonical)
         if !record.canonical.verify(signature: record.signature, signer: try SignerRecord(record.publicKey)) {
-            result.reject("the archived data does not match its signature")
+            result.findings.append(.archivedDataAltered)
         }
         if let claimedSignature, claimedSignature != record.signature {
-            result.reject("the QR code's signature is not the one issued with certificate \(number)")
+            result.findings.append(.qrSignatureMismatch(number: number))
         }
         result.takeStatus(of: record, on: today)
         return result
     }
 
-    /// Checks a certificate or report PDF given as bytes (`name` names it in findings).
-    public func verify(pdf bytes: [UInt8], name: String, today: String) async throws -> Result {
+    /// Checks a certificate or report PDF given as bytes.
+    public func verify(pdf bytes: [UInt8], today: String) async throws -> Result {
         var result = Result()
-        // The certificate's own signed data travels in the PDF's metadata (inside the signed bytes).
+        // The certificate's own signed data travels in the document information of the revision the
+        // signature covers (parsed, never found by scanning bytes).
         var canonical: CanonicalCertificate?
         var payloadSignature: String?
-        if let payload = Self.signedPayload(in: bytes) {
+        let reading: Swift.Result<PDFSignatureReading?, PDFFileError>
+        do {
+            reading = .success(try PDFSignatureReading.last(in: bytes))
+        } catch {
+            reading = .failure(error)
+        }
+        var signedRevision = bytes
+        if case let .success(found?) = reading { signedRevision = Array(bytes.prefix(found.byteRange[2] + found.byteRange[3])) }
+        if let payload = Self.signedPayload(in: signedRevision) {
             let parts = payload.split(separator: ".", maxSplits: 1).map(String.init)
             if parts.count == 2, let data = Base64URL.decode(parts[0]), let text = String(data: data, encoding: .utf8),
                let parsed = CanonicalCertificate(text: text) {
                 canonical = parsed
                 payloadSignature = parts[1]
             } else {
-                result.reject("the certificate data in \(name) is damaged")
+                result.findings.append(.certificateDataDamaged)
             }
         }
         result.number = canonical?.number
         result.signedFields = canonical
-        let record = try canonical.flatMap { canonical in try archive.map { try? $0.certificate(canonical.number) } ?? nil }
+        var record: Archive.CertificateRecord?
+        if let archive, let canonical {
+            do {
+                record = try archive.certificate(canonical.number)
+            } catch {
+                guard case .notFound = error else { throw error }
+            }
+        }
         var roots = trustRoots
         if roots.isEmpty, let record, case let .certificate(certificate) = try SignerRecord(record.publicKey) { roots = [certificate] }
-        let check = await PDFSigning.check(bytes, trustRoots: roots)
+        let check = await PDFSignatureCheck.check(reading, trustRoots: roots)
         switch check.outcome {
         case .unsigned:
-            result.reject("\(name) carries no PDF signature (a specimen, or not a document StarCert issued)")
-        case let .invalid(reason):
-            result.reject(reason)
+            result.findings.append(.unsigned)
+        case let .invalid(problem):
+            result.findings.append(.signature(problem))
         case let .valid(signer, signingTime):
             result.findings.append(.signatureValid(signer: "\(signer.subject)", signingTime: signingTime))
             if let canonical, let payloadSignature, !canonical.verify(signature: payloadSignature, signer: .certificate(signer)) {
-                result.reject("the certificate data was not signed by the PDF's signer")
+                result.findings.append(.certificateDataNotBySigner)
             }
         }
-        if check.coversWholeFile {
+        // Untouched only when the signature holds and covers every byte: a file whose signature
+        // fails is never also called unchanged.
+        if case .valid = check.outcome, check.coversWholeFile {
             result.findings.append(.untouched)
-        } else if case .unsigned = check.outcome {
-        } else {
-            result.reject("the file was changed after it was signed (bytes were added after the signature)")
+        } else if check.reading != nil, !check.coversWholeFile {
+            result.findings.append(.changedAfterSigning)
         }
-        if let archive, let canonical {
+        if archive != nil, let canonical {
             guard let record else {
-                result.reject("certificate \(canonical.number) is not in the archive \(archive.path)")
+                result.findings.append(.notInArchive(number: canonical.number))
                 return result
             }
             for field in canonical.differences(from: record.canonical) {
-                result.reject("\(field) differs from the issued certificate")
+                result.findings.append(.differsFromIssued(field: field))
             }
             if let issued = record.certificatePDFHash, issued != sha256Hex(bytes) {
-                result.reject("the PDF file differs from the one issued")
+                result.findings.append(.fileDiffersFromIssued)
             }
             result.takeStatus(of: record, on: today)
         }
         return result
     }
 
-    /// The `starcert-signed:` token of the PDF's Keywords entry (in the first revision's Info).
-    static func signedPayload(in pdf: [UInt8]) -> String? {
-        let marker = Array("/Keywords".utf8)
-        var found: String?
-        var start = 0
-        // The last Keywords entry is the newest document information.
-        while let range = pdf[start...].firstRange(of: marker) {
-            start = range.upperBound
-            var index = start
-            while index < pdf.count, pdf[index] == 0x20 || pdf[index] == 0x0A || pdf[index] == 0x0D { index += 1 }
-            guard index < pdf.count else { break }
-            var keywords: String?
-            if pdf[index] == UInt8(ascii: "<"), let end = pdf[index...].firstIndex(of: UInt8(ascii: ">")) {
-                let hex = String(decoding: pdf[(index + 1)..<end], as: UTF8.self).filter { !$0.isWhitespace }
-                var bytes: [UInt8] = []
-                var cursor = hex.startIndex
-                while cursor < hex.endIndex, let next = hex.index(cursor, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[cursor..<next], radix: 16) {
-                    bytes.append(byte)
-                    cursor = next
-                }
-                if bytes.starts(with: [0xFE, 0xFF]) {
-                    let units = stride(from: 2, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
-                    keywords = String(decoding: units, as: UTF16.self)
-                } else {
-                    keywords = String(decoding: bytes, as: UTF8.self)
-                }
-            } else if pdf[index] == UInt8(ascii: "("), let end = pdf[index...].firstIndex(of: UInt8(ascii: ")")) {
-                keywords = String(decoding: pdf[(index + 1)..<end], as: UTF8.self)
-            }
-            if let keywords, let range = keywords.range(of: "starcert-signed:") {
-                found = String(keywords[range.upperBound...].prefix { !$0.isWhitespace && $0 != "," })
-            }
-        }
-        return found
+    /// The `starcert-signed:` token of the Keywords entry in the document information of `revision`.
+    static func signedPayload(in revision: [UInt8]) -> String? {
+        guard let file = try? PDFFile(revision), let keywords = file.information("Keywords"),
+              let range = keywords.range(of: "starcert-signed:") else { return nil }
+        return String(keywords[range.upperBound...].prefix { !$0.isWhitespace && $0 != "," })
+    }
+}
+
+extension PDFSignatureCheck.Outcome {
+    /// The problem, when the signature does not hold.
+    public var problem: SignatureProblem? {
+        if case let .invalid(problem) = self { return problem }
+        return nil
     }
 }

@@ -12,7 +12,7 @@ public struct Assessment: Sendable {
     /// One record per scored item of the standard, in the standard's order.
     public let itemRecords: [ItemRecord]
 
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
         case initial
         case surveillance
         case recertification

@@ -11,7 +11,7 @@ public struct Evaluation: Sendable {
     /// Ids of the veto items that failed.
     public let failedVetoItems: [String]
 
-    public enum Decision: String, Sendable {
+    public enum Decision: String, Sendable, Codable, CaseIterable {
         /// A certification evaluation that reached a star level.
         case certified
         /// A veto item failed: no star level and no certificate, whatever the total.

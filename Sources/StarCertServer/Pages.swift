@@ -1,6 +1,6 @@
 import Foundation
-import Mustache
-import StarCertReports
+import StarCertCore
+import StarCertTemplates
 
 /// The public pages: Mustache templates from `Templates/server/` and their wording in Chinese and
 /// English (`Templates/labels/web-zh.yaml`, `web-en.yaml`). Every value is HTML-escaped by the
@@ -10,31 +10,16 @@ public struct Pages: Sendable {
         case zh, en
     }
 
-    private let library: MustacheLibrary
+    private let library: TemplateLibrary
     private let labels: [Language: Labels]
     /// The labels as the templates name them (`a.b-c` becomes `a_b_c`), made once per language.
     private let templateWords: [Language: [String: String]]
 
-    public init(templates folder: URL) throws {
-        var library = MustacheLibrary()
-        let server = folder.appendingPathComponent("server")
-        for name in try FileManager.default.contentsOfDirectory(atPath: server.path).sorted() where name.hasSuffix(".mustache") {
-            let text = try String(contentsOf: server.appendingPathComponent(name), encoding: .utf8)
-            do {
-                try library.register(text, named: String(name.dropLast(".mustache".count)))
-            } catch {
-                throw TemplateError.invalid(server.appendingPathComponent(name).path, "\(error)")
-            }
-        }
-        for required in ["search", "register", "certificate", "verify", "share", "error"] where library.getTemplate(named: required) == nil {
-            throw TemplateError.missing(server.appendingPathComponent("\(required).mustache").path)
-        }
-        self.library = library
-        var labels: [Language: Labels] = [:]
-        for language in Language.allCases {
-            labels[language] = try Labels.load(file: folder.appendingPathComponent("labels/web-\(language.rawValue).yaml"))
-        }
-        self.labels = labels
+    public init(templates folder: URL) throws(TemplateError) {
+        library = try TemplateLibrary(folder: folder.appendingPathComponent("server"),
+                                      required: ["search", "register", "certificate", "verify", "share", "error"])
+        let loaded = try Labels.loadMatching(Language.allCases.map { folder.appendingPathComponent("labels/web-\($0.rawValue).yaml") })
+        labels = Dictionary(uniqueKeysWithValues: zip(Language.allCases, loaded))
         templateWords = labels.mapValues { labels in
             Dictionary(labels.keys.sorted().map { key in
                 (String(key.map { $0 == "." || $0 == "-" ? "_" : $0 }), labels[key])
@@ -46,7 +31,7 @@ public struct Pages: Sendable {
 
     /// The page `template` with `values`, the labels of `language` under `l`, and the address of the
     /// same page in the other language (`path` with `lang` switched).
-    func render(_ template: String, _ values: [String: Any], language: Language, path: String, query: [(String, String)]) -> String {
+    func render(_ template: String, _ values: [String: Any], language: Language, path: String, query: [(String, String)]) throws(TemplateError) -> String {
         let labels = labels(language)
         var all = values
         all["l"] = templateWords[language]!
@@ -55,12 +40,12 @@ public struct Pages: Sendable {
         let kept = query.filter { $0.0 != "lang" } + (other == .zh ? [] : [("lang", other.rawValue)])
         all["otherLanguage"] = path + Self.query(kept)
         all["isEnglish"] = language == .en
-        return library.render(all, withTemplate: template) ?? ""
+        return try library.render(template, all)
     }
 
     /// `?a=b&c=d`, each part percent-encoded, or nothing.
     static func query(_ items: [(String, String)]) -> String {
         guard !items.isEmpty else { return "" }
-        return "?" + items.map { "\(CertificateModel.percentEncoded($0.0))=\(CertificateModel.percentEncoded($0.1))" }.joined(separator: "&")
+        return "?" + items.map { "\(URLText.percentEncoded($0.0))=\(URLText.percentEncoded($0.1))" }.joined(separator: "&")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import StarCertArchive
-import StarCertReports
+import StarCertCore
 import Synchronization
 
 /// Bodies of recently served certificate pages and records. An entry is used only while the archive

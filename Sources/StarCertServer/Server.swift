@@ -5,7 +5,6 @@ import NIOCore
 import ServiceLifecycle
 import StarCertArchive
 import StarCertCore
-import StarCertReports
 
 /// How `starcert serve` runs.
 public struct ServerOptions: Sendable {
@@ -44,10 +43,19 @@ public enum StarCertServer {
         }
         if !profile.issuanceProblems.isEmpty { throw .diagnostics(profile.issuanceProblems) }
         let archive: Archive
-        do { archive = try Archive(path: options.archive, access: .readWrite) } catch { throw .refused("\(error)") }
+        do { archive = try Archive(path: options.archive, access: .readWrite) } catch { throw .unusable(error) }
         let pages: Pages
-        do { pages = try Pages(templates: try Resources.locate().templates) } catch { throw .installation("\(error)") }
-        return Site(archive: archive, profile: profile, pages: pages, trustProxy: options.trustProxy, logger: logger)
+        let catalog: StandardCatalog
+        let openAPI: [UInt8]
+        do {
+            let templates = try Resources.locate().templates
+            pages = try Pages(templates: templates)
+            catalog = try StandardCatalog.installed()
+            openAPI = try InputFile.read(templates.appendingPathComponent("server/openapi.json").path, limit: 1 << 20).get()
+        } catch {
+            throw .installation(error)
+        }
+        return Site(archive: archive, profile: profile, pages: pages, catalog: catalog, openAPI: openAPI, trustProxy: options.trustProxy, logger: logger)
     }
 
     /// The application for `site` (used directly by the tests, without sockets).

@@ -18,14 +18,18 @@ public struct SiteContext: RequestContext, RemoteAddressRequestContext {
     public var maxUploadSize: Int { Site.uploadLimit }
 }
 
-/// What every response gets: headers that forbid scripts, outside loads, framing, sniffing and
-/// referrers; errors rendered as the site's own page saying nothing internal (every unknown,
+/// The content security policy of every response (Hummingbird's `ContentSecurityMiddleware`, which
+/// also sets `X-Content-Type-Options: nosniff`): no scripts, no outside loads, no framing.
+let contentSecurityPolicy: ContentSecurityPolicy = [
+    .defaultSrc(.none), .styleSrc(.unsafeInline), .imgSrc(.scheme(.init(rawValue: "data:"))), .formAction(.self), .frameAncestors(.none), .baseURI(.none),
+]
+
+/// What every response gets besides the content security policy: headers that forbid framing
+/// and referrers; errors rendered as the site's own page saying nothing internal (every unknown,
 /// expired or malformed address gets the same 404); and one log line per request, tokens redacted.
 struct SiteMiddleware: RouterMiddleware {
     typealias Context = SiteContext
     let site: Site
-
-    static let contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func handle(_ request: Request, context: SiteContext, next: (Request, SiteContext) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -33,19 +37,29 @@ struct SiteMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
-            response = site.errorPage(error.status, request: request, headers: error.status == .tooManyRequests ? [.retryAfter: "60"] : [:])
+            response = errorPage(error.status, request: request, context: context, headers: error.status == .tooManyRequests ? [.retryAfter: "60"] : [:])
         } catch {
             context.logger.error("internal error: \(error)")
-            response = site.errorPage(.internalServerError, request: request)
+            response = errorPage(.internalServerError, request: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         let elapsed = ContinuousClock.now - start
         let tenths = elapsed.components.seconds * 10_000 + elapsed.components.attoseconds / 100_000_000_000_000
         site.logger.info("\(request.method.rawValue) \(Self.redacted(request.uri.path)) \(response.status.code) \(tenths / 10).\(tenths % 10)ms client=\(site.clientAddress(request, context))")
         return response
+    }
+
+    /// The site's error page, or plain text when even that cannot be rendered.
+    func errorPage(_ status: HTTPResponse.Status, request: Request, context: SiteContext, headers: HTTPFields = [:]) -> Response {
+        do {
+            return try site.errorPage(status, request: request, headers: headers)
+        } catch {
+            context.logger.error("the error page could not be rendered: \(error)")
+            var fields: HTTPFields = [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"]
+            fields.append(contentsOf: headers)
+            return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: "\(status.code) \(status.reasonPhrase)\n")))
+        }
     }
 
     /// The path with a shared link's token replaced: tokens never reach the log.

@@ -1,3 +1,5 @@
+import CPangoCairo
+
 /// The typesetting layer's entry point: lays documents out into pages, then draws them as PDF.
 ///
 /// A typesetter owns its fonts and Pango context; it is not thread-safe. Use one per thread
@@ -26,15 +28,16 @@ public final class Typesetter {
         try PDFRenderer().render(document).bytes
     }
 
-    /// The PDF/A-2b file for laid-out pages (see `PDFArchival`), with `colorProfile` (an sRGB ICC
-    /// profile) as its output intent. The same input gives the same bytes.
-    public func archivalPDF(_ document: LaidOutDocument, colorProfile: [UInt8]) throws -> [UInt8] {
+    /// The PDF file as Cairo wrote it, with the alternative texts of its figures in the order they
+    /// were tagged (what an archival fix-up adds, since Cairo cannot write them).
+    public func taggedPDF(_ document: LaidOutDocument) throws -> (bytes: [UInt8], figureTexts: [String]) {
         let rendered = try PDFRenderer().render(document)
-        do {
-            return try PDFArchival.archival(rendered.bytes, metadata: document.metadata, figures: rendered.figures, colorProfile: colorProfile)
-        } catch {
-            throw TypesettingError.cairo("the archival form could not be made: \(error)")
-        }
+        return (rendered.bytes, rendered.figures)
+    }
+
+    /// The version of the Cairo library that draws the PDFs (named as their producer).
+    public static var cairoVersion: String {
+        String(cString: cairo_version_string())
     }
 
     /// Characters of `text` that the fonts cannot show in `role`: `missing` have no glyph in any

@@ -1,10 +1,11 @@
 // Renders assessments repeatedly in one process and reports how long a report takes after warm-up.
 // Usage: starcert-bench [--iterations N] FILE...   (Scripts/bench runs it in release mode)
 import Foundation
-import StarCertArchive
+import PDFObjects
+import StarCertApp
 import StarCertCore
-import StarCertReports
-import Typesetting
+import StarCertDocuments
+import StarCertIssuing
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var iterations = 20
@@ -21,33 +22,37 @@ func milliseconds(_ start: DispatchTime) -> Double {
     Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
 }
 
-let catalog = try StandardCatalog.installed()
-let renderer = try ReportRenderer(fonts: try FontSetup.locate(), templates: try DocumentTemplates.load(.zh))
-print("in-process, after one warm-up render; \(iterations) renders each (report + certificate when certified),")
-print("each laid out from scratch (in a batch, texts repeated from the previous evaluation are not)")
+let pipeline = try DocumentSetup(language: .zh, html: false).pipeline()
+let renderer = pipeline.renderer
+print("in-process, the pipeline `report` runs (read, check, evaluate, lay out, draw), after one warm-up;")
+print("\(iterations) renders each (report + certificate when certified), each laid out from scratch")
+print("(in a batch, texts repeated from the previous evaluation are not)")
 print("file                                   pages  report bytes  cert bytes  median ms  min ms  pages/s")
 for file in arguments {
-    let parsed = AssessmentParser(catalog: catalog).parse(fileAt: file)
-    guard let assessment = parsed.assessment, let standard = parsed.standard else {
-        parsed.diagnostics.forEach { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
-        exit(1)
+    func render() throws -> DocumentPipeline.Rendered {
+        switch pipeline.render(file, formats: [.pdf]) {
+        case let .success(rendered): return rendered
+        case let .failure(failure):
+            failure.diagnostics.forEach { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+            exit(1)
+        }
     }
-    let evaluation = Evaluation(assessment: assessment, standard: standard)
-    var rendered = try renderer.render(evaluation)
+    var rendered = try render()
     var times: [Double] = []
     for _ in 0..<iterations {
         renderer.forgetLayouts()
         let start = DispatchTime.now()
-        rendered = try renderer.render(evaluation)
+        rendered = try render()
         times.append(milliseconds(start))
     }
     times.sort()
     let median = times[times.count / 2]
     let name = (file as NSString).lastPathComponent
-    let pagesPerSecond = Double(rendered.reportPages + (rendered.certificate == nil ? 0 : 1)) / (median / 1000)
+    let report = rendered.outputs.first { $0.name == "report.pdf" }?.bytes.count ?? 0
+    let certificate = rendered.outputs.first { $0.name == "certificate.pdf" }?.bytes.count
+    let pagesPerSecond = Double(rendered.reportPages + (certificate == nil ? 0 : 1)) / (median / 1000)
     print(name.padding(toLength: 38, withPad: " ", startingAt: 0),
-          String(format: "%5d  %12d  %10d  %9.1f  %6.1f  %7.0f", rendered.reportPages, rendered.report?.count ?? 0,
-                 rendered.certificate?.count ?? 0, median, times[0], pagesPerSecond))
+          String(format: "%5d  %12d  %10d  %9.1f  %6.1f  %7.0f", rendered.reportPages, report, certificate ?? 0, median, times[0], pagesPerSecond))
 }
 // What issuing adds per document: the PDF/A-2b fix-up (an incremental update on Cairo's bytes)
 // and the PAdES signature (a second update and an ECDSA signature over the file).
@@ -62,7 +67,6 @@ let profile = try IssuerProfile.parse(Array("""
     certificate_number_pattern: B-{year}-{seq:06}
     """.utf8), file: "bench.yaml").get()
 let identity = try SigningIdentity.create(in: keys, for: profile)
-let pipeline = DocumentPipeline(catalog: catalog, renderer: renderer)
 print()
 print("issuing overhead per report PDF, median of \(iterations): the PDF/A fix-up on the rendered bytes, and signing")
 print("file                                   render ms  fix-up ms  signing ms  signed bytes")
@@ -84,8 +88,8 @@ for file in arguments {
     var plain: [UInt8] = []
     let rendering = try median { plain = try renderer.renderReport(model, images: checked.images, formats: [.pdf]).pdf ?? [] }
     // The fix-up as issuing runs it, on the same bytes (the figures' texts only change /Alt entries).
-    let metadata = DocumentMetadata(title: "评价报告", author: "基准测试机构", subject: "Q/BJKB 006-2026", keywords: "", creator: "StarCert",
-                                    creationDate: "2026-06-10T00:00:00+08:00")
+    let metadata = PDFArchival.Metadata(title: "评价报告", author: "基准测试机构", subject: "Q/BJKB 006-2026", keywords: "", creator: "StarCert",
+                                        producer: "StarCert", creationDate: "2026-06-10T00:00:00+08:00", language: "zh-CN")
     var archival: [UInt8] = []
     let fixing = try median { archival = try PDFArchival.archival(plain, metadata: metadata, figures: Array(repeating: "图", count: 8), colorProfile: colorProfile) }
     var signed: [UInt8] = []

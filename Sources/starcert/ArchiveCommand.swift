@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import StarCertApp
 import StarCertArchive
 import StarCertCore
-import StarCertReports
+import StarCertDocuments
 
 struct ArchiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,7 +31,7 @@ struct ArchiveCommand: ParsableCommand {
                                             ("total", .right), ("stars", .right), ("decision", .left), ("certificate", .left), ("replaces", .right)])
             for row in rows {
                 table.add([String(row.id ?? 0), row.auditEnd, TerminalText.escaped(row.organization), row.creditCode, row.total,
-                           row.starLevel.map(String.init) ?? "—", row.decision, row.certificateNumber ?? "—", row.replaces.map(String.init) ?? ""])
+                           row.starLevel.map(String.init) ?? "—", row.decision.rawValue, row.certificateNumber ?? "—", row.replaces.map(String.init) ?? ""])
             }
             Console.out(table.render())
         }
@@ -76,20 +77,21 @@ struct ArchiveCommand: ParsableCommand {
         @Option(help: "json or csv.") var format: ExportFormat = .json
         @Option(name: .shortAndLong, help: "The file to write (default: standard output).") var output: String?
         @OptionGroup var archiveOptions: ArchiveOptions
+        @Option(help: "The issuer profile whose time zone dates the statuses (default: issuer.yaml when it exists).") var issuer: String?
 
         enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case json, csv }
 
         func run() throws {
             try running {
                 let archive = try archiveOptions.open(.readOnly)
-                let today = CalendarDate.today(inTimeZone: "Asia/Shanghai")!.description
+                let today = try profileToday(issuer).description
                 var records: [[(String, String?)]] = []
                 for row in try archive.evaluations() {
                     let status = try row.certificateNumber.map { try archive.certificate($0).status(on: today).status.rawValue }
                     records.append([
                         ("id", row.id.map(String.init)), ("archived_at", row.createdAt), ("organization", row.organization), ("credit_code", row.creditCode),
-                        ("standard", row.standard), ("kind", row.kind), ("audit_end", row.auditEnd), ("total", row.total),
-                        ("star_level", row.starLevel.map(String.init)), ("decision", row.decision), ("certificate", row.certificateNumber),
+                        ("standard", row.standard), ("kind", row.kind.rawValue), ("audit_end", row.auditEnd), ("total", row.total),
+                        ("star_level", row.starLevel.map(String.init)), ("decision", row.decision.rawValue), ("certificate", row.certificateNumber),
                         ("status", status), ("replaces", row.replaces.map(String.init)),
                     ])
                 }
@@ -102,7 +104,7 @@ struct ArchiveCommand: ParsableCommand {
                     text = ([header] + records.map { $0.map { CSV.field($0.1 ?? "") }.joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"
                 }
                 if let output {
-                    try OutputFiles.write([(output, Array(text.utf8))])
+                    try AtomicFile.write([(output, Array(text.utf8))])
                 } else if isatty(STDOUT_FILENO) == 1 {
                     Console.out(text, terminator: "")
                 } else {
@@ -158,5 +160,18 @@ struct ArchiveCommand: ParsableCommand {
                 throw ExitCode.failure
             }
         }
+    }
+}
+
+/// Options shared by the commands that use the archive.
+struct ArchiveOptions: ParsableArguments {
+    @Option(help: "The archive file (default: STARCERT_ARCHIVE, else ./starcert-archive.sqlite).")
+    var archive: String?
+
+    var path: String { archive ?? Archive.defaultPath() }
+
+    /// The existing archive; commands that only read open it read-only.
+    func open(_ access: Archive.Access) throws -> Archive {
+        try Archive(path: path, access: access)
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import StarCertApp
 import StarCertCore
-import StarCertReports
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
+import StarCertApp
 import StarCertCore
-import StarCertReports
 
 /// Where the commands write: results to standard output, diagnostics to standard error. Every
 /// line is printed with control, bidirectional and invisible characters escaped, so text from an
@@ -69,8 +69,8 @@ func running<T>(_ body: () throws -> T) throws -> T {
     } catch SetupFailure.diagnostics(let diagnostics) {
         Console.report(diagnostics)
         throw ExitCode.failure
-    } catch SetupFailure.installation(let message) {
-        Console.err("starcert: error: " + Console.escapedLine(message))
+    } catch SetupFailure.installation(let error) {
+        Console.err("starcert: error: " + Console.escapedLine("\(error)"))
         throw ExitCode(2)
     } catch {
         Console.err("starcert: error: " + Console.escapedLine("\(error)"))
@@ -84,11 +84,21 @@ func loadCatalog() throws -> StandardCatalog {
         do {
             return try StandardCatalog.installed()
         } catch let failure as DiagnosedFailure {
-            throw SetupFailure.installation(failure.description)
+            throw SetupFailure.installation(failure)
         } catch {
-            throw SetupFailure.installation("\(error)")
+            throw SetupFailure.installation(error)
         }
     }
+}
+
+/// Today in the time zone of the issuer profile at `path` (or `issuer.yaml` when it exists), else in
+/// the zone a profile has by default.
+func profileToday(_ path: String?) throws -> CalendarDate {
+    let file = path ?? "issuer.yaml"
+    if path != nil || FileManager.default.fileExists(atPath: file) {
+        return try IssuerProfile.load(file: file).get().today()
+    }
+    return IssuerProfile.today(inTimeZone: IssuerProfile.defaultTimeZone)
 }
 
 extension CalendarDate: ExpressibleByArgument {

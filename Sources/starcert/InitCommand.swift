@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import StarCertCore
-import StarCertReports
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +24,7 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let catalog = try loadCatalog()
         let chosen = try resolveStandard(standard, in: catalog)
-        let text = AssessmentTemplate.yaml(for: chosen, date: CalendarDate.today(inTimeZone: TimeZone.current.identifier) ?? CalendarDate.today(inTimeZone: "Asia/Shanghai")!)
+        let text = AssessmentTemplate.yaml(for: chosen, date: IssuerProfile.today(inTimeZone: TimeZone.current.identifier))
         guard let output else {
             Console.out(text, terminator: "")
             return
@@ -34,7 +33,7 @@ struct InitCommand: ParsableCommand {
             if !force, FileManager.default.fileExists(atPath: output) {
                 throw SetupFailure.refused("\(output) already exists; pass --force to replace it")
             }
-            try OutputFiles.write([(output, Array(text.utf8))])
+            try AtomicFile.write([(output, Array(text.utf8))])
         }
         Console.err("wrote \(output): fill in every percent, then run `starcert check \(output)`")
     }

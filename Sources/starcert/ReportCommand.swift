@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import StarCertApp
 import StarCertCore
-import StarCertReports
+import StarCertDocuments
+import StarCertTemplates
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StarCertApp
 import StarCertCore
 
 struct ScoreCommand: ParsableCommand {
@@ -8,7 +9,8 @@ struct ScoreCommand: ParsableCommand {
         discussion: """
             An item's score is points × percent / 100, kept in hundredths of a point; the star level \
             follows from the exact total. With --json the result is printed as JSON (shape in the README). \
-            An input with errors prints its diagnostics and exits 1.
+            The file is checked as `check` checks it (photos and the fonts' coverage too): an input with \
+            errors prints its diagnostics and exits 1.
             """
     )
 
@@ -19,10 +21,9 @@ struct ScoreCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let parsed = AssessmentParser(catalog: try loadCatalog()).parse(fileAt: file)
-        Console.report(parsed.diagnostics)
-        guard let assessment = parsed.assessment, let standard = parsed.standard else { throw ExitCode.failure }
-        let evaluation = Evaluation(assessment: assessment, standard: standard)
+        let checked = try running { try DocumentSetup(language: .zh, html: false).pipeline() }.check(file)
+        Console.report(checked.diagnostics)
+        guard let evaluation = checked.evaluation else { throw ExitCode.failure }
         Console.out(json ? evaluation.summaryJSON.serialized() : ScoreTable.render(evaluation))
     }
 }

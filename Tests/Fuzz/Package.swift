@@ -16,7 +16,13 @@ let package = Package(
             name: "ReaderFuzz",
             dependencies: [
                 .product(name: "StarCertCore", package: identity),
-                .product(name: "StarCertReports", package: identity),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
+            name: "PDFFuzz",
+            dependencies: [
+                .product(name: "PDFObjects", package: identity),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),

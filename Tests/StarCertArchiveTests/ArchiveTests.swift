@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
+import PDFObjects
+import StarCertApp
 import StarCertArchive
+import StarCertIssuing
 import StarCertTestSupport
 import Testing
 import Typesetting
@@ -70,18 +73,23 @@ import Typesetting
         try Data(padded).write(to: tampered)
         let hidden = try fixture.run(["verify", "tampered.pdf", "--issuer-cert", "issuer.crt"])
         #expect(hidden.status == 1 && hidden.stdout.contains("holds data after the signature"), "\(hidden.stdout)")
-        // A field of the signed data changed (the organization name) is named against the archive.
+        // A field of the signed data changed (the organization name, the same length so that the
+        // file's structure still reads) is named against the archive; the data is read from the
+        // signed revision's document information, never found by scanning bytes.
         let archive = try Archive(path: fixture.archive, access: .readOnly)
         var canonical = try archive.certificate("KB-ASM-2026-000001").canonical
-        canonical.organization = "北京伪造服务有限公司"
+        #expect(canonical.organization == "北京华信家电服务有限公司")
+        canonical.organization = "北京伪造家电服务有限公司"
         let forgedPayload = Data(canonical.text.utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         let forged = replaceKeywords(in: original, payload: forgedPayload + "." + (try archive.certificate("KB-ASM-2026-000001").signature))
         try Data(forged).write(to: tampered)
         let result = try fixture.run(["verify", "tampered.pdf"])
         #expect(result.status == 1)
-        #expect(result.stdout.contains("organization differs from the issued certificate"))
-        #expect(result.stdout.contains("the signed bytes were changed") || result.stdout.contains("signature"))
+        #expect(forged.count == original.count)
+        #expect(result.stdout.contains("organization differs from the issued certificate"), "\(result.stdout)")
+        #expect(result.stdout.contains("the signed bytes were changed"), "\(result.stdout)")
+        #expect(!result.stdout.contains("untouched"), "\(result.stdout)")
         // Bytes appended after signing.
         try Data(original + Array("% appended\n".utf8)).write(to: tampered)
         let appended = try fixture.run(["verify", "tampered.pdf", "--issuer-cert", "issuer.crt"])
@@ -89,12 +97,17 @@ import Typesetting
         #expect(appended.stdout.contains("the file was changed after it was signed"))
     }
 
-    /// The certificate PDF with its (newest) Keywords replaced by one carrying `payload`.
+    /// The certificate PDF with the signed data in its (newest) Keywords replaced by `payload`, the
+    /// rest of the keywords kept.
     func replaceKeywords(in pdf: [UInt8], payload: String) -> [UInt8] {
         guard let start = pdf.ranges(of: Array("/Keywords <".utf8)).last?.upperBound,
-              let end = pdf[start...].firstIndex(of: UInt8(ascii: ">"))
+              let end = pdf[start...].firstIndex(of: UInt8(ascii: ">")),
+              let keywords = PDFText.decode("<" + String(decoding: pdf[start..<end], as: UTF8.self) + ">"),
+              let marker = keywords.range(of: "starcert-signed:")
         else { return pdf }
-        let hex = "FEFF" + ("x, starcert-signed:" + payload).utf16.map { String(format: "%04X", $0) }.joined()
+        let kept = keywords[..<marker.upperBound]
+        let rest = keywords[marker.upperBound...].drop { !$0.isWhitespace && $0 != "," }
+        let hex = "FEFF" + (kept + payload + rest).utf16.map { String(format: "%04X", $0) }.joined()
         return Array(pdf[..<start]) + Array(hex.utf8) + Array(pdf[end...])
     }
 
@@ -115,7 +128,7 @@ import Typesetting
         #expect(again.status == 1)
         #expect(again.stderr.contains("withdrawn; a withdrawal is final"))
         let history = try Archive(path: fixture.archive, access: .readOnly).certificate("KB-ASM-2026-000001").history.map(\.status)
-        #expect(history == ["valid", "suspended", "valid", "withdrawn"])
+        #expect(history == [.valid, .suspended, .valid, .withdrawn])
     }
 
     @Test func certificatesExpireByDate() throws {

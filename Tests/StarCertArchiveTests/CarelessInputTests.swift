@@ -1,8 +1,11 @@
 import Foundation
 import GRDB
+import PDFObjects
+import StarCertApp
 import StarCertArchive
 import StarCertCore
-import StarCertReports
+import StarCertDocuments
+import StarCertIssuing
 import StarCertTestSupport
 import Testing
 

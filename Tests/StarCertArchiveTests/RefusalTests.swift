@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
+import PDFObjects
+import StarCertApp
 import StarCertArchive
+import StarCertIssuing
 import StarCertTestSupport
 import Testing
 

@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
+import PDFObjects
 @testable import StarCertArchive
+@testable import StarCertIssuing
 import StarCertTestSupport
 import SwiftASN1
 import Testing
-import Typesetting
 import X509
 
 /// Issued PDFs are PAdES-signed, PDF/A-2b and tagged; each claim is checked by a judge StarCert

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import PDFObjects
 import StarCertArchive
 import StarCertServer
 import StarCertTestSupport
@@ -214,6 +215,60 @@ extension TestResponse {
             try await client.execute(uri: "/verify", method: .post, headers: hugeHeaders, body: huge) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.headers[.contentSecurityPolicy] != nil)
+            }
+        }
+    }
+
+    /// The findings of `/verify` as a visitor reads them: the `<li>` items of the findings list.
+    static func findings(_ page: String) -> [String] {
+        guard let list = page.range(of: "<ul>"), let end = page.range(of: "</ul>", range: list.upperBound..<page.endIndex) else { return [] }
+        return page[list.upperBound..<end.lowerBound].components(separatedBy: "<li>").dropFirst()
+            .map { $0.replacingOccurrences(of: "</li>", with: "") }
+    }
+
+    /// Every kind of damage gives findings in the page's language that agree with each other and
+    /// name nothing internal: no source file, no command-line option, no library's words.
+    @Test func verifyFindingsAreWordedForVisitorsInThePagesLanguage() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let certificate = Array(try Data(contentsOf: served.fixture.folder.appendingPathComponent("corrected/four-star-certification/certificate.pdf")))
+        let reading = try #require(try PDFSignatureReading.last(in: certificate))
+        var contentChanged = certificate
+        contentChanged[2000] ^= 0x20
+        var signatureChanged = certificate
+        signatureChanged[reading.byteRange[1] + 200] = signatureChanged[reading.byteRange[1] + 200] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+        var rangeBroken = certificate
+        let rangeStart = try #require(rangeBroken.firstRange(of: Array("/ByteRange [ 0 ".utf8)))
+        rangeBroken[rangeStart.upperBound] = UInt8(ascii: "9")
+        let uploads: [(name: String, bytes: [UInt8], authentic: Bool)] = [
+            ("genuine", certificate, true), ("content changed", contentChanged, false), ("signature changed", signatureChanged, false),
+            ("appended", certificate + Array("\n%% appended\n".utf8), false), ("unsigned revision", try #require(reading.unsignedRevision), false),
+            ("byte range broken", rangeBroken, false), ("a bare PDF", Array("%PDF-1.7\n%%EOF\n".utf8), false),
+        ]
+        try await served.test { client in
+            for upload in uploads {
+                for english in [false, true] {
+                    let (body, headers) = Self.multipart(upload.bytes)
+                    try await client.execute(uri: english ? "/verify?lang=en" : "/verify", method: .post, headers: headers, body: body) { response in
+                        let page = response.text
+                        let findings = Self.findings(page)
+                        #expect(!findings.isEmpty, "\(upload.name): no findings")
+                        #expect(page.contains(english ? "Authentic:" : "<p class=\"ok\">真实") == upload.authentic, "\(upload.name)")
+                        for finding in findings {
+                            #expect(!finding.contains(".swift") && !finding.contains("--") && !finding.contains("CMS") && !finding.contains("Error"),
+                                    "\(upload.name): \(finding)")
+                            if !english {
+                                // Chinese sentences: Latin letters only inside names (the signer's subject).
+                                let latinWords = finding.split(whereSeparator: { !$0.isASCII || $0 == " " }).filter { $0.count > 3 && $0.allSatisfy(\.isLetter) }
+                                #expect(finding.contains("签名者") || latinWords.isEmpty, "\(upload.name): \(finding)")
+                            }
+                        }
+                        if !upload.authentic {
+                            // A changed file is never also called unchanged.
+                            #expect(!page.contains(english ? "unchanged since signing" : "文件自签名后未被改动"), "\(upload.name)")
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import StarCertCore
-import StarCertReports
+import StarCertDocuments
 
 /// The standard the assessment reader checks against, loaded once.
 nonisolated(unsafe) let catalog = try! StandardCatalog.installed()

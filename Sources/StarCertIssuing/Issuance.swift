@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import StarCertArchive
+import StarCertCore
+import StarCertDocuments
+
+/// Issues evaluations: the document pipeline checks and refuses, then one archive transaction
+/// numbers, signs and records, and the certificate is drawn with its number inside it.
+public struct Issuance {
+    public let terms: IssueTerms
+    public let identity: SigningIdentity
+    public let archive: ArchiveHandle
+    public let pipeline: DocumentPipeline
+
+    public init(terms: IssueTerms, identity: SigningIdentity, archive: ArchiveHandle, pipeline: DocumentPipeline) {
+        self.terms = terms
+        self.identity = identity
+        self.archive = archive
+        self.pipeline = pipeline
+    }
+
+    public struct Outcome: Sendable {
+        public let evaluationID: Int64
+        public let decision: Evaluation.Decision
+        public let certificateNumber: String?
+        /// The documents to write, by file name.
+        public let files: [NamedOutput]
+        public let warnings: [Diagnostic]
+    }
+
+    /// Why nothing was issued: the input or the profile was refused (positioned diagnostics), or
+    /// the archive could not record it.
+    public enum Failure: Error, Sendable {
+        case refused([Diagnostic])
+        case archive(ArchiveError)
+    }
+
+    /// An archived evaluation as the history of a new report needs it (from its stored result JSON).
+    static func previousEvaluation(_ row: EvaluationRow) -> PreviousEvaluation? {
+        guard let auditEnd = CalendarDate(iso: row.auditEnd), let total = Points(decimal: row.total),
+              let object = try? JSONSerialization.jsonObject(with: Data(row.resultJSON.utf8)) as? [String: Any],
+              let sections = object["sections"] as? [[String: Any]]
+        else { return nil }
+        var scores: [String: Points] = [:]
+        for section in sections {
+            if let id = section["id"] as? String, let score = (section["score"] as? String).flatMap(Points.init(decimal:)) { scores[id] = score }
+        }
+        return PreviousEvaluation(auditEnd: auditEnd, total: total, stars: row.starLevel, decision: row.decision, sectionScores: scores)
+    }
+
+    /// The organization's archived evaluations before this one's audit, for the report's history.
+    func history(of assessment: Assessment) throws -> [PreviousEvaluation] {
+        try archive.existing?.history(creditCode: assessment.organization.creditCode.value, before: assessment.audit.end.description)
+            .compactMap(Self.previousEvaluation) ?? []
+    }
+
+    /// Issues the assessment at `file`, correcting evaluation `replaces` when given.
+    public func issue(file: String, replaces: Int64? = nil) -> Result<Outcome, Failure> {
+        let here = SourceLocation(file: file, line: 0, column: 0)
+        let prepared: PreparedIssue
+        switch prepare(file) {
+        case let .success(ready): prepared = ready
+        case let .failure(failure): return .failure(.refused(failure.diagnostics))
+        }
+        let evaluation = prepared.evaluation
+        let organization = evaluation.assessment.organization
+        if let replaces {
+            let problem = archive.existing.map { $0.replacementProblem(replaces, creditCode: organization.creditCode.value) }
+                ?? "--replaces \(replaces): there is no evaluation \(replaces); the archive \(archive.path) does not exist yet"
+            if let problem { return .failure(.refused([Diagnostic(.error, at: here, problem)])) }
+        }
+        let profile = terms.profile
+        let date = terms.date
+        // The certificate names the report by the hash of its PDF before signing (the file's first
+        // revision), which the same input always gives.
+        let reportHash = sha256Hex(prepared.unsignedReportPDF)
+        let record = EvaluationRow(
+            id: nil, createdAt: Archive.timestamp(), creditCode: organization.creditCode.value, organization: organization.name,
+            standard: evaluation.standard.id, kind: evaluation.assessment.kind, decision: evaluation.decision,
+            totalHundredths: evaluation.total.hundredths, starLevel: evaluation.starLevel?.stars, auditEnd: evaluation.assessment.audit.end.description,
+            assessmentName: (file as NSString).lastPathComponent, assessment: Data(prepared.source), resultJSON: evaluation.summaryJSON.serialized(),
+            issuer: profile.name, replaces: replaces, certificateNumber: nil)
+        let identity = self.identity
+        do {
+            let (id, certificate) = try archive.forWriting().issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil) { sequence in
+                let number = profile.number(year: date.year, sequence: sequence)
+                let canonical = CanonicalCertificate(
+                    number: number, organization: organization.name, creditCode: organization.creditCode.value, scope: organization.scope,
+                    standard: evaluation.standard.id, starLevel: evaluation.starLevel?.stars ?? 0, total: evaluation.total.description,
+                    issued: date.description, expires: CertificateModel.expiry(from: date, years: profile.validityYears).description,
+                    reportSHA256: reportHash)
+                let signature = try identity.sign(canonical.text)
+                let url = "\(profile.verificationBaseURL)?n=\(URLText.percentEncoded(number))&sig=\(signature)"
+                let documents = try self.certificate(
+                    for: prepared, number: number, verificationURL: url,
+                    signedPayload: Base64URL.encode(Data(canonical.text.utf8)) + "." + signature)
+                return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: identity.publicRecord, documents: documents)
+            }
+            return .success(Outcome(evaluationID: id, decision: evaluation.decision, certificateNumber: certificate?.canonical.number,
+                                    files: prepared.report + (certificate?.documents ?? []), warnings: prepared.warnings))
+        } catch let error as IssueRefusal {
+            return .failure(.refused([Diagnostic(.error, at: here, error.message)]))
+        } catch {
+            return .failure(.archive(ArchiveError(error, path: archive.path)))
+        }
+    }
+}
+
+extension Archive {
+    /// A certificate made inside the issuing transaction once its sequence number is known.
+    public struct NewCertificate: Sendable {
+        public var canonical: CanonicalCertificate
+        public var signature: String
+        public var publicKey: String
+        public var documents: [NamedOutput]
+    }
+
+    /// Why evaluation `id` cannot be replaced by an evaluation of `creditCode`, or nil when it can.
+    func replacementProblem(_ id: Int64, creditCode: String) -> String? {
+        do {
+            return try read { db in try Self.replacementProblem(id, creditCode: creditCode, db, path: path) }
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    static func replacementProblem(_ id: Int64, creditCode: String, _ db: Database, path: String) throws -> String? {
+        guard let replaced = try EvaluationRow.fetchOne(db, key: id) else {
+            return "--replaces \(id): there is no evaluation \(id) in \(path); expected the id `starcert archive list` shows"
+        }
+        if replaced.creditCode != creditCode {
+            return "--replaces \(id): evaluation \(id) is of another organization (credit code \(replaced.creditCode), this one \(creditCode)); expected a correction of the same organization"
+        }
+        if let number = replaced.certificateNumber,
+           try Self.latestStatus(of: number, db)?.status == .withdrawn {
+            return "--replaces \(id): certificate \(number) of evaluation \(id) was withdrawn, and a withdrawal is final; expected a new evaluation, issued without --replaces"
+        }
+        if let successor = try EvaluationRow.filter(EvaluationRow.Columns.replaces == id).fetchOne(db) {
+            return "--replaces \(id): evaluation \(id) was already replaced by evaluation \(successor.id ?? 0); expected the latest evaluation (\(successor.id ?? 0))"
+        }
+        return nil
+    }
+
+    /// Records `evaluation` and its documents and, when `series` is given, a certificate with the
+    /// next number of that series, all in one transaction: numbers have no gaps and no duplicates,
+    /// also across processes, and a crash leaves the archive as it was or fully updated. A replaced
+    /// evaluation's certificate becomes superseded in the same transaction.
+    func issue(
+        _ evaluation: EvaluationRow, documents: [NamedOutput], series: String?,
+        certificate: (_ sequence: Int) throws -> NewCertificate
+    ) throws -> (evaluationID: Int64, certificate: NewCertificate?) {
+        let path = self.path
+        return try write { db in
+            if let replaced = evaluation.replaces,
+               let problem = try Self.replacementProblem(replaced, creditCode: evaluation.creditCode, db, path: path) {
+                throw ArchiveError.refused(problem)
+            }
+            var issued: NewCertificate?
+            var sequence = 0
+            if let series {
+                sequence = (try SeriesRow.fetchOne(db, key: series)?.last ?? 0) + 1
+                issued = try certificate(sequence)
+                try SeriesRow(series: series, last: sequence).upsert(db)
+            }
+            if let number = issued?.canonical.number, try CertificateRow.fetchOne(db, key: number) != nil {
+                throw ArchiveError.refused("certificate number \(number) was issued already, in another series (a number pattern written differently, such as {seq:06} and {seq:6}); expected a pattern that makes new numbers")
+            }
+            var row = evaluation
+            row.certificateNumber = issued?.canonical.number
+            try row.insert(db)
+            let id = row.id!
+            for document in documents + (issued?.documents ?? []) {
+                try DocumentRow(evaluationID: id, name: document.name, bytes: Data(document.bytes), sha256: sha256Hex(document.bytes)).insert(db)
+            }
+            if let issued, let series {
+                try CertificateRow(
+                    number: issued.canonical.number, evaluationID: id, series: series, sequence: sequence, canonical: issued.canonical.text,
+                    signature: issued.signature, publicKey: issued.publicKey, issuedOn: issued.canonical.issued, expiresOn: issued.canonical.expires
+                ).insert(db)
+                try StatusRow(number: issued.canonical.number, status: .valid, reason: "issued", at: Self.timestamp()).insert(db)
+            }
+            if let replaced = evaluation.replaces, let old = try EvaluationRow.fetchOne(db, key: replaced), let number = old.certificateNumber {
+                if try Self.latestStatus(of: number, db)?.status != .withdrawn {
+                    let successor = issued.map { "certificate \($0.canonical.number) (evaluation \(id))" } ?? "evaluation \(id), which has no certificate"
+                    try StatusRow(number: number, status: .superseded, reason: "replaced by \(successor)", at: Self.timestamp()).insert(db)
+                }
+            }
+            return (id, issued)
+        }
+    }
+}

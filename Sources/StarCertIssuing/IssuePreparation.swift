@@ -1,0 +1,122 @@
+import Foundation
+import StarCertArchive
+import StarCertCore
+import StarCertDocuments
+
+/// What an issue is made under: the profile, its issuer (pictures loaded), the issue day and today,
+/// both in the profile's time zone.
+public struct IssueTerms: Sendable {
+    public let profile: IssuerProfile
+    public let issuer: Issuer
+    public let date: CalendarDate
+    public let today: CalendarDate
+
+    public init(profile: IssuerProfile, issuer: Issuer, date: CalendarDate, today: CalendarDate) {
+        self.profile = profile
+        self.issuer = issuer
+        self.date = date
+        self.today = today
+    }
+}
+
+/// An evaluation that passed every refusal rule, with its report rendered and signed; the
+/// certificate is made once the archive has given it a number.
+public struct PreparedIssue: Sendable {
+    public let file: String
+    public let evaluation: Evaluation
+    public let source: [UInt8]
+    /// `report.pdf` (PDF/A-2b, signed) and `report.html`.
+    public let report: [NamedOutput]
+    /// The report PDF as it was before signing: what the certificate's data names by its hash.
+    public let unsignedReportPDF: [UInt8]
+    public let warnings: [Diagnostic]
+    /// Whether a certificate is made: certified, and one star only when the profile certifies it.
+    public let certifies: Bool
+}
+
+extension Issuance {
+    /// Checks `file` and every rule that keeps a certificate from being signed, then renders the
+    /// report with the organization's earlier evaluations from the archive and signs it. Nothing is
+    /// numbered or archived here; a failure lists every reason.
+    func prepare(_ file: String) -> Result<PreparedIssue, DiagnosedFailure> {
+        let renderer = pipeline.renderer
+        let checked = pipeline.check(file, issuer: terms.issuer)
+        let here = SourceLocation(file: file, line: 0, column: 0)
+        var problems = terms.profile.issuanceProblems.map { Diagnostic(.error, at: $0.location, $0.message) }
+        problems += checked.errors
+        // A self-assessment's placeholders are only warnings for `check`; nothing is archived with them.
+        problems += checked.placeholders.filter { placeholder in !problems.contains { $0.location == placeholder.location } }
+        if !CalendarDate.supportedYears.contains(terms.date.year) {
+            problems.append(Diagnostic(.error, at: here, "the issue date \(terms.date) is outside the years StarCert accepts; expected a date from \(CalendarDate.supportedYears.lowerBound) to \(CalendarDate.supportedYears.upperBound)"))
+        }
+        if terms.date > terms.today {
+            problems.append(Diagnostic(.error, at: here, "the issue date \(terms.date) is after today (\(terms.today) in \(terms.profile.timeZone)); expected today or an earlier day"))
+        }
+        guard let evaluation = checked.evaluation else { return .failure(DiagnosedFailure(DocumentPipeline.sorted(problems))) }
+        let audit = evaluation.assessment.audit
+        if audit.end > terms.today {
+            problems.append(Diagnostic(.error, at: here, "the audit ends on \(audit.end), after today (\(terms.today) in \(terms.profile.timeZone)); expected an audit that has taken place"))
+        }
+        if terms.date < audit.end {
+            problems.append(Diagnostic(.error, at: here, "the issue date \(terms.date) is before the audit's last day \(audit.end); expected the audit's last day or later"))
+        }
+        let certifies = evaluation.decision == .certified && ((evaluation.starLevel?.stars ?? 0) > 1 || terms.profile.certifyOneStar)
+        if certifies {
+            // The widest number of this year's series, the longest address and signature: if the texts fit
+            // beside these, they fit on the real certificate.
+            let widest = terms.profile.widestNumber(year: terms.date.year)
+            if let model = CertificateModel(evaluation, text: renderer.templates.certificate, issuer: terms.issuer,
+                                            validityYears: terms.profile.validityYears, number: widest, issueDate: terms.date,
+                                            verificationURL: terms.profile.verificationBaseURL + "?n=" + widest) {
+                for overflow in renderer.layoutCertificate(model).overflows {
+                    let field = CertificateField(rawValue: overflow.name)
+                    let where_ = field.map { field in
+                        field.isIssuer ? terms.profile.locations[field.key] ?? SourceLocation(file: terms.profile.file, line: 0, column: 0)
+                            : evaluation.assessment.organization.locations[field.key] ?? here
+                    } ?? here
+                    problems.append(Diagnostic(.error, at: where_, DocumentPipeline.describe(overflow) + "; expected a shorter text (a signed certificate never cuts it)"))
+                }
+            }
+        }
+        guard problems.isEmpty else { return .failure(DiagnosedFailure(DocumentPipeline.sorted(problems))) }
+        do {
+            let previous = try history(of: evaluation.assessment)
+            let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: terms.issuer, previous: previous)
+            let report = try renderer.renderReport(model, images: checked.images, formats: [.pdf, .html], archival: true)
+            guard let pdf = report.pdf, let html = report.html else { throw ReportError.unshowableCharacters([]) }
+            let signed = try PDFSigning.sign(pdf, with: identity, reason: "\(model.title) — \(evaluation.assessment.organization.name)")
+            let warnings = checked.warnings + (report.laidOut?.warnings ?? []).map { Diagnostic(.warning, at: here, $0) }
+            return .success(PreparedIssue(
+                file: file, evaluation: evaluation, source: checked.source,
+                report: [NamedOutput(name: "report.pdf", bytes: signed), NamedOutput(name: "report.html", bytes: Array(html.utf8))],
+                unsignedReportPDF: pdf, warnings: warnings, certifies: certifies))
+        } catch {
+            return .failure(DiagnosedFailure([Diagnostic(.error, at: here, "\(error)")]))
+        }
+    }
+
+    /// The certificate of `prepared` with its number, QR address and signed data (inside the
+    /// archive's issuing transaction). Throws rather than return a certificate that cuts a text.
+    func certificate(for prepared: PreparedIssue, number: String, verificationURL: String, signedPayload: String) throws -> [NamedOutput] {
+        guard let model = CertificateModel(
+            prepared.evaluation, text: pipeline.renderer.templates.certificate, issuer: terms.issuer, validityYears: terms.profile.validityYears,
+            number: number, issueDate: terms.date, verificationURL: verificationURL, signedPayload: signedPayload)
+        else { throw IssueRefusal(message: "evaluation \(prepared.file) gets no certificate (\(prepared.evaluation.decision.rawValue))") }
+        let rendered = try pipeline.renderer.renderCertificate(model, formats: [.pdf, .html], archival: true)
+        if let overflow = rendered.laidOut?.overflows.first { throw IssueRefusal(message: DocumentPipeline.describe(overflow)) }
+        guard let pdf = rendered.pdf, let html = rendered.html else { throw IssueRefusal(message: "the certificate could not be rendered") }
+        let signed = try PDFSigning.sign(pdf, with: identity, reason: model.wording.documentTitle)
+        return [NamedOutput(name: "certificate.pdf", bytes: signed), NamedOutput(name: "certificate.html", bytes: Array(html.utf8))]
+    }
+}
+
+/// Why a certificate was not made, found after numbering began (the archive rolls back).
+public struct IssueRefusal: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
+
+extension CertificateField {
+    /// Whether the text comes from the issuer profile rather than the assessment.
+    var isIssuer: Bool { [.issuerName, .issuerEnglishName, .approvalNumber, .number].contains(self) }
+}

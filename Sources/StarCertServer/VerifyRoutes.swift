@@ -1,0 +1,92 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import StarCertArchive
+import StarCertCore
+import StarCertTemplates
+
+/// `/verify`: a stranger uploads a PDF and learns whether this body issued it.
+extension Site {
+    func verifyPage(_ request: Request, result: [String: Any]?, status: HTTPResponse.Status = .ok) throws -> Response {
+        try html("verify", result ?? [:], request: request, status: status)
+    }
+
+    func verifyUpload(_ request: Request, _ context: SiteContext) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.uploadLimit { throw HTTPError(.contentTooLarge) }
+        let body = try await request.body.collect(upTo: Self.uploadLimit)
+        let bytes = Array(buffer: body)
+        let contentType = request.headers[.contentType] ?? ""
+        let file: [UInt8]
+        if contentType.lowercased().hasPrefix("multipart/form-data") {
+            guard let part = Multipart.file(in: bytes, contentType: contentType) else {
+                return try verifyPage(request, result: ["problem": pages.labels(language(request))["verify.no-file"]], status: .badRequest)
+            }
+            file = part
+        } else {
+            file = bytes
+        }
+        guard file.starts(with: Array("%PDF-".utf8)) else {
+            return try verifyPage(request, result: ["problem": pages.labels(language(request))["verify.not-pdf"]], status: .badRequest)
+        }
+        let labels = pages.labels(language(request))
+        let result = try await Verification(archive: archive, trustRoots: []).verify(pdf: file, today: today)
+        var values: [String: Any] = ["checked": true, "authentic": result.authentic]
+        values["findings"] = result.findings.map { Self.words($0, labels) }
+        if let fields = result.signedFields {
+            let archived = try await archive.publicCertificate(fields.number, today: today)
+            let rows: [(String, String, String?)] = [
+                ("field.number", fields.number, archived?.listing.number), ("field.organization", fields.organization, archived?.listing.organization),
+                ("field.credit-code", fields.creditCode, archived?.listing.creditCode), ("field.scope", fields.scope, archived?.scope),
+                ("field.standard", fields.standard, archived?.listing.standard), ("field.stars", String(fields.starLevel), archived.map { String($0.listing.starLevel) }),
+                ("field.score", fields.total, archived?.listing.total), ("field.issued", fields.issued, archived?.listing.issued),
+                ("field.expires", fields.expires, archived?.listing.expires),
+            ]
+            values["fields"] = rows.map { ["label": labels[$0.0], "signed": $0.1, "archived": $0.2 ?? "—", "differs": $0.2 != nil && $0.2 != $0.1] }
+            values["hasFields"] = true
+            if let archived {
+                values["status"] = labels["status.\(archived.listing.status.rawValue)"]
+                values["statusClass"] = archived.listing.status.rawValue
+                values["link"] = "/c/" + URLText.percentEncoded(archived.listing.number)
+            }
+        }
+        return try verifyPage(request, result: values)
+    }
+
+    /// The label names of the signed fields (`CanonicalCertificate.fields`).
+    static let fieldLabels = [
+        "number": "field.number", "organization": "field.organization", "credit_code": "field.credit-code", "scope": "field.scope",
+        "standard": "field.standard", "star_level": "field.stars", "total": "field.score", "issued": "field.issued",
+        "expires": "field.expires", "report_sha256": "field.report-hash",
+    ]
+
+    /// A finding in the page's language: what a visitor can act on, never a program's internals.
+    static func words(_ finding: Verification.Result.Finding, _ labels: Labels) -> String {
+        switch finding {
+        case let .signatureValid(signer, _): return labels["verify.signature-valid"] + " " + signer
+        case .untouched: return labels["verify.untouched"]
+        case .unsigned: return labels["verify.unsigned"]
+        case let .signature(problem):
+            switch problem {
+            case .damaged: return labels["verify.signature-damaged"]
+            case .unsupportedKind: return labels["verify.signature-kind"]
+            case .noIssuerCertificate: return labels["verify.no-issuer-certificate"]
+            case .contentChanged: return labels["verify.content-changed"]
+            case .signatureMismatch: return labels["verify.signature-mismatch"]
+            case .unreadable: return labels["verify.signature-unreadable"]
+            case let .untrustedSigner(.expired(subject, day)): return labels.format("verify.signer-expired", ["day": day, "subject": subject])
+            case let .untrustedSigner(.notYetValid(subject, day)): return labels.format("verify.signer-not-yet-valid", ["day": day, "subject": subject])
+            case .untrustedSigner(.notForSigningDocuments): return labels["verify.signer-usage"]
+            case .untrustedSigner(.notChainedToIssuer): return labels["verify.signer-untrusted"]
+            }
+        case .changedAfterSigning: return labels["verify.changed-after-signing"]
+        case .certificateDataDamaged: return labels["verify.data-damaged"]
+        case .certificateDataNotBySigner: return labels["verify.data-not-by-signer"]
+        case let .notInArchive(number): return labels.format("verify.not-in-archive", ["number": number])
+        case let .differsFromIssued(field): return labels.format("verify.differs", ["field": fieldLabels[field].map { labels[$0] } ?? field])
+        case .fileDiffersFromIssued: return labels["verify.file-differs"]
+        case .archivedDataAltered: return labels["verify.archive-altered"]
+        case let .qrSignatureMismatch(number): return labels.format("verify.qr-mismatch", ["number": number])
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import StarCertArchive
+import StarCertServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the page behind every certificate's QR code, the public register and shared links.",
+        discussion: """
+            Answers at the profile's verification address (its path, e.g. /c?n=NUMBER&sig=…) and at \\
+            /c/NUMBER; / searches, /register lists the valid certificates (and /register.csv), /verify \\
+            checks an uploaded certificate PDF, /api/v1/… answers in JSON (/api/v1/openapi.json), \\
+            /s/TOKEN hands out documents (`starcert share`). Runs until SIGTERM or SIGINT, then \\
+            finishes the requests in flight. Put nginx in front for TLS (see the README).
+            """)
+
+    @OptionGroup var archiveOptions: ArchiveOptions
+
+    @Option(help: "The issuer profile (its verification address and name).")
+    var issuer: String = "issuer.yaml"
+
+    @Option(help: "HOST:PORT to listen on.")
+    var listen: String = "127.0.0.1:8080"
+
+    @Flag(help: "Take the client's address from X-Forwarded-For (only behind a proxy that sets it).")
+    var trustProxy = false
+
+    func run() async throws {
+        let options = ServerOptions(archive: archiveOptions.path, issuerProfile: issuer, listen: listen, trustProxy: trustProxy)
+        do {
+            try await StarCertServer.run(options)
+        } catch {
+            try running { throw error }
+        }
+    }
+}
