@@ -75,6 +75,7 @@ public struct PDFFile: Sendable {
         }
         while true {
             skipWhitespace()
+            guard index < bytes.count else { throw .malformed("the cross-reference section at \(offset) has no trailer") }
             if bytes[index...].starts(with: Array("trailer".utf8)) { break }
             guard let first = integer(), let count = integer() else { throw .malformed("a cross-reference subsection header is damaged") }
             // Each entry takes 20 bytes: a count the file cannot hold is damage, not a loop to run.

@@ -1,6 +1,5 @@
 import Foundation
 import StarCertCore
-import StarCertDocuments
 
 /// The standard the assessment reader checks against, loaded once.
 nonisolated(unsafe) let catalog = try! StandardCatalog.installed()
