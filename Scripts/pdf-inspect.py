@@ -3,6 +3,8 @@
   pdf-inspect.py pdfa FILE        PDF/A-2b verdict of the file's first unsigned revision, then findings
   pdf-inspect.py structure FILE   the structure tree, one element per line, indented; Figure /Alt shown
   pdf-inspect.py catalog FILE     /Lang, /MarkInfo and the XMP's pdfaid part and conformance
+  pdf-inspect.py pades FILE CERT  the last signature as pyHanko reads and validates it against CERT:
+                                  its sub-filter, signed attributes, DocMDP level, coverage and verdict
 """
 import sys
 import tempfile
@@ -63,5 +65,27 @@ def catalog(path):
     print("pdfaid=" + str(meta.get("pdfaid:part")) + str(meta.get("pdfaid:conformance")))
 
 
+def pades(path, trust):
+    """What a PAdES baseline B-B signature must be (ETSI EN 319 142-1, 5.3 and 6.3), as pyHanko reads
+    it: ETSI.CAdES.detached; content-type, message-digest and signing-certificate-v2 signed, and no
+    signing-time; a certification signature permitting no change; valid, covering the whole file."""
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    with open(path, "rb") as handle:
+        reader = PdfFileReader(handle)
+        signature = reader.embedded_signatures[-1]
+        context = ValidationContext(trust_roots=[load_cert_from_pemder(trust)], allow_fetching=False, revocation_mode="soft-fail")
+        status = validate_pdf_signature(signature, context)
+        print("subfilter=" + str(signature.sig_object["/SubFilter"]))
+        print("signed-attributes=" + ",".join(sorted(a["type"].native for a in signature.signer_info["signed_attrs"])))
+        print("docmdp=" + (signature.docmdp_level.name if signature.docmdp_level is not None else "none"))
+        print("coverage=" + status.coverage.name)
+        print("modifications=" + status.modification_level.name)
+        print("valid=" + str(status.bottom_line))
+
+
 if __name__ == "__main__":
-    {"pdfa": pdfa, "structure": structure, "catalog": catalog}[sys.argv[1]](sys.argv[2])
+    {"pdfa": pdfa, "structure": structure, "catalog": catalog, "pades": pades}[sys.argv[1]](*sys.argv[2:])

@@ -486,6 +486,41 @@ public enum PDFText {
         return String([digits[Int(unit >> 12)], digits[Int(unit >> 8 & 15)], digits[Int(unit >> 4 & 15)], digits[Int(unit & 15)]])
     }
 
+    /// The moment a PDF date (`D:YYYYMMDDHHmmSSZ`, `D:YYYYMMDDHHmmSS+08'00'`, with the parts after
+    /// the year optional as the standard allows) stands for, or nil when it is not one.
+    public static func parseDate(_ text: String) -> Date? {
+        var rest = Substring(text.trimmingSpaces)
+        if rest.hasPrefix("(") && rest.hasSuffix(")") { rest = rest.dropFirst().dropLast() }
+        if rest.hasPrefix("D:") { rest = rest.dropFirst(2) }
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard digits.count >= 4, digits.count <= 14, digits.count % 2 == 0 else { return nil }
+        var parts = [Int](repeating: 0, count: 6)
+        parts[1] = 1
+        parts[2] = 1
+        var index = digits.startIndex
+        for part in 0..<6 {
+            let width = part == 0 ? 4 : 2
+            guard let end = digits.index(index, offsetBy: width, limitedBy: digits.endIndex), end <= digits.endIndex, index < digits.endIndex else { break }
+            parts[part] = Int(digits[index..<end]) ?? 0
+            index = end
+        }
+        var zone = rest.dropFirst(digits.count)
+        var offset = 0
+        if let sign = zone.first, sign == "+" || sign == "-" {
+            zone = zone.dropFirst()
+            let numbers = zone.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            guard let hours = numbers.first, hours < 24 else { return nil }
+            offset = (hours * 3600 + (numbers.dropFirst().first ?? 0) * 60) * (sign == "-" ? -1 : 1)
+        } else if !(zone.isEmpty || zone.hasPrefix("Z")) {
+            return nil
+        }
+        guard (1...12).contains(parts[1]), (1...31).contains(parts[2]), parts[3] < 24, parts[4] < 60, parts[5] < 61 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        let components = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4], second: parts[5])
+        return calendar.date(from: components).map { $0.addingTimeInterval(TimeInterval(-offset)) }
+    }
+
     /// `D:YYYYMMDDHHmmSS+HH'mm'` from an ISO 8601 date-time such as `2026-05-12T00:00:00+08:00`.
     public static func date(iso: String) -> String {
         let digits = iso.filter(\.isNumber)

@@ -15,8 +15,10 @@ public struct PDFSignatureField: Sendable {
 
     /// `pdf` with an invisible signature field on its first page and room for `capacity` bytes of
     /// signature. `subFilter` is e.g. `adbe.pkcs7.detached`; `signingTime` a PDF date (`D:…`).
+    /// `certifying` makes it a certification signature that permits no later change (DocMDP, P 1):
+    /// a reader that follows the standard reports any change made after signing.
     public init(_ pdf: [UInt8], subFilter: String, signingTime: String, name: String? = nil, reason: String? = nil,
-                capacity: Int = 8192) throws(PDFFileError) {
+                certifying: Bool = false, capacity: Int = 8192) throws(PDFFileError) {
         let file = try PDFFile(pdf)
         guard let root = file.rootNumber, let catalog = file.dictionary(root) else { throw .malformed("the catalog is missing") }
         guard let page = file.pageNumbers.first, let pageText = file.dictionary(page) else { throw .malformed("the PDF has no page") }
@@ -26,6 +28,9 @@ public struct PDFSignatureField: Sendable {
             + String(repeating: "0", count: capacity * 2) + ">\n   /M (\(signingTime))"
         if let name { signature += "\n   /Name \(PDFText.string(name))" }
         if let reason { signature += "\n   /Reason \(PDFText.string(reason))" }
+        if certifying {
+            signature += "\n   /Reference [ << /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 1 /V /1.2 >> >> ]"
+        }
         let signatureNumber = update.add(signature + "\n>>")
         let widget = update.add("""
             << /Type /Annot /Subtype /Widget /FT /Sig /T (StarCert signature) /V \(signatureNumber) 0 R
@@ -34,7 +39,9 @@ public struct PDFSignatureField: Sendable {
         let pageDictionary = PDFDictionary(pageText)
         let annotations = pageDictionary.references(inArray: "Annots").map { "\($0) 0 R" } + ["\(widget) 0 R"]
         update.replace(page, with: pageDictionary.adding([("Annots", "[ " + annotations.joined(separator: " ") + " ]")]))
-        update.replace(root, with: PDFDictionary(catalog).adding([("AcroForm", "<< /Fields [ \(widget) 0 R ] /SigFlags 3 >>")]))
+        var catalogEntries = [("AcroForm", "<< /Fields [ \(widget) 0 R ] /SigFlags 3 >>")]
+        if certifying { catalogEntries.append(("Perms", "<< /DocMDP \(signatureNumber) 0 R >>")) }
+        update.replace(root, with: PDFDictionary(catalog).adding(catalogEntries.map { (key: $0.0, value: $0.1) }))
         // The document keeps its permanent identifier; the second one changes with this revision.
         let previous = PDFDictionary(file.trailer).value("ID").flatMap { value -> String? in
             guard let open = value.firstIndex(of: "<"), let close = value[open...].firstIndex(of: ">") else { return nil }

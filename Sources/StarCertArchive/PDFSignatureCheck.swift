@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import PDFObjects
 import SwiftASN1
-@_spi(CMS) import X509
+@_spi(CMS) @_spi(FixedExpiryValidationTime) import X509
 
 /// What checking the last signature of a PDF found, as facts a front end words in its language.
 public struct PDFSignatureCheck: Sendable {
@@ -22,17 +22,17 @@ public struct PDFSignatureCheck: Sendable {
     public let reading: PDFSignatureReading?
 
     /// Checks the last signature of `pdf` against `trustRoots` (the issuer's certificate, or the
-    /// root of its CA), at the current time.
-    public static func check(_ pdf: [UInt8], trustRoots: [Certificate]) async -> PDFSignatureCheck {
+    /// root of its CA), with the signer's certificates judged at `time` (the time of signing).
+    public static func check(_ pdf: [UInt8], trustRoots: [Certificate], at time: Date) async -> PDFSignatureCheck {
         do {
-            return await check(.success(try PDFSignatureReading.last(in: pdf)), trustRoots: trustRoots)
+            return await check(.success(try PDFSignatureReading.last(in: pdf)), trustRoots: trustRoots, at: time)
         } catch {
-            return await check(.failure(error), trustRoots: trustRoots)
+            return await check(.failure(error), trustRoots: trustRoots, at: time)
         }
     }
 
     /// The same for a signature already read from the file.
-    public static func check(_ read: Result<PDFSignatureReading?, PDFFileError>, trustRoots: [Certificate]) async -> PDFSignatureCheck {
+    public static func check(_ read: Result<PDFSignatureReading?, PDFFileError>, trustRoots: [Certificate], at time: Date) async -> PDFSignatureCheck {
         let reading: PDFSignatureReading?
         switch read {
         case let .success(found): reading = found
@@ -54,7 +54,7 @@ public struct PDFSignatureCheck: Sendable {
         let found = SignerPolicy.Findings()
         let validation = await CMS.isValidSignature(dataBytes: reading.signedBytes, signatureBytes: reading.contents,
                                                     trustRoots: CertificateStore(trustRoots)) {
-            SignerPolicy(findings: found)
+            SignerPolicy(findings: found, at: time)
         }
         switch validation {
         case let .success(valid):
@@ -119,14 +119,16 @@ public enum SignerProblem: Sendable, Equatable {
 }
 
 /// What StarCert accepts of a signer: a certificate for signing documents (digitalSignature and
-/// nonRepudiation), valid now; a chain through a CA as RFC 5280 has it, or the issuer's own
+/// nonRepudiation), valid at the time of signing (a signature made while the certificate was valid
+/// stays valid after it expires); a chain through a CA as RFC 5280 has it, or the issuer's own
 /// self-signed certificate trusted directly.
 struct SignerPolicy: VerifierPolicy {
     let verifyingCriticalExtensions: [ASN1ObjectIdentifier] = [
         .X509ExtensionID.keyUsage, .X509ExtensionID.basicConstraints, .X509ExtensionID.nameConstraints,
         .X509ExtensionID.subjectAlternativeName,
     ]
-    var rfc5280 = RFC5280Policy()
+    var rfc5280: RFC5280Policy
+    let time: Date
 
     /// The problems the policy found, in order (the verifier reports only text).
     final class Findings: @unchecked Sendable {
@@ -148,8 +150,10 @@ struct SignerPolicy: VerifierPolicy {
 
     let findings: Findings
 
-    init(findings: Findings = Findings()) {
+    init(findings: Findings = Findings(), at time: Date) {
         self.findings = findings
+        self.time = time
+        rfc5280 = RFC5280Policy(fixedExpiryValidationTime: time)
     }
 
     private func fails(_ problem: SignerProblem) -> PolicyEvaluationResult {
@@ -159,12 +163,11 @@ struct SignerPolicy: VerifierPolicy {
 
     mutating func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) async -> PolicyEvaluationResult {
         if SignerCertificates.usageProblem(chain.leaf) != nil { return fails(.notForSigningDocuments) }
-        let now = Date()
         for certificate in chain {
-            if certificate.notValidAfter < now {
+            if certificate.notValidAfter < time {
                 return fails(.expired(subject: "\(certificate.subject)", on: SignerCertificates.day(certificate.notValidAfter)))
             }
-            if certificate.notValidBefore > now {
+            if certificate.notValidBefore > time {
                 return fails(.notYetValid(subject: "\(certificate.subject)", from: SignerCertificates.day(certificate.notValidBefore)))
             }
         }

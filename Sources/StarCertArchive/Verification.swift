@@ -11,10 +11,14 @@ public struct Verification: Sendable {
     /// Certificates trusted as the issuer's (its own `issuer.crt`, or its CA's root). Without any,
     /// the signer certificate archived with the certificate is trusted.
     public let trustRoots: [Certificate]
+    /// The issuer profile's verification address (what every QR code of this body starts with);
+    /// a QR text is checked only against it.
+    public let verificationAddress: String?
 
-    public init(archive: Archive?, trustRoots: [Certificate]) {
+    public init(archive: Archive?, trustRoots: [Certificate], verificationAddress: String? = nil) {
         self.archive = archive
         self.trustRoots = trustRoots
+        self.verificationAddress = verificationAddress
     }
 
     /// The certificates in a PEM file (an `issuer.crt`, a CA root).
@@ -50,6 +54,9 @@ public struct Verification: Sendable {
             case archivedDataAltered
             /// The QR code's signature is not the one issued with the certificate.
             case qrSignatureMismatch(number: String)
+            /// The QR text is not exactly the one issued: another address, or more than the number
+            /// and its signature.
+            case qrTextNotAsIssued(issued: String)
 
             /// Whether this finding means the document cannot be taken as the issuer's.
             public var isFailure: Bool {
@@ -69,6 +76,11 @@ public struct Verification: Sendable {
         /// The certificate that superseded this one.
         public var successor: String?
         public var findings: [Finding] = []
+        /// Whether the status comes from the dates the certificate prints only (no archive: a
+        /// suspension or withdrawal cannot be seen).
+        public var statusFromDatesOnly = false
+        /// The time the signer's certificate was judged at, and where it comes from.
+        public var signatureJudgedAt: (time: Date, source: SigningTimeSource)?
 
         mutating func takeStatus(of record: Archive.CertificateRecord, on today: String) {
             let current = record.status(on: today)
@@ -76,6 +88,16 @@ public struct Verification: Sendable {
             statusReason = current.reason
             successor = record.successor
         }
+    }
+
+    /// Where the time a signature was judged at comes from, most trusted first.
+    public enum SigningTimeSource: Sendable, Equatable {
+        /// The archive's record of the issue.
+        case archive
+        /// The signing time the signer wrote into the signature dictionary (`/M`).
+        case claimedBySigner
+        /// No time is known: judged now.
+        case now
     }
 
     /// Checks `input`: a PDF file's path, the text of a QR code, or a certificate number.
@@ -88,7 +110,16 @@ public struct Verification: Sendable {
         }
         if let components = URLComponents(string: input), let items = components.queryItems,
            let number = items.first(where: { $0.name == "n" })?.value, let signature = items.first(where: { $0.name == "sig" })?.value {
-            return try verifyArchived(number: number, claimedSignature: signature, today: today)
+            guard let verificationAddress else {
+                throw ArchiveError.refused("checking a QR text needs the issuer profile, whose verification address the text must start with (--issuer)")
+            }
+            var result = try verifyArchived(number: number, claimedSignature: signature, today: today)
+            // Exactly what was issued: this body's address, the number and the issued signature, nothing more.
+            let issued = try archive.map { "\(verificationAddress)?n=\(URLText.percentEncoded(number))&sig=\(try $0.certificate(number).signature)" }
+            if let issued, input.trimmingCharacters(in: .whitespacesAndNewlines) != issued, !result.findings.contains(.qrSignatureMismatch(number: number)) {
+                result.findings.append(.qrTextNotAsIssued(issued: issued))
+            }
+            return result
         }
         return try verifyArchived(number: input.trimmingCharacters(in: .whitespaces), claimedSignature: nil, today: today)
     }
@@ -144,7 +175,18 @@ public struct Verification: Sendable {
         }
         var roots = trustRoots
         if roots.isEmpty, let record, case let .certificate(certificate) = try SignerRecord(record.publicKey) { roots = [certificate] }
-        let check = await PDFSignatureCheck.check(reading, trustRoots: roots)
+        // The signer's certificate is judged when the signature was made: by the archive's record
+        // of the issue, else by the time the signer claims.
+        let judgedAt: (time: Date, source: SigningTimeSource)
+        if let issued = record?.history.first.flatMap({ Self.archiveTime($0.at) }) {
+            judgedAt = (issued, .archive)
+        } else if case let .success(found?) = reading, let claimed = found.signingTime.flatMap(PDFText.parseDate) {
+            judgedAt = (claimed, .claimedBySigner)
+        } else {
+            judgedAt = (Date(), .now)
+        }
+        result.signatureJudgedAt = judgedAt
+        let check = await PDFSignatureCheck.check(reading, trustRoots: roots, at: judgedAt.time)
         switch check.outcome {
         case .unsigned:
             result.findings.append(.unsigned)
@@ -163,6 +205,11 @@ public struct Verification: Sendable {
         } else if check.reading != nil, !check.coversWholeFile {
             result.findings.append(.changedAfterSigning)
         }
+        if archive == nil, let canonical, result.authentic {
+            // Offline, the validity printed is all there is to go by: valid through the last day printed.
+            result.status = today > canonical.expires ? .expired : .valid
+            result.statusFromDatesOnly = true
+        }
         if archive != nil, let canonical {
             guard let record else {
                 result.findings.append(.notInArchive(number: canonical.number))
@@ -177,6 +224,15 @@ public struct Verification: Sendable {
             result.takeStatus(of: record, on: today)
         }
         return result
+    }
+
+    /// A time the archive wrote (`Archive.timestamp`).
+    static func archiveTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let time = formatter.date(from: text) { return time }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 
     /// The `starcert-signed:` token of the Keywords entry in the document information of `revision`.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Characters that are not shown as what they are: printed, they would make a document or a
 /// terminal show something other than the text stored and signed.
 public enum HiddenCharacter: Sendable, Equatable {
@@ -51,6 +53,16 @@ public enum HiddenCharacter: Sendable, Equatable {
             }
         }
         return nil
+    }
+
+    /// Where `text` first differs from its composed form (Unicode NFC), by scalar from 1, or nil
+    /// when it is composed. One rule for every script: decomposed Latin accents and decomposed
+    /// Hangul syllables alike print like their composed forms but compare unequal.
+    public static func firstUncomposed(in text: String) -> Int? {
+        let composed = Array(text.precomposedStringWithCanonicalMapping.unicodeScalars)
+        let scalars = Array(text.unicodeScalars)
+        guard composed != scalars else { return nil }
+        return (zip(scalars, composed).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(scalars.count, composed.count)) + 1
     }
 
     /// The first hidden character of `text`: its position among the text's characters (from 1),

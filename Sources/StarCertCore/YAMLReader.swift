@@ -160,6 +160,10 @@ package struct YAMLReader {
             error("\(what) holds \(hidden.kind.description) (\(code)) at character \(hidden.offset); expected \(singleLine ? "one line of " : "")visible text only, so that what is printed is what was written", at: node)
             return nil
         }
+        if singleLine, let offset = HiddenCharacter.firstUncomposed(in: value) {
+            error("\(what) is not written in composed form (Unicode NFC) from character \(offset): it prints like another text but compares unequal; expected each character in its composed form, as keyboards type it", at: node)
+            return nil
+        }
         if singleLine, let mark = HiddenCharacter.firstCombiningMark(in: value) {
             let code = "U+" + String(mark.scalar.value, radix: 16, uppercase: true)
             error("\(what) holds a combining mark (\(code)) at character \(mark.offset), which may be printed unseen; expected each character written as one (precomposed) character", at: node)

@@ -62,6 +62,15 @@ extension Issuance {
         }
         let certifies = evaluation.decision == .certified && ((evaluation.starLevel?.stars ?? 0) > 1 || terms.profile.certifyOneStar)
         if certifies {
+            // A signature must stay verifiable for the certificate's whole life: the issuer's
+            // certificate may not end before it does.
+            let expires = CertificateModel.expiry(from: terms.date, years: terms.profile.validityYears)
+            let keyEnds = SignerCertificates.day(identity.validUntil)
+            if keyEnds < expires.description {
+                problems.append(Diagnostic(.error, at: here, "the issuer's signing certificate is valid until \(keyEnds), before the certificate would expire (\(expires)); expected a signing certificate that outlives it — renew it (`starcert keys init` in a new folder, or `starcert keys import`)"))
+            }
+        }
+        if certifies {
             // The widest number of this year's series, the longest address and signature: if the texts fit
             // beside these, they fit on the real certificate.
             let widest = terms.profile.widestNumber(year: terms.date.year)

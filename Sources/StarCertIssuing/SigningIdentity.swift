@@ -16,8 +16,17 @@ public struct SigningIdentity: Sendable {
 
     public static let keyFile = "issuer.key"
     public static let certificateFile = "issuer.crt"
-    /// How long `keys init` makes its self-signed certificate valid.
-    public static let selfSignedYears = 5
+    /// How many years a self-signed certificate from `keys init` outlives the validity of the
+    /// certificates it signs: a certificate issued in the key's first `marginYears` years ends
+    /// before the key's certificate does (`issue` refuses any that would not).
+    public static let marginYears = 2
+
+    /// The critical extensions StarCert and its validators understand; a certificate with any other
+    /// critical extension must be refused by a validator (RFC 5280, 4.2), so it is refused at import.
+    static let understoodCriticalExtensions: Set<ASN1ObjectIdentifier> = [
+        .X509ExtensionID.keyUsage, .X509ExtensionID.basicConstraints, .X509ExtensionID.nameConstraints,
+        .X509ExtensionID.subjectAlternativeName,
+    ]
 
     init(privateKey: P256.Signing.PrivateKey, chain: [Certificate]) {
         self.privateKey = privateKey
@@ -48,7 +57,8 @@ public struct SigningIdentity: Sendable {
             let validFrom = now.addingTimeInterval(-3600)
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "UTC")!
-            let validUntil = calendar.date(byAdding: .year, value: selfSignedYears, to: validFrom) ?? validFrom.addingTimeInterval(Double(selfSignedYears) * 365 * 86_400)
+            let years = profile.validityYears + marginYears
+            let validUntil = calendar.date(byAdding: .year, value: years, to: validFrom) ?? validFrom.addingTimeInterval(Double(years) * 365 * 86_400)
             certificate = try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(bytes: serial), publicKey: publicKey,
                 notValidBefore: validFrom, notValidAfter: validUntil,
@@ -111,6 +121,11 @@ public struct SigningIdentity: Sendable {
         if leaf.notValidAfter < now { throw KeyError(file: chainPath, problem: "the certificate expired on \(SignerCertificates.day(leaf.notValidAfter)); expected a valid certificate (renew it, or import a new one)") }
         if leaf.notValidBefore > now { throw KeyError(file: chainPath, problem: "the certificate is valid only from \(SignerCertificates.day(leaf.notValidBefore))") }
         if let problem = SignerCertificates.usageProblem(leaf) { throw KeyError(file: chainPath, problem: problem) }
+        for certificate in chain {
+            for unknown in certificate.extensions where unknown.critical && !understoodCriticalExtensions.contains(unknown.oid) {
+                throw KeyError(file: chainPath, problem: "the certificate \(certificate.subject) has a critical extension StarCert does not understand (\(unknown.oid)); a validator must refuse it, so StarCert does not sign with it")
+            }
+        }
         for (certificate, issuer) in zip(chain, chain.dropFirst()) {
             guard certificate.issuer == issuer.subject,
                   issuer.publicKey.isValidSignature(certificate.signature, for: certificate) else {
@@ -167,6 +182,9 @@ public struct SigningIdentity: Sendable {
     public func sign(_ text: String) throws -> String {
         Base64URL.encode(try privateKey.signature(for: Data(text.utf8)).rawRepresentation)
     }
+
+    /// The day the identity's certificates stop being valid: the earliest end in its chain.
+    public var validUntil: Date { chain.map(\.notValidAfter).min() ?? certificate.notValidAfter }
 
     /// How the signer is recorded with each archived certificate: `x509:` and the certificate's DER in base64.
     public var publicRecord: String {

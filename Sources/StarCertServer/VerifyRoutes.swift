@@ -87,6 +87,7 @@ extension Site {
         case .fileDiffersFromIssued: return labels["verify.file-differs"]
         case .archivedDataAltered: return labels["verify.archive-altered"]
         case let .qrSignatureMismatch(number): return labels.format("verify.qr-mismatch", ["number": number])
+        case .qrTextNotAsIssued: return labels["verify.qr-not-as-issued"]
         }
     }
 }

@@ -38,6 +38,16 @@ public enum PDFJudges {
         try inspect("structure", file).split(separator: "\n").map(String.init)
     }
 
+    /// The last signature as pyHanko reads and validates it against `trust`: `subfilter=…`,
+    /// `signed-attributes=…`, `docmdp=…`, `coverage=…`, `modifications=…`, `valid=…`.
+    public static func pades(_ file: URL, trust: URL) throws -> [String] {
+        let result = try ExternalProgram.run(try tool("python"), [
+            Fixtures.packageRoot.appendingPathComponent("Scripts/pdf-inspect.py").path, "pades", file.path, trust.path,
+        ])
+        guard result.status == 0 else { throw FixtureError("pdf-inspect.py pades failed: \(result.stderr)") }
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
     /// `Lang=…`, `Marked=…` and `pdfaid=…` of the catalog and metadata.
     public static func catalog(_ file: URL) throws -> [String] {
         try inspect("catalog", file).split(separator: "\n").map(String.init)

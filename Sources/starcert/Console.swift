@@ -91,14 +91,17 @@ func loadCatalog() throws -> StandardCatalog {
     }
 }
 
+/// The issuer profile at `path`, or `issuer.yaml` when it exists; nil without either.
+func loadProfileIfPresent(_ path: String?) throws -> IssuerProfile? {
+    let file = path ?? "issuer.yaml"
+    guard path != nil || FileManager.default.fileExists(atPath: file) else { return nil }
+    return try IssuerProfile.load(file: file).get()
+}
+
 /// Today in the time zone of the issuer profile at `path` (or `issuer.yaml` when it exists), else in
 /// the zone a profile has by default.
 func profileToday(_ path: String?) throws -> CalendarDate {
-    let file = path ?? "issuer.yaml"
-    if path != nil || FileManager.default.fileExists(atPath: file) {
-        return try IssuerProfile.load(file: file).get().today()
-    }
-    return IssuerProfile.today(inTimeZone: IssuerProfile.defaultTimeZone)
+    try loadProfileIfPresent(path)?.today() ?? IssuerProfile.today(inTimeZone: IssuerProfile.defaultTimeZone)
 }
 
 extension CalendarDate: ExpressibleByArgument {

@@ -42,9 +42,19 @@ struct KeysCommand: ParsableCommand {
         @Option(help: "The folder to keep them in.")
         var keys: String = "."
 
+        @Option(help: "The issuer profile whose validity_years the chain must outlive (default: issuer.yaml when it exists).")
+        var issuer: String?
+
         func run() throws {
-            let identity = try running { try SigningIdentity.importing(key: key, chain: chain, into: URL(fileURLWithPath: keys)) }
-            Console.out("imported \(identity.chain.count) certificate(s) for \(identity.certificate.subject) into \(keys)")
+            let (identity, years) = try running {
+                let years = try loadProfileIfPresent(issuer)?.validityYears ?? 3
+                return (try SigningIdentity.importing(key: key, chain: chain, into: URL(fileURLWithPath: keys)), years)
+            }
+            Console.out("imported \(identity.chain.count) certificate(s) for \(identity.certificate.subject) into \(keys), valid until \(identity.validUntil.formatted(.iso8601.year().month().day()))")
+            let needed = Calendar(identifier: .gregorian).date(byAdding: .year, value: years, to: Date()) ?? Date()
+            if identity.validUntil < needed {
+                Console.err("starcert: warning: the chain ends on \(identity.validUntil.formatted(.iso8601.year().month().day())), less than one validity period (\(years) years) from now; `starcert issue` refuses certificates that would outlive it")
+            }
         }
     }
 }

@@ -11,8 +11,13 @@ struct VerifyCommand: AsyncParsableCommand {
             A PDF is checked offline: its signature against the issuer's certificate (--issuer-cert, or \
             the root of its CA with --trust; with the archive, the certificate archived with it), whether \
             it is untouched since signing, and the certificate data it carries, which is printed to \
-            compare with the page. With the archive, the status too. Exit status 0 when authentic and \
-            valid; 1 otherwise, with the reason.
+            compare with the page. With the archive, the status too; without it, the validity the \
+            certificate prints (valid through the last day printed). The signer's certificate is judged \
+            at the time the signature was made — the archive's record of the issue, else the signing time \
+            the signer claims — so a certificate issued while the issuer's certificate was valid stays \
+            authentic after that certificate expires. A QR text must be exactly what was issued, at the \
+            issuer profile's verification address. Exit status 0 when authentic and valid; 1 otherwise, \
+            with the reason.
             """)
 
     @Argument(help: "A certificate or report PDF, a certificate's QR code text, or its number.")
@@ -27,23 +32,29 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "A root certificate (PEM) trusted to have issued the issuer's certificate.")
     var trust: String?
 
-    @Option(help: "The issuer profile whose time zone counts the day (default: issuer.yaml when it exists).")
+    @Option(help: "The issuer profile whose time zone counts the day and whose verification address QR texts must start with (default: issuer.yaml when it exists).")
     var issuer: String?
+
+    @Option(help: "The day to judge validity on, YYYY-MM-DD (default: today in the profile's time zone); the signature is always judged at the time it was made.")
+    var date: CalendarDate?
 
     func run() async throws {
         let archive = self.archive
         let issuerCert = self.issuerCert
         let trust = self.trust
-        let verification: Verification = try running {
+        let issuer = self.issuer
+        let date = self.date
+        let (verification, today): (Verification, CalendarDate) = try running {
             let path = archive ?? Archive.defaultPath()
             let opened = archive != nil || FileManager.default.fileExists(atPath: path) ? try Archive(path: path, access: .readOnly) : nil
             let roots = try [issuerCert, trust].compactMap { $0 }.flatMap { try Verification.certificates(file: $0) }
-            return Verification(archive: opened, trustRoots: roots)
+            let profile = try loadProfileIfPresent(issuer)
+            return (Verification(archive: opened, trustRoots: roots, verificationAddress: profile?.verificationBaseURL),
+                    date ?? profile?.today() ?? IssuerProfile.today(inTimeZone: IssuerProfile.defaultTimeZone))
         }
-        let today = try running { try profileToday(issuer) }.description
         let result: Verification.Result
         do {
-            result = try await verification.verify(certificate, today: today)
+            result = try await verification.verify(certificate, today: today.description)
         } catch {
             result = try running { throw error }
         }
@@ -61,10 +72,21 @@ enum VerificationText {
             let status = result.status.map { "\($0.chinese) (\($0.rawValue))" + (result.statusReason.map { $0.isEmpty ? "" : " — \($0)" } ?? "") } ?? "status unknown without the archive"
             lines.append("\(name): authentic 真实; status 状态: \(status)")
             if let successor = result.successor { lines.append("  superseded by certificate \(successor)") }
+            if result.statusFromDatesOnly {
+                lines.append("  the status follows from the dates the certificate prints; a suspension or withdrawal shows only with the archive or on the issuer's page")
+            }
         } else {
             lines.append("\(name): NOT AUTHENTIC 非真实")
         }
         lines += result.findings.map { "  " + words($0) }
+        if let judged = result.signatureJudgedAt {
+            let time = judged.time.formatted(.iso8601)
+            switch judged.source {
+            case .archive: lines.append("  the signer's certificate was judged at the issue time the archive recorded (\(time))")
+            case .claimedBySigner: lines.append("  the signer's certificate was judged at the signing time claimed by the signer (\(time))")
+            case .now: lines.append("  no signing time is known; the signer's certificate was judged now (\(time))")
+            }
+        }
         if let fields = result.signedFields {
             lines.append("  signed data 签名数据 (compare with the page):")
             lines += [("number 证书编号", fields.number), ("organization 组织", fields.organization), ("credit code 统一社会信用代码", fields.creditCode),
@@ -90,6 +112,7 @@ enum VerificationText {
         case .fileDiffersFromIssued: return "the PDF file differs from the one issued"
         case .archivedDataAltered: return "the archived data does not match its signature"
         case let .qrSignatureMismatch(number): return "the QR code's signature is not the one issued with certificate \(TerminalText.quoted(number))"
+        case let .qrTextNotAsIssued(issued): return "the QR text is not exactly the one issued (\(TerminalText.quoted(issued)))"
         }
     }
 

@@ -34,6 +34,19 @@ import Typesetting
         let forged = try fixture.run(["verify", qr.replacingOccurrences(of: "sig=", with: "sig=A")])
         #expect(forged.status == 1)
         #expect(forged.stdout.contains("NOT AUTHENTIC"))
+        // A QR text is authentic only when it is exactly what was issued: claims appended, another
+        // host or path, the parameters in another order.
+        let altered = [
+            qr + "&stars=5", qr + "&n=KB-ASM-2026-000002", qr.replacingOccurrences(of: "verify.kunbiao.cn", with: "verify.kunbiao.cn.evil.example"),
+            qr.replacingOccurrences(of: "https://verify.kunbiao.cn/c", with: "https://evil.example/c"),
+            qr.replacingOccurrences(of: "/c?", with: "/x?"), "\(IssuingFixture.verificationBase)?sig=\(record.signature)&n=KB-ASM-2026-000001",
+        ]
+        for text in altered {
+            let result = try fixture.run(["verify", text])
+            #expect(result.status == 1 && result.stdout.contains("NOT AUTHENTIC") && result.stdout.contains("not exactly the one issued"), "\(text): \(result.stdout)")
+        }
+        let withoutProfile = try fixture.run(["verify", qr, "--issuer", "missing.yaml"])
+        #expect(withoutProfile.status == 1)
 
         // Offline, with only the public key: the signature embedded in the PDF is checked.
         let offline = try StarCertExecutable.run(["verify", certificate.path, "--issuer-cert", fixture.folder.appendingPathComponent("issuer.crt").path])

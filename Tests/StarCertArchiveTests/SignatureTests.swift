@@ -11,6 +11,42 @@ import X509
 /// Issued PDFs are PAdES-signed, PDF/A-2b and tagged; each claim is checked by a judge StarCert
 /// did not write (pyHanko, pikepdf, qpdf) as well as by `starcert verify`.
 @Suite struct SignatureTests {
+    /// Every issued PDF is a PAdES baseline signature (B-B) as pyHanko reads it, and a certification
+    /// signature: a change made after signing is reported by pyHanko and by poppler's pdfsig.
+    @Test func issuedPDFsArePAdESBaselineCertificationSignatures() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        let trust = fixture.folder.appendingPathComponent("issuer.crt")
+        for file in ["four-star-certification/certificate.pdf", "four-star-certification/report.pdf", "vetoed-certification/report.pdf"] {
+            let url = fixture.folder.appendingPathComponent("out/" + file)
+            #expect(try PDFJudges.pades(url, trust: trust) == [
+                "subfilter=/ETSI.CAdES.detached", "signed-attributes=content_type,message_digest,signing_certificate_v2",
+                "docmdp=NO_CHANGES", "coverage=ENTIRE_FILE", "modifications=NONE", "valid=True",
+            ], "\(file)")
+            let pdfsig = try ExternalProgram.run("pdfsig", [url.path]).stdout
+            #expect(pdfsig.contains("Signature Type: ETSI.CAdES.detached") && pdfsig.contains("Total document signed")
+                    && pdfsig.contains("Signature Validation: Signature is Valid."), "\(pdfsig)")
+        }
+        // An overlay added by an incremental update after signing: a new annotation on the page.
+        let signed = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf")))
+        let file = try PDFFile(signed)
+        let page = try #require(file.pageNumbers.first)
+        var update = PDFIncrementalUpdate(file)
+        let note = update.add("<< /Type /Annot /Subtype /FreeText /Rect [ 100 100 400 140 ] /Contents (98.60 \\(5 stars\\)) /DA (/Helv 24 Tf 0 g) >>")
+        let pageDictionary = PDFDictionary(try #require(file.dictionary(page)))
+        let annotations = pageDictionary.references(inArray: "Annots").map { "\($0) 0 R" } + ["\(note) 0 R"]
+        update.replace(page, with: pageDictionary.adding([("Annots", "[ " + annotations.joined(separator: " ") + " ]")]))
+        let overlaid = fixture.folder.appendingPathComponent("overlaid.pdf")
+        try Data(update.written()).write(to: overlaid)
+        let judged = try PDFJudges.pades(overlaid, trust: trust)
+        #expect(judged.contains("coverage=ENTIRE_REVISION") && !judged.contains("modifications=NONE"), "\(judged)")
+        #expect(try !PDFJudges.pyHankoAccepts(overlaid, trust: trust))
+        #expect(try ExternalProgram.run("pdfsig", [overlaid.path]).stdout.contains("Not total document signed"))
+        let verified = try fixture.run(["verify", "overlaid.pdf", "--issuer-cert", "issuer.crt"])
+        #expect(verified.status == 1 && verified.stdout.contains("the file was changed after it was signed"), "\(verified.stdout)")
+    }
+
     @Test func issuedPDFsAreArchivalTaggedAndSigned() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
@@ -134,6 +170,102 @@ import X509
         try StarCertExecutable.run(["keys", "import", "--key", goodFiles.key, "--chain", goodFiles.certificate, "--keys", folder.appendingPathComponent("ok").path]).expectSuccess()
         let attributes = try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent("ok/issuer.key").path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    /// A signature is judged when it was made: a certificate signed while the issuer's certificate
+    /// was valid stays authentic after it expires; offline, a certificate is valid through the last
+    /// day it prints and expired (exit 1) from the next.
+    @Test func signaturesAreJudgedAtSigningTimeAndCertificatesByTheirValidity() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        let issued = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf")))
+        let unsigned = try #require(try PDFSignatureReading.last(in: issued)?.unsignedRevision)
+        let now = Date()
+        let old = try Self.identity(validFrom: now.addingTimeInterval(-800 * 86_400), until: now.addingTimeInterval(-400 * 86_400))
+        let files = try Self.write(old, to: fixture.folder)
+        // The same certificate signed after the issuer certificate ended is not authentic.
+        try Data(try PDFSigning.sign(unsigned, with: old, at: now, reason: "late")).write(to: fixture.folder.appendingPathComponent("late.pdf"))
+        let late = try fixture.run(["verify", "late.pdf", "--issuer-cert", files.certificate, "--date", "2026-06-10"])
+        #expect(late.status == 1 && late.stdout.contains("expired on"), "\(late.stdout)")
+        // Offline validity: the genuine certificate (valid until 2029-06-09) on the last day and the next.
+        let certificate = "out/four-star-certification/certificate.pdf"
+        let offline = try fixture.run(["verify", certificate, "--issuer-cert", "issuer.crt", "--date", "2029-06-09"])
+        #expect(offline.status == 0 && offline.stdout.contains("有效 (valid)"), "\(offline.stdout)")
+        let nextDay = try fixture.run(["verify", certificate, "--issuer-cert", "issuer.crt", "--date", "2029-06-10"])
+        #expect(nextDay.status == 1 && nextDay.stdout.contains("authentic") && nextDay.stdout.contains("过期 (expired)"), "\(nextDay.stdout)")
+    }
+
+    /// Issued in June 2026 with an issuer certificate that ends in July 2027, checked in August 2027
+    /// (faketime runs both commands at those dates): still authentic — judged at the issue — and
+    /// expired, with or without the archive.
+    @Test func aCertificateStaysAuthenticAfterItsIssuerCertificateExpires() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let profile = fixture.folder.appendingPathComponent("issuer.yaml")
+        try String(contentsOf: profile, encoding: .utf8).replacingOccurrences(of: "validity_years: 3", with: "validity_years: 1")
+            .write(to: profile, atomically: true, encoding: .utf8)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let key = try Self.identity(validFrom: calendar.date(from: DateComponents(year: 2026, month: 1, day: 1))!,
+                                    until: calendar.date(from: DateComponents(year: 2027, month: 7, day: 1))!)
+        let files = try Self.write(key, to: fixture.folder)
+        try StarCertExecutable.run(["keys", "import", "--key", files.key, "--chain", files.certificate, "--keys", "k"], in: fixture.folder).expectSuccess()
+        let starcert = try StarCertExecutable.url().path
+        var environment = ProcessInfo.processInfo.environment
+        environment["STARCERT_ARCHIVE"] = fixture.archive
+        func at(_ time: String, _ arguments: [String], archive: Bool = true) throws -> StarCertExecutable.Result {
+            var used = environment
+            if !archive { used["STARCERT_ARCHIVE"] = fixture.folder.appendingPathComponent("no-archive.sqlite").path }
+            return try ExternalProgram.run(URL(fileURLWithPath: "/usr/bin/faketime"), [time, starcert] + arguments, in: fixture.folder, environment: used)
+        }
+        try at("2026-06-10 10:00:00", ["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10", "--keys", "k"]).expectSuccess()
+        let certificate = "out/four-star-certification/certificate.pdf"
+        let archived = try at("2027-08-01 10:00:00", ["verify", certificate, "--issuer-cert", "k/issuer.crt"])
+        #expect(archived.status == 1, "\(archived.stdout)")
+        #expect(archived.stdout.contains(": authentic") && archived.stdout.contains("过期 (expired)"), "\(archived.stdout)")
+        #expect(archived.stdout.contains("judged at the issue time the archive recorded (2026-06-10T"), "\(archived.stdout)")
+        let offline = try at("2027-08-01 10:00:00", ["verify", certificate, "--issuer-cert", "k/issuer.crt"], archive: false)
+        #expect(offline.status == 1 && offline.stdout.contains(": authentic") && offline.stdout.contains("过期 (expired)"), "\(offline.stdout)")
+        #expect(offline.stdout.contains("at the signing time claimed by the signer (2026-06-10T"), "\(offline.stdout)")
+        // Checked on its last valid day, it is authentic and valid.
+        let lastDay = try at("2027-06-09 10:00:00", ["verify", certificate, "--issuer-cert", "k/issuer.crt"], archive: false)
+        #expect(lastDay.status == 0 && lastDay.stdout.contains("有效 (valid)"), "\(lastDay.stdout)")
+    }
+
+    /// The issuer's certificate must outlive what it signs; a certificate that a validator must
+    /// refuse is refused at import.
+    @Test func signingKeysMustOutliveAndBeUnderstood() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let now = Date()
+        // Valid for two more years: a three-year certificate issued today would outlive it.
+        let short = try Self.identity(validFrom: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(730 * 86_400))
+        let files = try Self.write(short, to: fixture.folder)
+        let imported = try StarCertExecutable.run(["keys", "import", "--key", files.key, "--chain", files.certificate, "--keys", "short"], in: fixture.folder)
+        #expect(imported.status == 0 && imported.stderr.contains("less than one validity period"), "\(imported.stderr)")
+        let refused = try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10", "--keys", "short"])
+        #expect(refused.status == 1 && refused.stderr.contains("the issuer's signing certificate is valid until"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.archive))
+        // `keys init` makes one that outlives validity_years with margin.
+        let created = try fixture.run(["keys", "init", "--keys", "long"])
+        let until = Calendar(identifier: .gregorian).component(.year, from: now) + 3 + SigningIdentity.marginYears
+        #expect(created.stdout.contains("valid until \(until)-"), "\(created.stdout)")
+        // An unknown critical extension: refused at import.
+        let key = P256.Signing.PrivateKey()
+        let name = try DistinguishedName { CommonName("测试认证机构") }
+        let unknown = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(bytes: [0x42]), publicKey: Certificate.PublicKey(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-86_400), notValidAfter: now.addingTimeInterval(2_000 * 86_400), issuer: name, subject: name,
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(KeyUsage(digitalSignature: true, nonRepudiation: true))
+                Certificate.Extension(oid: [1, 3, 6, 1, 4, 1, 99999, 1], critical: true, value: [0x05, 0x00])
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key))
+        let strange = try Self.write(SigningIdentity(privateKey: key, chain: [unknown]), to: fixture.folder)
+        let refusedImport = try StarCertExecutable.run(["keys", "import", "--key", strange.key, "--chain", strange.certificate, "--keys", "strange"], in: fixture.folder)
+        #expect(refusedImport.status == 1 && refusedImport.stderr.contains("critical extension StarCert does not understand"), "\(refusedImport.stderr)")
     }
 
     @Test func aForgedCopiedOrExpiredSignatureIsNotAuthentic() throws {

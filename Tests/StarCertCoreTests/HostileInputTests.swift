@@ -24,6 +24,22 @@ import Testing
         return valid.replacingOccurrences(of: old, with: new)
     }
 
+    // MARK: Normalization
+
+    /// Texts that print like another text but compare unequal are refused by one rule for every
+    /// script: decomposed Latin, Vietnamese and Hangul alike; their composed forms are read.
+    @Test(arguments: [
+        ("Cafe\u{301} 测试有限公司", "Café 测试有限公司"), ("Nguye\u{302}\u{303}n 测试公司", "Nguyễn 测试公司"),
+        ("\u{1112}\u{1161}\u{11AB}국 서비스", "한국 서비스"), ("A\u{30A}ngström 测试", "Ångström 测试"),
+    ])
+    func decomposedTextsAreRefusedInEveryScript(decomposed: String, composed: String) throws {
+        #expect(decomposed != composed || decomposed.unicodeScalars.count != composed.unicodeScalars.count)
+        let refused = try errors(replacing("  name: 测试服务有限公司", with: "  name: \"\(decomposed)\""))
+        #expect(refused.contains { $0.contains("is not written in composed form (Unicode NFC)") }, "\(refused)")
+        let read = try parse(replacing("  name: 测试服务有限公司", with: "  name: \"\(composed)\""))
+        #expect(read.assessment?.organization.name == composed, "\(read.errors)")
+    }
+
     // MARK: Nesting
 
     /// A document nested far deeper than the limit, in one of several shapes.
