@@ -327,6 +327,25 @@ import Typesetting
         #expect(Set(numbers) == Set((1...10).map { String(format: "KB-ASM-2026-%06d", $0) }))
     }
 
+    /// `archive verify` run again and again while `issue` commits (first into an archive without a
+    /// write-ahead log yet): every check reads one consistent snapshot and finds nothing wrong.
+    @Test func archiveVerifyDuringIssuingRaisesNoFalseAlarm() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "vetoed-certification.yaml", "-o", "first", "--date", "2026-06-10"]).expectSuccess()
+        let process = try fixture.startIssuing(try fixture.copies(6, prefix: "c"))
+        var checks = 0
+        while process.isRunning || checks == 0 {
+            let result = try fixture.run(["archive", "verify"])
+            #expect(result.status == 0 && !result.stdout.contains("missing") && !result.stdout.contains("differs"), "\(result.stdout)\(result.stderr)")
+            checks += 1
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(checks > 1, "issuing ended before a second check")
+        #expect(try fixture.run(["archive", "verify"]).status == 0)
+    }
+
     @Test func killingIssueAtRandomMomentsLeavesTheArchiveConsistent() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }

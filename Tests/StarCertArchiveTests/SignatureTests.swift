@@ -233,6 +233,39 @@ import X509
         #expect(lastDay.status == 0 && lastDay.stdout.contains("有效 (valid)"), "\(lastDay.stdout)")
     }
 
+    /// Another certificate's signed data hidden in a photo (a JPEG comment, embedded as it is) does
+    /// not make the report that certificate: the signed data is read from the document information
+    /// of the signed revision, never found by scanning bytes.
+    @Test func signedDataHiddenInAPhotoIsNotTakenForTheDocuments() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "first", "--date", "2026-06-10"]).expectSuccess()
+        let certificate = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("first/four-star-certification/certificate.pdf")))
+        let keywords = try #require(certificate.ranges(of: Array("/Keywords <FEFF".utf8)).last)
+        let end = try #require(certificate[keywords.upperBound...].firstIndex(of: UInt8(ascii: ">")))
+        let smuggled = Array("\n/Keywords <FEFF".utf8) + Array(certificate[keywords.upperBound...end]) + Array("\n".utf8)
+        // The photo with a comment segment (FF FE, length) carrying the certificate's keywords.
+        let photo = fixture.folder.appendingPathComponent("photos/spare-parts.jpg")
+        var jpeg = Array(try Data(contentsOf: photo))
+        let length = smuggled.count + 2
+        jpeg.insert(contentsOf: [0xFF, 0xFE, UInt8(length >> 8), UInt8(length & 0xFF)] + smuggled, at: 2)
+        try Data(jpeg).write(to: fixture.folder.appendingPathComponent("photos/smuggled.jpg"))
+        try fixture.example("with-photo.yaml") { text in
+            text.replacingOccurrences(of: "photos/spare-parts.jpg", with: "photos/smuggled.jpg")
+                .replacingOccurrences(of: "name: 北京华信家电服务有限公司", with: "name: 北京华信家电维修有限公司")
+        }
+        try fixture.run(["issue", "with-photo.yaml", "-o", "second", "--date", "2026-06-10"]).expectSuccess()
+        let report = fixture.folder.appendingPathComponent("second/with-photo/report.pdf")
+        let bytes = Array(try Data(contentsOf: report))
+        let embedded = bytes.firstRange(of: smuggled) != nil
+        let result = try StarCertExecutable.run(["verify", report.path, "--issuer-cert", "issuer.crt"], in: fixture.folder,
+                                                environment: ["STARCERT_ARCHIVE": fixture.folder.appendingPathComponent("none.sqlite").path])
+        // Photos still reach the PDF byte for byte (JPEG passes through Cairo), so the smuggled text is there.
+        #expect(embedded)
+        #expect(!result.stdout.contains("KB-ASM-2026-000001") && !result.stdout.contains("signed data 签名数据"),
+                "embedded as is: \(embedded); \(result.stdout)")
+    }
+
     /// The issuer's certificate must outlive what it signs; a certificate that a validator must
     /// refuse is refused at import.
     @Test func signingKeysMustOutliveAndBeUnderstood() throws {
