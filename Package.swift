@@ -54,10 +54,15 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // Decoding and encoding JPEG with libjpeg, so pictures reach documents as pixels only.
+        .target(
+            name: "CJPEG",
+            linkerSettings: [.linkedLibrary("jpeg")]
+        ),
         // Content → layout → export with Cairo and Pango; knows nothing of the standard.
         .target(
             name: "Typesetting",
-            dependencies: ["CPangoCairo", "CQREncode"],
+            dependencies: ["CPangoCairo", "CQREncode", "CJPEG"],
             exclude: ["README.md"]
         ),
         // Reading a PDF's objects, incremental updates, the archival fix-up, signature fields.

@@ -8,7 +8,7 @@ import sys
 
 # Layers from the bottom; a library may depend only on targets of a lower layer.
 LAYERS = [
-    ["CPangoCairo", "CQREncode"],
+    ["CPangoCairo", "CQREncode", "CJPEG"],
     ["StarCertCore"],
     ["Typesetting", "PDFObjects"],
     ["StarCertTemplates"],
@@ -21,7 +21,7 @@ LAYERS = [
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 # Drawing libraries and the modules that wrap them: none may be reachable from these targets.
-DRAWING = {"Typesetting", "CPangoCairo", "CQREncode", "StarCertDocuments"}
+DRAWING = {"Typesetting", "CPangoCairo", "CQREncode", "CJPEG", "StarCertDocuments"}
 WITHOUT_DRAWING = ["StarCertServer", "StarCertArchive", "PDFObjects", "StarCertTemplates"]
 
 description = json.loads(subprocess.run(["swift", "package", "describe", "--type", "json"], check=True,

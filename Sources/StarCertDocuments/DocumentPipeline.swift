@@ -60,7 +60,8 @@ public final class DocumentPipeline {
                     do {
                         images[photo.resolvedPath] = try Picture.load(photo.resolvedPath, for: "photo \(index + 1) of item \(record.itemID)")
                     } catch {
-                        diagnostics.append(Diagnostic(.error, at: photo.location, "photo \(index + 1) of item \(record.itemID) `\(TerminalText.quoted(photo.file))` cannot be used: \(error.problem); expected a readable JPEG or PNG picture"))
+                        let expected = error.problem.contains("; expected") ? "" : "; expected a readable JPEG or PNG picture"
+                        diagnostics.append(Diagnostic(.error, at: photo.location, "photo \(index + 1) of item \(record.itemID) `\(TerminalText.quoted(photo.file))` cannot be used: \(error.problem)\(expected)"))
                     }
                 }
             }

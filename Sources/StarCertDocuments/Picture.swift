@@ -1,8 +1,9 @@
 import StarCertCore
 import Typesetting
 
-/// Pictures taken from inputs — photos, logos, seals — checked before they are decoded: a regular
-/// file of bounded size, a JPEG or PNG header, at most `maximumPixels`, then whole.
+/// Pictures taken from inputs — photos, logos, seals — by one checked path: a regular file of
+/// bounded size, a JPEG or PNG header of at most `maximumPixels`, then decoded whole and written
+/// again as StarCert's own bytes (`PictureCleaning`), so that nothing but pixels reaches a document.
 public enum Picture {
     public static let maximumPixels = 40_000_000
 
@@ -13,15 +14,11 @@ public enum Picture {
         case let .success(read): bytes = read
         case let .failure(problem): throw PictureError(path: path, use: what, problem: problem.description)
         }
-        guard let image = ImageData(bytes: bytes) else {
-            throw PictureError(path: path, use: what, problem: "it is neither a JPEG nor a PNG picture with a readable header")
+        do {
+            return try PictureCleaning.clean(bytes, maximumPixels: maximumPixels)
+        } catch {
+            throw PictureError(path: path, use: what, problem: error.description)
         }
-        let pixels = image.pixelWidth * image.pixelHeight
-        guard image.pixelWidth <= 100_000, image.pixelHeight <= 100_000, pixels <= maximumPixels else {
-            throw PictureError(path: path, use: what, problem: "it is \(image.pixelWidth) × \(image.pixelHeight) pixels, more than the \(maximumPixels / 1_000_000) megapixels allowed; expected a smaller picture")
-        }
-        if let problem = image.decodingProblem() { throw PictureError(path: path, use: what, problem: problem) }
-        return image
     }
 }
 

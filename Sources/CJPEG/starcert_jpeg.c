@@ -1,0 +1,150 @@
+#include "starcert_jpeg.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jpeglib.h>
+
+struct failure {
+    struct jpeg_error_mgr manager;
+    jmp_buf jump;
+    char *message;
+    size_t message_size;
+};
+
+static void fail(j_common_ptr info) {
+    struct failure *failure = (struct failure *)info->err;
+    char text[JMSG_LENGTH_MAX];
+    (*info->err->format_message)(info, text);
+    snprintf(failure->message, failure->message_size, "%s", text);
+    longjmp(failure->jump, 1);
+}
+
+/// Warnings (level -1: corrupt data, premature end) are failures too: nothing is drawn in part.
+static void note(j_common_ptr info, int level) {
+    if (level < 0) fail(info);
+}
+
+int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels,
+                         unsigned char **pixels, int *width, int *height, int *components,
+                         char *message, size_t message_size) {
+    struct jpeg_decompress_struct info;
+    struct failure failure;
+    unsigned char *volatile buffer = NULL;
+    unsigned char *volatile row = NULL;
+    info.err = jpeg_std_error(&failure.manager);
+    failure.manager.error_exit = fail;
+    failure.manager.emit_message = note;
+    failure.message = message;
+    failure.message_size = message_size;
+    if (setjmp(failure.jump)) {
+        jpeg_destroy_decompress(&info);
+        free(buffer);
+        free(row);
+        return 1;
+    }
+    jpeg_create_decompress(&info);
+    jpeg_mem_src(&info, data, (unsigned long)size);
+    jpeg_read_header(&info, TRUE);
+    if ((long)info.image_width * (long)info.image_height > max_pixels) {
+        snprintf(message, message_size, "it is %u x %u pixels, more than allowed", info.image_width, info.image_height);
+        jpeg_destroy_decompress(&info);
+        return 2;
+    }
+    int cmyk = info.jpeg_color_space == JCS_CMYK || info.jpeg_color_space == JCS_YCCK;
+    if (cmyk) {
+        info.out_color_space = JCS_CMYK;
+    } else if (info.jpeg_color_space == JCS_GRAYSCALE) {
+        info.out_color_space = JCS_GRAYSCALE;
+    } else {
+        info.out_color_space = JCS_RGB;
+    }
+    info.dct_method = JDCT_ISLOW;
+    jpeg_start_decompress(&info);
+    int out = cmyk ? 3 : info.output_components;
+    size_t stride = (size_t)info.output_width * (size_t)out;
+    buffer = malloc(stride * info.output_height);
+    row = malloc((size_t)info.output_width * (size_t)info.output_components);
+    if (buffer == NULL || row == NULL) {
+        snprintf(message, message_size, "not enough memory to decode it");
+        jpeg_destroy_decompress(&info);
+        free(buffer);
+        free(row);
+        return 3;
+    }
+    // Adobe writes CMYK inverted (APP14); its transform flag tells.
+    int inverted = cmyk && info.saw_Adobe_marker;
+    while (info.output_scanline < info.output_height) {
+        JSAMPROW rows[1] = {row};
+        unsigned int line = info.output_scanline;
+        jpeg_read_scanlines(&info, rows, 1);
+        unsigned char *target = buffer + stride * line;
+        if (!cmyk) {
+            memcpy(target, row, stride);
+            continue;
+        }
+        for (unsigned int x = 0; x < info.output_width; x++) {
+            int c = row[4 * x], m = row[4 * x + 1], y = row[4 * x + 2], k = row[4 * x + 3];
+            if (!inverted) { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k; }
+            // With inverted values, each channel times K over 255 is the RGB value.
+            target[3 * x] = (unsigned char)((c * k + 127) / 255);
+            target[3 * x + 1] = (unsigned char)((m * k + 127) / 255);
+            target[3 * x + 2] = (unsigned char)((y * k + 127) / 255);
+        }
+    }
+    jpeg_finish_decompress(&info);
+    *pixels = buffer;
+    *width = (int)info.output_width;
+    *height = (int)info.output_height;
+    *components = out;
+    jpeg_destroy_decompress(&info);
+    free(row);
+    return 0;
+}
+
+int starcert_jpeg_encode(const unsigned char *pixels, int width, int height, int components, int quality,
+                         unsigned char **out, unsigned long *out_size, char *message, size_t message_size) {
+    struct jpeg_compress_struct info;
+    struct failure failure;
+    unsigned char *volatile written = NULL;
+    unsigned long written_size = 0;
+    info.err = jpeg_std_error(&failure.manager);
+    failure.manager.error_exit = fail;
+    failure.manager.emit_message = note;
+    failure.message = message;
+    failure.message_size = message_size;
+    if (setjmp(failure.jump)) {
+        jpeg_destroy_compress(&info);
+        free(written);
+        return 1;
+    }
+    jpeg_create_compress(&info);
+    unsigned char *destination = NULL;
+    jpeg_mem_dest(&info, &destination, &written_size);
+    info.image_width = (JDIMENSION)width;
+    info.image_height = (JDIMENSION)height;
+    info.input_components = components;
+    info.in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
+    jpeg_set_defaults(&info);
+    info.dct_method = JDCT_ISLOW;
+    info.optimize_coding = TRUE;
+    info.write_JFIF_header = TRUE;
+    jpeg_set_quality(&info, quality, TRUE);
+    jpeg_start_compress(&info, TRUE);
+    size_t stride = (size_t)width * (size_t)components;
+    while (info.next_scanline < info.image_height) {
+        JSAMPROW rows[1] = {(JSAMPROW)(pixels + stride * info.next_scanline)};
+        jpeg_write_scanlines(&info, rows, 1);
+    }
+    jpeg_finish_compress(&info);
+    written = destination;
+    *out = written;
+    *out_size = written_size;
+    jpeg_destroy_compress(&info);
+    return 0;
+}
+
+void starcert_jpeg_free(void *pointer) {
+    free(pointer);
+}
