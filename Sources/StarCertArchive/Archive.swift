@@ -22,7 +22,7 @@ public final class Archive: Sendable {
     /// `PRAGMA application_id` of a StarCert archive ("STAR").
     static let applicationID: Int32 = 0x5354_4152
     /// `PRAGMA user_version` of the schema this version writes.
-    static let schemaVersion = 3
+    static let schemaVersion = 4
     /// The migration identifier earlier StarCert versions recorded (GRDB's migrator) for schema 1.
     static let legacyMigration = "v1: evaluations, documents, certificates"
     /// How long a process waits on an archive another process is writing.
@@ -210,6 +210,7 @@ public final class Archive: Sendable {
             if version < 1 { try ArchiveSchema.createVersion1(db) }
             if version < 2 { try ArchiveSchema.upgradeToVersion2(db) }
             if version < 3 { try ArchiveSchema.upgradeToVersion3(db) }
+            if version < 4 { try ArchiveSchema.upgradeToVersion4(db) }
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             return .commit
@@ -337,6 +338,11 @@ enum ArchiveSchema {
 
     /// Schema 3: private links that hand an evaluation's documents to a client, and every download.
     /// A link is revoked by a row of its own; nothing is edited or deleted.
+    /// Version 4: documents found by the SHA-256 of their file (`verify` and `/verify` of a report).
+    static func upgradeToVersion4(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX document_by_sha256 ON document(sha256)")
+    }
+
     static func upgradeToVersion3(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE share (

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import X509
 import StarCertCore
 
 /// A row of `evaluation`: one issued (or archived) evaluation.
@@ -231,6 +232,37 @@ extension Archive {
                     .filter(EvaluationRow.Columns.creditCode == creditCode && EvaluationRow.Columns.auditEnd < auditEnd)
                     .order(EvaluationRow.Columns.auditEnd, EvaluationRow.Columns.id)
                     .fetchAll(db)
+            }
+        }
+    }
+
+    /// An issued document, found by the SHA-256 of its whole file, with its evaluation.
+    public struct IssuedDocument: Sendable {
+        public let name: String
+        public let evaluation: EvaluationRow
+    }
+
+    /// The issued document whose file has this SHA-256, or nil when this archive holds none.
+    public func issuedDocument(sha256: String) throws(ArchiveError) -> IssuedDocument? {
+        try typed {
+            try read { db in
+                guard let row = try Row.fetchOne(db, sql: "SELECT evaluation_id, name FROM document WHERE sha256 = ? ORDER BY evaluation_id LIMIT 1",
+                                                 arguments: [sha256]),
+                      let evaluation = try EvaluationRow.fetchOne(db, key: row["evaluation_id"] as Int64)
+                else { return nil }
+                return IssuedDocument(name: row["name"], evaluation: evaluation)
+            }
+        }
+    }
+
+    /// The signer certificates this archive recorded with its certificates (the issuer's, over time).
+    public func signerCertificates() throws(ArchiveError) -> [Certificate] {
+        try typed {
+            try read { db in
+                try String.fetchAll(db, sql: "SELECT DISTINCT public_key FROM certificate").compactMap { record -> Certificate? in
+                    guard case let .certificate(certificate) = try? SignerRecord(record) else { return nil }
+                    return certificate
+                }
             }
         }
     }

@@ -57,11 +57,16 @@ public struct Verification: Sendable {
             /// The QR text is not exactly the one issued: another address, or more than the number
             /// and its signature.
             case qrTextNotAsIssued(issued: String)
+            /// The file is one this body issued (found in the archive by its SHA-256): `name` of
+            /// the evaluation of `organization`, with its decision and certificate, if any.
+            case issuedDocument(name: String, evaluationID: Int64, organization: String, decision: Evaluation.Decision, certificateNumber: String?)
+            /// A signed file without certificate data that the archive does not hold.
+            case documentNotInArchive
 
             /// Whether this finding means the document cannot be taken as the issuer's.
             public var isFailure: Bool {
                 switch self {
-                case .signatureValid, .untouched: return false
+                case .signatureValid, .untouched, .issuedDocument: return false
                 default: return true
                 }
             }
@@ -173,12 +178,15 @@ public struct Verification: Sendable {
                 guard case .notFound = error else { throw error }
             }
         }
+        // A file without certificate data (a report) is found in the archive by its SHA-256.
+        let document = try canonical == nil ? archive?.issuedDocument(sha256: sha256Hex(bytes)) : nil
         var roots = trustRoots
         if roots.isEmpty, let record, case let .certificate(certificate) = try SignerRecord(record.publicKey) { roots = [certificate] }
+        if roots.isEmpty, canonical == nil, let archive { roots = try archive.signerCertificates() }
         // The signer's certificate is judged when the signature was made: by the archive's record
         // of the issue, else by the time the signer claims.
         let judgedAt: (time: Date, source: SigningTimeSource)
-        if let issued = record?.history.first.flatMap({ Self.archiveTime($0.at) }) {
+        if let issued = record?.history.first.flatMap({ Self.archiveTime($0.at) }) ?? document.flatMap({ Self.archiveTime($0.evaluation.createdAt) }) {
             judgedAt = (issued, .archive)
         } else if case let .success(found?) = reading, let claimed = found.signingTime.flatMap(PDFText.parseDate) {
             judgedAt = (claimed, .claimedBySigner)
@@ -209,6 +217,16 @@ public struct Verification: Sendable {
             // Offline, the validity printed is all there is to go by: valid through the last day printed.
             result.status = today > canonical.expires ? .expired : .valid
             result.statusFromDatesOnly = true
+        }
+        if let document {
+            let evaluation = document.evaluation
+            result.findings.append(.issuedDocument(name: document.name, evaluationID: evaluation.id ?? 0, organization: evaluation.organization,
+                                                   decision: evaluation.decision, certificateNumber: evaluation.certificateNumber))
+            if let number = evaluation.certificateNumber, let archive {
+                result.takeStatus(of: try archive.certificate(number), on: today)
+            }
+        } else if archive != nil, canonical == nil, check.reading != nil {
+            result.findings.append(.documentNotInArchive)
         }
         if archive != nil, let canonical {
             guard let record else {

@@ -88,6 +88,12 @@ extension Site {
         case .archivedDataAltered: return labels["verify.archive-altered"]
         case let .qrSignatureMismatch(number): return labels.format("verify.qr-mismatch", ["number": number])
         case .qrTextNotAsIssued: return labels["verify.qr-not-as-issued"]
+        case let .issuedDocument(name, _, organization, decision, certificate):
+            return labels.format("verify.issued-document", [
+                "document": labels["document.\(name)"], "organization": organization, "decision": labels["decision.\(decision.rawValue)"],
+                "certificate": certificate ?? labels["verify.no-certificate"],
+            ])
+        case .documentNotInArchive: return labels["verify.document-not-in-archive"]
         }
     }
 }

@@ -113,6 +113,10 @@ enum VerificationText {
         case .archivedDataAltered: return "the archived data does not match its signature"
         case let .qrSignatureMismatch(number): return "the QR code's signature is not the one issued with certificate \(TerminalText.quoted(number))"
         case let .qrTextNotAsIssued(issued): return "the QR text is not exactly the one issued (\(TerminalText.quoted(issued)))"
+        case let .issuedDocument(name, evaluation, organization, decision, certificate):
+            return "issued as \(name) of evaluation \(evaluation): \(TerminalText.quoted(organization)), decision \(decision.rawValue), "
+                + (certificate.map { "certificate \(TerminalText.quoted($0))" } ?? "no certificate")
+        case .documentNotInArchive: return "the archive holds no document with this file's SHA-256 (not issued by this body, or changed)"
         }
     }
 

@@ -58,6 +58,31 @@ import Typesetting
         #expect(named.stderr.contains("there is no archive at /nonexistent/archive.sqlite"))
     }
 
+    /// Reports verify like certificates: with the archive, found by their SHA-256 and matched to
+    /// their evaluation, their signature checked against the archive's signers; a vetoed report too.
+    @Test func reportsVerifyWithTheArchive() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-10", "--jobs", "1"]).expectSuccess()
+        let vetoed = try fixture.run(["verify", "out/vetoed-certification/report.pdf"])
+        #expect(vetoed.status == 0, "\(vetoed.stdout)\(vetoed.stderr)")
+        #expect(vetoed.stdout.contains(": authentic") && vetoed.stdout.contains("issued as report.pdf of evaluation 2")
+                && vetoed.stdout.contains("decision vetoed, no certificate") && vetoed.stdout.contains("judged at the issue time the archive recorded"), "\(vetoed.stdout)")
+        let certified = try fixture.run(["verify", "out/four-star-certification/report.pdf"])
+        #expect(certified.status == 0 && certified.stdout.contains("decision certified, certificate KB-ASM-2026-000001")
+                && certified.stdout.contains("有效 (valid)"), "\(certified.stdout)")
+        // The certificate's status is the report's: suspended, the report no longer passes as valid.
+        try fixture.run(["cert", "suspend", "KB-ASM-2026-000001", "--reason", "监督审核发现严重不符合"]).expectSuccess()
+        #expect(try fixture.run(["verify", "out/four-star-certification/report.pdf"]).status == 1)
+        // A changed report is not the issued one.
+        var bytes = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/vetoed-certification/report.pdf")))
+        bytes[3000] ^= 0x01
+        try Data(bytes).write(to: fixture.folder.appendingPathComponent("changed.pdf"))
+        let changed = try fixture.run(["verify", "changed.pdf"])
+        #expect(changed.status == 1 && changed.stdout.contains("NOT AUTHENTIC") && changed.stdout.contains("the archive holds no document with this file's SHA-256"),
+                "\(changed.stdout)")
+    }
+
     @Test func anyChangedByteOrFieldIsDetected() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }

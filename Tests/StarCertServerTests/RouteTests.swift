@@ -219,6 +219,21 @@ extension TestResponse {
         }
     }
 
+    @Test func verifyRecognizesAnIssuedReport() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let report = Array(try Data(contentsOf: served.fixture.folder.appendingPathComponent("out/vetoed-certification/report.pdf")))
+        try await served.test { client in
+            let (body, headers) = Self.multipart(report)
+            try await client.execute(uri: "/verify", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.contains("<p class=\"ok\">真实"), "\(Self.findings(response.text))")
+                #expect(Self.findings(response.text).contains { $0.contains("这是本机构签发的评价报告") && $0.contains("一票否决") && $0.contains("证书：无") },
+                        "\(Self.findings(response.text))")
+            }
+        }
+    }
+
     /// The findings of `/verify` as a visitor reads them: the `<li>` items of the findings list.
     static func findings(_ page: String) -> [String] {
         guard let list = page.range(of: "<ul>"), let end = page.range(of: "</ul>", range: list.upperBound..<page.endIndex) else { return [] }

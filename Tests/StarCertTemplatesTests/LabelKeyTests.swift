@@ -60,6 +60,7 @@ import Testing
         let dynamic: [String: [String]] = [
             "status.": Archive.Status.allCases.map(\.rawValue), "event.": Archive.StatusEvent.allCases.map(\.rawValue),
             "document.": ["report.pdf", "report.html", "certificate.pdf", "certificate.html"],
+            "decision.": Evaluation.Decision.allCases.map(\.rawValue),
         ]
         for prefix in try Self.captures(#"labels\["([a-z][a-z0-9_.-]*)(?:\\\(|"\s*\+)"#, in: code) {
             let values = try #require(dynamic[prefix], "a label key made from a value with the prefix \(prefix) that this test does not know")
