@@ -69,6 +69,40 @@ public struct PDFSignatureCheck: Sendable {
     }
 
     static let messageDigestOID: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 4]
+    static let signatureTimeStampTokenOID: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 16, 2, 14]
+
+    /// A signature timestamp (PAdES B-T) as found in a CMS signature.
+    public struct Timestamp: Sendable {
+        /// When the timestamp service saw the signature.
+        public let time: Date
+        /// The service's certificate subject, when its token holds and chains to a trusted root.
+        public let authority: String?
+        /// Whether the token covers this signature and its own signature chains to `trustRoots`.
+        public var trusted: Bool { authority != nil }
+    }
+
+    /// The signature timestamp of `signature` (CMS, DER), checked against `trustRoots`: it must cover
+    /// this signature's value and be signed by a timestamp service that chains to a trusted root.
+    public static func timestamp(in signature: [UInt8], trustRoots: [Certificate]) async -> Timestamp? {
+        guard let root = try? DER.parse(signature), let signedData = TimestampToken.child(root, 1).flatMap({ TimestampToken.child($0, 0) }),
+              let signerInfo = TimestampToken.children(signedData).last.flatMap({ TimestampToken.children($0).first })
+        else { return nil }
+        let fields = TimestampToken.children(signerInfo)
+        guard let value = fields.first(where: { $0.identifier == .octetString }).flatMap({ try? ASN1OctetString(derEncoded: $0) }),
+              let unsigned = fields.last, unsigned.identifier == ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific)
+        else { return nil }
+        for attribute in TimestampToken.children(unsigned) {
+            let parts = TimestampToken.children(attribute)
+            guard parts.count == 2, let oid = try? ASN1ObjectIdentifier(derEncoded: parts[0]), oid == signatureTimeStampTokenOID,
+                  let tokenNode = TimestampToken.children(parts[1]).first
+            else { continue }
+            let token = Array(tokenNode.encodedBytes)
+            guard let info = TimestampToken(token) else { return nil }
+            guard info.digest == Array(SHA256.hash(data: value.bytes)), !trustRoots.isEmpty else { return Timestamp(time: info.time, authority: nil) }
+            return Timestamp(time: info.time, authority: await TimestampToken.authority(of: token, at: info.time, trustRoots: trustRoots))
+        }
+        return nil
+    }
 
     /// The SHA-256 message digest among the signed attributes of a CMS signature (DER), found by
     /// walking its ASN.1 tree for the attribute `messageDigest` (RFC 5652, 11.2).
@@ -175,5 +209,21 @@ struct SignerPolicy: VerifierPolicy {
         let verdict = await rfc5280.chainMeetsPolicyRequirements(chain: chain)
         if case .failsToMeetPolicy = verdict { findings.add(.notChainedToIssuer) }
         return verdict
+    }
+}
+
+/// What StarCert accepts of a timestamp service: a chain valid (RFC 5280) at the time it states.
+struct TimestampPolicy: VerifierPolicy {
+    let verifyingCriticalExtensions: [ASN1ObjectIdentifier] = [
+        .X509ExtensionID.keyUsage, .X509ExtensionID.basicConstraints, .X509ExtensionID.extendedKeyUsage,
+    ]
+    var rfc5280: RFC5280Policy
+
+    init(at time: Date) {
+        rfc5280 = RFC5280Policy(fixedExpiryValidationTime: time)
+    }
+
+    mutating func chainMeetsPolicyRequirements(chain: UnverifiedCertificateChain) async -> PolicyEvaluationResult {
+        await rfc5280.chainMeetsPolicyRequirements(chain: chain)
     }
 }

@@ -84,6 +84,9 @@ public struct Verification: Sendable {
         /// Whether the status comes from the dates the certificate prints only (no archive: a
         /// suspension or withdrawal cannot be seen).
         public var statusFromDatesOnly = false
+        /// A signature timestamp that was not used: it does not cover the signature, or its service
+        /// does not chain to a trusted root (pass the service's root with `--trust`).
+        public var untrustedTimestamp: Date?
         /// The time the signer's certificate was judged at, and where it comes from.
         public var signatureJudgedAt: (time: Date, source: SigningTimeSource)?
 
@@ -97,6 +100,8 @@ public struct Verification: Sendable {
 
     /// Where the time a signature was judged at comes from, most trusted first.
     public enum SigningTimeSource: Sendable, Equatable {
+        /// A signature timestamp (RFC 3161) that covers the signature, by a trusted service.
+        case timestamp(authority: String)
         /// The archive's record of the issue.
         case archive
         /// The signing time the signer wrote into the signature dictionary (`/M`).
@@ -186,7 +191,11 @@ public struct Verification: Sendable {
         // The signer's certificate is judged when the signature was made: by the archive's record
         // of the issue, else by the time the signer claims.
         let judgedAt: (time: Date, source: SigningTimeSource)
-        if let issued = record?.history.first.flatMap({ Self.archiveTime($0.at) }) ?? document.flatMap({ Self.archiveTime($0.evaluation.createdAt) }) {
+        var stamped: PDFSignatureCheck.Timestamp?
+        if case let .success(found?) = reading { stamped = await PDFSignatureCheck.timestamp(in: found.contents, trustRoots: trustRoots) }
+        if let stamped, let authority = stamped.authority {
+            judgedAt = (stamped.time, .timestamp(authority: authority))
+        } else if let issued = record?.history.first.flatMap({ Self.archiveTime($0.at) }) ?? document.flatMap({ Self.archiveTime($0.evaluation.createdAt) }) {
             judgedAt = (issued, .archive)
         } else if case let .success(found?) = reading, let claimed = found.signingTime.flatMap(PDFText.parseDate) {
             judgedAt = (claimed, .claimedBySigner)
@@ -194,6 +203,7 @@ public struct Verification: Sendable {
             judgedAt = (Date(), .now)
         }
         result.signatureJudgedAt = judgedAt
+        if let stamped, stamped.authority == nil { result.untrustedTimestamp = stamped.time }
         let check = await PDFSignatureCheck.check(reading, trustRoots: roots, at: judgedAt.time)
         switch check.outcome {
         case .unsigned:

@@ -19,6 +19,9 @@ public struct IssuerProfile: Sendable {
     public var certifyOneStar: Bool
     /// The IANA time zone the issue day is counted in (default `Asia/Shanghai`).
     public var timeZone: String
+    /// An RFC 3161 timestamp service (`http` or `https`): every signature then carries a signature
+    /// timestamp (PAdES B-T), and `issue` refuses when the service does not answer.
+    public var timestampURL: String?
     /// The file the profile was read from.
     public var file: String
     /// Where each field is written in the profile.
@@ -28,7 +31,7 @@ public struct IssuerProfile: Sendable {
     public var issuanceProblems: [Diagnostic]
 
     static let keys = ["name", "name_en", "address", "approval_number", "logo", "seal", "verification_base_url",
-                       "certificate_number_pattern", "validity_years", "certify_one_star", "time_zone"]
+                       "certificate_number_pattern", "validity_years", "certify_one_star", "time_zone", "timestamp_url"]
 
     /// Marks the texts `issuer init` leaves to fill in.
     public static let placeholderMarks = AssessmentTemplate.placeholderMarks + ["(to fill in)"]
@@ -117,6 +120,7 @@ public struct IssuerProfile: Sendable {
         validity_years: 3
         certify_one_star: false                   # whether a one-star result gets a certificate
         time_zone: Asia/Shanghai                  # the zone the issue day is counted in
+        # timestamp_url: http://timestamp.example.cn/tsa   # optional: an RFC 3161 timestamp service (PAdES B-T)
 
         """
     }
@@ -190,6 +194,14 @@ public struct IssuerProfile: Sendable {
                 timeZone = value
             }
         }
+        var timestamp: String?
+        if let node = r.optional("timestamp_url", in: fields), let value = r.text(node, "`timestamp_url`", singleLine: true) {
+            if let url = URLComponents(string: value), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), !(url.host ?? "").isEmpty {
+                timestamp = value
+            } else {
+                r.error("`timestamp_url` is `\(TerminalText.quoted(value))`, not an http or https address; expected the address of an RFC 3161 timestamp service", at: node)
+            }
+        }
         guard let name, let nameEnglish, let address, let approval, let base, let pattern else { return nil }
         var locations: [String: SourceLocation] = [:]
         for entry in fields.entries {
@@ -198,7 +210,7 @@ public struct IssuerProfile: Sendable {
         return IssuerProfile(
             name: name, nameEnglish: nameEnglish, address: address, approvalNumber: approval, logo: logo, seal: seal,
             verificationBaseURL: base, numberPattern: pattern, validityYears: years, certifyOneStar: oneStar, timeZone: timeZone,
-            file: file, locations: locations, issuanceProblems: placeholders)
+            timestampURL: timestamp, file: file, locations: locations, issuanceProblems: placeholders)
     }
 }
 

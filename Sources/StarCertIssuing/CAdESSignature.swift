@@ -19,9 +19,11 @@ enum CAdESSignature {
     static let contentType: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 3]
     static let messageDigest: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 4]
     static let signingCertificateV2: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 16, 2, 47]
+    static let signatureTimeStampToken: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 16, 2, 14]
 
-    /// The DER of a detached signature of `content` by `identity`.
-    static func sign(_ content: some DataProtocol, identity: SigningIdentity) throws -> [UInt8] {
+    /// The DER of a detached signature of `content` by `identity`; with `timestamps`, the signature
+    /// value's timestamp as an unsigned attribute (B-T).
+    static func sign(_ content: some DataProtocol, identity: SigningIdentity, timestamps: TimestampService? = nil) throws -> [UInt8] {
         let signer = try der(identity.certificate)
         let (issuer, serial) = try issuerAndSerial(of: signer)
         let attributes = try [
@@ -51,6 +53,11 @@ enum CAdESSignature {
         var set = DER.Serializer()
         set.appendConstructedNode(identifier: .set) { $0.serializeRawBytes(attributes.joined()) }
         let signature = try identity.privateKey.signature(for: Data(set.serializedBytes)).derRepresentation
+        var timestamp: [UInt8]?
+        if let timestamps {
+            let token = try timestamps.token(for: Array(SHA256.hash(data: signature)))
+            timestamp = try attribute(signatureTimeStampToken) { $0.serializeRawBytes(token) }
+        }
         let certificates = try identity.chain.map(der).sorted { $0.lexicographicallyPrecedes($1) }
 
         var coder = DER.Serializer()
@@ -77,6 +84,11 @@ enum CAdESSignature {
                             }
                             try algorithm(ecdsaWithSHA256, into: &coder)
                             try coder.serialize(ASN1OctetString(contentBytes: ArraySlice(signature)))
+                            if let timestamp {
+                                coder.appendConstructedNode(identifier: ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific)) {
+                                    $0.serializeRawBytes(timestamp)
+                                }
+                            }
                         }
                     }
                 }

@@ -35,6 +35,11 @@ public struct PreparedIssue: Sendable {
 }
 
 extension Issuance {
+    /// The profile's timestamp service, when it names one.
+    var timestamps: TimestampService? {
+        terms.profile.timestampURL.flatMap(URL.init(string:)).map(TimestampService.init(url:))
+    }
+
     /// Checks `file` and every rule that keeps a certificate from being signed, then renders the
     /// report with the organization's earlier evaluations from the archive and signs it. Nothing is
     /// numbered or archived here; a failure lists every reason.
@@ -93,7 +98,7 @@ extension Issuance {
             let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: terms.issuer, previous: previous)
             let report = try renderer.renderReport(model, images: checked.images, formats: [.pdf, .html], archival: true)
             guard let pdf = report.pdf, let html = report.html else { throw ReportError.unshowableCharacters([]) }
-            let signed = try PDFSigning.sign(pdf, with: identity, reason: "\(model.title) — \(evaluation.assessment.organization.name)")
+            let signed = try PDFSigning.sign(pdf, with: identity, timestamps: timestamps, reason: "\(model.title) — \(evaluation.assessment.organization.name)")
             let warnings = checked.warnings + (report.laidOut?.warnings ?? []).map { Diagnostic(.warning, at: here, $0) }
             return .success(PreparedIssue(
                 file: file, evaluation: evaluation, source: checked.source,
@@ -114,7 +119,12 @@ extension Issuance {
         let rendered = try pipeline.renderer.renderCertificate(model, formats: [.pdf, .html], archival: true)
         if let overflow = rendered.laidOut?.overflows.first { throw IssueRefusal(message: DocumentPipeline.describe(overflow)) }
         guard let pdf = rendered.pdf, let html = rendered.html else { throw IssueRefusal(message: "the certificate could not be rendered") }
-        let signed = try PDFSigning.sign(pdf, with: identity, reason: model.wording.documentTitle)
+        let signed: [UInt8]
+        do {
+            signed = try PDFSigning.sign(pdf, with: identity, timestamps: timestamps, reason: model.wording.documentTitle)
+        } catch let failure as TimestampService.Failure {
+            throw IssueRefusal(message: failure.description)
+        }
         return [NamedOutput(name: "certificate.pdf", bytes: signed), NamedOutput(name: "certificate.html", bytes: Array(html.utf8))]
     }
 }

@@ -15,11 +15,14 @@ public enum PDFSigning {
     /// The reserved room for the DER signature: a chain of a few certificates fits.
     static let capacity = 12 * 1024
 
-    public static func sign(_ pdf: [UInt8], with identity: SigningIdentity, at time: Date = Date(), reason: String) throws -> [UInt8] {
+    /// `pdf` signed by `identity`; with `timestamps`, the signature carries a signature timestamp
+    /// (B-T), and no timestamp means no signature (the service's failure is thrown).
+    public static func sign(_ pdf: [UInt8], with identity: SigningIdentity, at time: Date = Date(), timestamps: TimestampService? = nil,
+                            reason: String) throws -> [UInt8] {
         let name = identity.certificate.subject.lazy.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.flatMap { String($0.value) }
         var field = try PDFSignatureField(pdf, subFilter: "ETSI.CAdES.detached", signingTime: PDFText.date(iso: isoTime(time)),
                                           name: name, reason: reason, certifying: true, capacity: capacity)
-        try field.fill(try CAdESSignature.sign(field.signedBytes, identity: identity))
+        try field.fill(try CAdESSignature.sign(field.signedBytes, identity: identity, timestamps: timestamps))
         return field.bytes
     }
 

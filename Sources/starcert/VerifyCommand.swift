@@ -82,10 +82,14 @@ enum VerificationText {
         if let judged = result.signatureJudgedAt {
             let time = judged.time.formatted(.iso8601)
             switch judged.source {
+            case let .timestamp(authority): lines.append("  the signer's certificate was judged at the time of the signature timestamp by \(TerminalText.quoted(authority)) (\(time))")
             case .archive: lines.append("  the signer's certificate was judged at the issue time the archive recorded (\(time))")
             case .claimedBySigner: lines.append("  the signer's certificate was judged at the signing time claimed by the signer (\(time))")
             case .now: lines.append("  no signing time is known; the signer's certificate was judged now (\(time))")
             }
+        }
+        if let time = result.untrustedTimestamp {
+            lines.append("  the signature timestamp (\(time.formatted(.iso8601))) was not used: its service is not trusted here (pass its root with --trust) or it does not cover the signature")
         }
         if let fields = result.signedFields {
             lines.append("  signed data 签名数据 (compare with the page):")

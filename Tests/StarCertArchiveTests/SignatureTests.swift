@@ -266,6 +266,52 @@ import X509
                 "embedded as is: \(embedded); \(result.stdout)")
     }
 
+    /// With a timestamp service in the profile every signature carries a signature timestamp
+    /// (PAdES B-T): a real RFC 3161 service on loopback (OpenSSL's `ts` behind a small HTTP server)
+    /// answers, pyHanko judges the files valid with the timestamp, and `verify` judges the signer at
+    /// the timestamp's time. A service that does not answer stops the issue before anything is numbered.
+    @Test func aTimestampServiceMakesSignaturesBT() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let service = fixture.folder.appendingPathComponent("tsa")
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        server.arguments = [Fixtures.packageRoot.appendingPathComponent("Scripts/tsa-server.py").path, service.path, "120"]
+        let output = Pipe()
+        server.standardOutput = output
+        try server.run()
+        defer { server.terminate() }
+        let port = try #require(String(data: output.fileHandleForReading.availableData, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines))
+        let profile = fixture.folder.appendingPathComponent("issuer.yaml")
+        let plain = try String(contentsOf: profile, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["STARCERT_ARCHIVE"] = fixture.archive
+        // No answer: refused, nothing archived.
+        try (plain + "timestamp_url: http://127.0.0.1:1/tsa\n").write(to: profile, atomically: true, encoding: .utf8)
+        let refused = try StarCertExecutable.run(["issue", "four-star-certification.yaml", "-o", "refused", "--date", "2026-06-10"], in: fixture.folder, environment: environment)
+        #expect(refused.status == 1 && refused.stderr.contains("the timestamp service http://127.0.0.1:1/tsa"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.archive))
+        // Answered: timestamped signatures.
+        try (plain + "timestamp_url: http://127.0.0.1:\(port)/tsa\n").write(to: profile, atomically: true, encoding: .utf8)
+        try StarCertExecutable.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"], in: fixture.folder, environment: environment).expectSuccess()
+        for name in ["certificate.pdf", "report.pdf"] {
+            let file = fixture.folder.appendingPathComponent("out/four-star-certification/" + name)
+            let judged = try ExternalProgram.run(Fixtures.packageRoot.appendingPathComponent(".build/pdf-venv/bin/pyhanko"), [
+                "sign", "validate", "--trust", fixture.folder.appendingPathComponent("issuer.crt").path, "--trust", service.appendingPathComponent("ca.crt").path,
+                "--trust-replace", "--no-revocation-check", file.path,
+            ])
+            #expect(judged.status == 0 && judged.stdout.contains(":INTACT:TRUSTED,TIMESTAMP_TOKEN<INTACT:TRUSTED>,UNTOUCHED"), "\(name): \(judged.stdout)\(judged.stderr)")
+        }
+        var offline = environment
+        offline["STARCERT_ARCHIVE"] = fixture.folder.appendingPathComponent("none.sqlite").path
+        let certificate = "out/four-star-certification/certificate.pdf"
+        let stamped = try StarCertExecutable.run(["verify", certificate, "--issuer-cert", "issuer.crt", "--trust", "tsa/ca.crt"], in: fixture.folder, environment: offline)
+        #expect(stamped.status == 0 && stamped.stdout.contains("judged at the time of the signature timestamp by CN=StarCert Test Timestamp Authority"), "\(stamped.stdout)")
+        // Without the service's root the timestamp is named and not used.
+        let untrusted = try StarCertExecutable.run(["verify", certificate, "--issuer-cert", "issuer.crt"], in: fixture.folder, environment: offline)
+        #expect(untrusted.status == 0 && untrusted.stdout.contains("the signature timestamp") && untrusted.stdout.contains("was not used"), "\(untrusted.stdout)")
+    }
+
     /// The issuer's certificate must outlive what it signs; a certificate that a validator must
     /// refuse is refused at import.
     @Test func signingKeysMustOutliveAndBeUnderstood() throws {
