@@ -6,6 +6,20 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public let month: Int
     public let day: Int
 
+    /// The start of this day in the time zone `identifier` as ISO 8601 (`2026-05-12T00:00:00+08:00`),
+    /// in UTC when the zone is unknown.
+    public func startISO8601(inTimeZone identifier: String) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        let zone = TimeZone(identifier: identifier) ?? TimeZone(secondsFromGMT: 0)!
+        calendar.timeZone = zone
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
+        let offset = zone.secondsFromGMT(for: start)
+        let minutes = abs(offset) / 60
+        let sign = offset < 0 ? "-" : "+"
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(description)T00:00:00\(sign)\(two(minutes / 60)):\(two(minutes % 60))"
+    }
+
     /// The years an assessment, an audit or an issue date may fall in.
     public static let supportedYears = 2000...2099
 

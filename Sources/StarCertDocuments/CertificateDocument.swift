@@ -22,7 +22,7 @@ struct CertificateDocument {
             author: model.issuer.name, subject: "\(model.standardID) \(model.standardTitle)",
             keywords: ([model.standardID, model.organizationName, model.creditCode, model.isSpecimen ? words.specimen : words.number]
                 + (model.signedPayload.map { ["starcert-signed:" + $0] } ?? [])).joined(separator: ", "),
-            creator: "StarCert", creationDate: "\(model.issueDate)T00:00:00+08:00", language: "zh-CN")
+            creator: "StarCert", creationDate: model.issueDate.startISO8601(inTimeZone: model.issuer.timeZone), language: "zh-CN")
         let sequence = PageSequence(size: page, margins: EdgeInsets(all: 40), blocks: [.placed(texts(page), drawing: frame(page))])
         return Document(metadata: metadata, sequences: [sequence])
     }

@@ -17,9 +17,11 @@ public struct Issuer: Hashable, Sendable {
     public var seal: ImageData?
     /// The body's logo, on report covers and certificates.
     public var logo: ImageData?
+    /// The IANA time zone the body counts days in (the documents' dates start there).
+    public var timeZone: String
 
     public init(name: String, nameEnglish: String, verificationBaseURL: String, address: String? = nil, approvalNumber: String? = nil,
-                seal: ImageData? = nil, logo: ImageData? = nil) {
+                seal: ImageData? = nil, logo: ImageData? = nil, timeZone: String = IssuerProfile.defaultTimeZone) {
         self.name = name
         self.nameEnglish = nameEnglish
         self.verificationBaseURL = verificationBaseURL
@@ -27,6 +29,7 @@ public struct Issuer: Hashable, Sendable {
         self.approvalNumber = approvalNumber
         self.seal = seal
         self.logo = logo
+        self.timeZone = timeZone
     }
 
     public static let builtInDefault = Issuer(
@@ -44,6 +47,6 @@ extension IssuerProfile {
             return try Picture.load(path(of: value), for: "\(place): the `\(key)` of the issuer profile")
         }
         return Issuer(name: name, nameEnglish: nameEnglish, verificationBaseURL: verificationBaseURL, address: address,
-                      approvalNumber: approvalNumber, seal: try picture("seal", seal), logo: try picture("logo", logo))
+                      approvalNumber: approvalNumber, seal: try picture("seal", seal), logo: try picture("logo", logo), timeZone: timeZone)
     }
 }

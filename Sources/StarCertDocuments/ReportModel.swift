@@ -315,7 +315,7 @@ public struct ReportModel: Sendable {
         subject = "\(standard.id) \(standardTitle)"
         keywords = [standard.id, english ? "after-sales service maturity" : "售后服务成熟度", organization.name, organization.creditCode.value, assessment.reportNumber]
             .compactMap { $0 }.joined(separator: ", ")
-        creationDate = "\(assessment.audit.end)T00:00:00+08:00"
+        creationDate = assessment.audit.end.startISO8601(inTimeZone: issuer.timeZone)
     }
 
     /// A number of points as written in a sentence: `100` rather than `100.00`, but `91.55` as is.

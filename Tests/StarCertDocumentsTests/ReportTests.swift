@@ -276,3 +276,19 @@ struct ReportHarness {
         #expect(scopeBottom > 0 && scopeBottom <= statementTop)
     }
 }
+
+/// The documents' dates start in the issuer's time zone (the profile's), not in a fixed one.
+@Suite struct DocumentTimeZoneTests {
+    @Test(arguments: [("Asia/Shanghai", "2026-05-12T00:00:00+08:00"), ("Europe/Berlin", "2026-05-12T00:00:00+02:00"),
+                      ("America/Sao_Paulo", "2026-05-12T00:00:00-03:00"), ("Asia/Kathmandu", "2026-05-12T00:00:00+05:45"),
+                      ("UTC", "2026-05-12T00:00:00+00:00")])
+    func theReportsCreationDateIsTheAuditsLastDayInTheIssuersZone(zone: String, expected: String) throws {
+        let harness = try ReportHarness()
+        let evaluation = try harness.evaluation(try harness.input(Fixtures.fourStar))
+        var issuer = Issuer.builtInDefault
+        issuer.timeZone = zone
+        let model = ReportModel(evaluation, labels: harness.renderer.pipeline.renderer.templates.labels, issuer: issuer)
+        #expect(model.creationDate == expected)
+        #expect(evaluation.assessment.audit.end.startISO8601(inTimeZone: zone) == expected)
+    }
+}
