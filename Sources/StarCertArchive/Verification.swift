@@ -84,6 +84,10 @@ public struct Verification: Sendable {
         /// Whether the status comes from the dates the certificate prints only (no archive: a
         /// suspension or withdrawal cannot be seen).
         public var statusFromDatesOnly = false
+        /// What a signed file without certificate data (a report) says it is: the title and keywords
+        /// of the signed revision's document information.
+        public var documentTitle: String?
+        public var documentKeywords: String?
         /// A signature timestamp that was not used: it does not cover the signature, or its service
         /// does not chain to a trusted root (pass the service's root with `--trust`).
         public var untrustedTimestamp: Date?
@@ -175,6 +179,10 @@ public struct Verification: Sendable {
         }
         result.number = canonical?.number
         result.signedFields = canonical
+        if canonical == nil, case .success(.some) = reading, let file = try? PDFFile(signedRevision) {
+            result.documentTitle = file.information("Title")
+            result.documentKeywords = file.information("Keywords")
+        }
         var record: Archive.CertificateRecord?
         if let archive, let canonical {
             do {

@@ -313,7 +313,9 @@ public struct ReportModel: Sendable {
 
         documentTitle = labels["report.title" + suffix] + (english ? " — " : "——") + organization.name
         subject = "\(standard.id) \(standardTitle)"
-        keywords = [standard.id, english ? "after-sales service maturity" : "售后服务成熟度", organization.name, organization.creditCode.value, assessment.reportNumber]
+        // What the report is, readable offline from the signed revision's document information.
+        keywords = [standard.id, english ? "after-sales service maturity" : "售后服务成熟度", organization.name, organization.creditCode.value, assessment.reportNumber,
+                    levelName]
             .compactMap { $0 }.joined(separator: ", ")
         creationDate = assessment.audit.end.startISO8601(inTimeZone: issuer.timeZone)
     }

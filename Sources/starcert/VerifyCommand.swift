@@ -91,6 +91,10 @@ enum VerificationText {
         if let time = result.untrustedTimestamp {
             lines.append("  the signature timestamp (\(time.formatted(.iso8601))) was not used: its service is not trusted here (pass its root with --trust) or it does not cover the signature")
         }
+        if result.signedFields == nil, let title = result.documentTitle {
+            lines.append("  the signed document says it is: \(TerminalText.escaped(title))"
+                + (result.documentKeywords.map { " (\(TerminalText.escaped($0)))" } ?? ""))
+        }
         if let fields = result.signedFields {
             lines.append("  signed data 签名数据 (compare with the page):")
             lines += [("number 证书编号", fields.number), ("organization 组织", fields.organization), ("credit code 统一社会信用代码", fields.creditCode),

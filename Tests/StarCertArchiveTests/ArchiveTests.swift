@@ -71,6 +71,11 @@ import Typesetting
         let certified = try fixture.run(["verify", "out/four-star-certification/report.pdf"])
         #expect(certified.status == 0 && certified.stdout.contains("decision certified, certificate KB-ASM-2026-000001")
                 && certified.stdout.contains("有效 (valid)"), "\(certified.stdout)")
+        // Offline, the signer and what the signed revision says the report is.
+        let offline = try StarCertExecutable.run(["verify", "out/vetoed-certification/report.pdf", "--issuer-cert", "issuer.crt"], in: fixture.folder,
+                                                 environment: ["STARCERT_ARCHIVE": fixture.folder.appendingPathComponent("none.sqlite").path])
+        #expect(offline.status == 0 && offline.stdout.contains("the signed document says it is: 售后服务成熟度评价报告——上海东辰智能设备服务有限公司")
+                && offline.stdout.contains("KB-ASM-2026-0203, 不予评定星级"), "\(offline.stdout)")
         // The certificate's status is the report's: suspended, the report no longer passes as valid.
         try fixture.run(["cert", "suspend", "KB-ASM-2026-000001", "--reason", "监督审核发现严重不符合"]).expectSuccess()
         #expect(try fixture.run(["verify", "out/four-star-certification/report.pdf"]).status == 1)

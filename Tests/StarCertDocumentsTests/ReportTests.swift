@@ -203,7 +203,7 @@ struct ReportHarness {
         #expect(info["Title"] == "售后服务成熟度评价报告——北京华信家电服务有限公司")
         #expect(info["Author"] == "北京坤标检验认证有限公司")
         #expect(info["Subject"] == "Q/BJKB 006-2026 售后服务成熟度服务认证评价技术规范")
-        #expect(info["Keywords"] == "Q/BJKB 006-2026, 售后服务成熟度, 北京华信家电服务有限公司, 91110108MA01C2XK3R, KB-ASM-2026-0117")
+        #expect(info["Keywords"] == "Q/BJKB 006-2026, 售后服务成熟度, 北京华信家电服务有限公司, 91110108MA01C2XK3R, KB-ASM-2026-0117, 四星级售后服务能力成熟度")
         #expect(info["CreationDate"] == "2026-05-12T00:00:00+08")
         // Bookmarks live in compressed object streams: expand them with qpdf, then look for the titles.
         let expanded = file.deletingPathExtension().appendingPathExtension("qdf")
