@@ -73,8 +73,9 @@ extension Archive {
         let changes: Int = row["changes"] ?? 1
         var since: String = changes <= 1 ? row["issued_on"] : String((row["status_at"] as String? ?? "").prefix(10))
         if status == .valid, today > expires {
+            // Valid through the last day printed; expired from the next.
             status = .expired
-            since = expires
+            since = CalendarDate(iso: expires)?.nextDay.description ?? expires
         }
         return Listing(
             number: row["number"], organization: row["organization"], creditCode: row["credit_code"], standard: row["standard"],

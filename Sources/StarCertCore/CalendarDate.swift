@@ -20,6 +20,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return "\(description)T00:00:00\(sign)\(two(minutes / 60)):\(two(minutes % 60))"
     }
 
+    /// The day after this one.
+    public var nextDay: CalendarDate {
+        if day < Self.daysIn(month: month, year: year) { return CalendarDate(year: year, month: month, day: day + 1)! }
+        if month < 12 { return CalendarDate(year: year, month: month + 1, day: 1)! }
+        return CalendarDate(year: year + 1, month: 1, day: 1) ?? self
+    }
+
     /// The years an assessment, an audit or an issue date may fall in.
     public static let supportedYears = 2000...2099
 

@@ -28,7 +28,7 @@ extension Site {
             return try page("certificate", values, request: request)
         }
         guard let body else { throw HTTPError(.notFound) }
-        return html(body, cache: "public, max-age=60")
+        return validated(body, request: request, contentType: "text/html; charset=utf-8")
     }
 
     func certificateValues(_ certificate: Archive.PublicCertificate, language: Pages.Language) -> [String: Any] {
@@ -51,7 +51,7 @@ extension Site {
             "history": certificate.history.enumerated().map { index, change in
                 ["at": index == 0 ? listing.issued : String(change.at.prefix(10)),
                  "category": labels["event." + Archive.StatusEvent(change, index: index).rawValue]]
-            } + (listing.status == .expired ? [["at": listing.expires, "category": labels["event.expired"]]] : []),
+            } + (listing.status == .expired ? [["at": listing.statusSince, "category": labels["event.expired"]]] : []),
             "successor": certificate.successor ?? "", "hasSuccessor": certificate.successor != nil,
         ]
     }
@@ -70,7 +70,7 @@ extension Site {
             try await archive.publicCertificate(number, today: today).map { ByteBuffer(string: Self.json($0).serialized() + "\n") }
         }
         guard let body else { throw HTTPError(.notFound) }
-        return json(body, request: request, cache: "public, max-age=60")
+        return validated(body, request: request)
     }
 
     static func json(_ listing: Archive.Listing) -> [(String, JSONValue)] {

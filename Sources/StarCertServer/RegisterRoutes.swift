@@ -69,6 +69,6 @@ extension Site {
             ("query", .string(text)), ("page", .integer(page)), ("page_size", .integer(Self.pageSize)), ("total", .integer(total)),
             ("certificates", .array(listings.map { .object(Self.json($0)) })),
         ])
-        return json(ByteBuffer(string: value.serialized() + "\n"), request: request, cache: "public, max-age=60")
+        return validated(ByteBuffer(string: value.serialized() + "\n"), request: request)
     }
 }

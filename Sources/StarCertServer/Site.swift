@@ -118,10 +118,32 @@ public struct Site: Sendable {
     /// A JSON (or other) body with an ETag; 304 when the client has it already.
     func json(_ body: ByteBuffer, request: Request, cache: String, contentType: String = "application/json; charset=utf-8") -> Response {
         let tag = "\"" + Self.fingerprint(body) + "\""
-        if request.headers[values: .ifNoneMatch].contains(where: { $0.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == tag } }) {
+        if Self.matches(request.headers[values: .ifNoneMatch], tag: tag) {
             return Response(status: .notModified, headers: [.eTag: tag, .cacheControl: cache])
         }
         return Response(status: .ok, headers: [.contentType: contentType, .eTag: tag, .cacheControl: cache], body: .init(byteBuffer: body))
+    }
+
+    /// A status a scan must see as it is now: shared caches and browsers may keep it only to ask
+    /// again with its ETag (`no-cache`), never serve it unasked.
+    func validated(_ body: ByteBuffer, request: Request, contentType: String = "application/json; charset=utf-8") -> Response {
+        json(body, request: request, cache: "no-cache", contentType: contentType)
+    }
+
+    /// Whether `If-None-Match` values name `tag` by the weak comparison HTTP specifies for it
+    /// (RFC 9110, 13.1.2): `W/` prefixes ignored, `*` matching any.
+    static func matches(_ values: [String], tag: String) -> Bool {
+        func opaque(_ text: Substring) -> Substring {
+            let trimmed = text.drop { $0 == " " || $0 == "\t" }
+            return trimmed.hasPrefix("W/") ? trimmed.dropFirst(2) : trimmed
+        }
+        let wanted = opaque(Substring(tag))
+        return values.contains { value in
+            value.split(separator: ",").contains { candidate in
+                let entry = opaque(candidate).prefix { $0 != " " && $0 != "\t" }
+                return entry == "*" || entry == wanted
+            }
+        }
     }
 
     static func fingerprint(_ buffer: ByteBuffer) -> String {

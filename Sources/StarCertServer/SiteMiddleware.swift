@@ -37,7 +37,7 @@ struct SiteMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
-            response = errorPage(error.status, request: request, context: context, headers: error.status == .tooManyRequests ? [.retryAfter: "60"] : [:])
+            response = errorPage(error.status, request: request, context: context, headers: (error as? HTTPError)?.headers ?? [:])
         } catch {
             context.logger.error("internal error: \(error)")
             response = errorPage(.internalServerError, request: request, context: context)
@@ -82,8 +82,9 @@ actor RateLimiter {
         self.perSecond = perSecond
     }
 
-    /// Whether `client` may make a request now (one token taken when it may).
-    func allow(_ client: String) -> Bool {
+    /// Whether `client` may make a request now (one token taken when it may), else how many
+    /// seconds until it may (rounded up).
+    func wait(_ client: String) -> Int? {
         let now = ContinuousClock.now
         if buckets.count > 100_000 { buckets = buckets.filter { now - $0.value.updated < .seconds(600) } }
         var bucket = buckets[client] ?? (capacity, now)
@@ -93,22 +94,38 @@ actor RateLimiter {
         bucket.updated = now
         guard bucket.tokens >= 1 else {
             buckets[client] = bucket
-            return false
+            return max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up)))
         }
         bucket.tokens -= 1
         buckets[client] = bucket
-        return true
+        return nil
     }
 }
 
-/// Refuses with 429 (and Retry-After) a client that asks too often.
+extension RateLimiter {
+    /// The bucket a client address counts against: an IPv4 address alone, an IPv6 address by its
+    /// /64 prefix (one subscriber's whole network), an IPv4-mapped IPv6 address as its IPv4 address.
+    nonisolated static func bucket(of address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let plain = address.split(separator: "%").first.map(String.init) ?? address
+        guard plain.contains(":"), inet_pton(AF_INET6, plain, &bytes) == 1 else { return address }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+            return bytes[12..<16].map(String.init).joined(separator: ".")
+        }
+        return "v6:" + bytes[0..<8].map { String(format: "%02x", $0) }.joined() + "::/64"
+    }
+}
+
+/// Refuses with 429 (and the true Retry-After) a client that asks too often.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = SiteContext
     let site: Site
     let limiter: RateLimiter
 
     func handle(_ request: Request, context: SiteContext, next: (Request, SiteContext) async throws -> Response) async throws -> Response {
-        guard await limiter.allow(site.clientAddress(request, context)) else { throw HTTPError(.tooManyRequests) }
+        if let wait = await limiter.wait(RateLimiter.bucket(of: site.clientAddress(request, context))) {
+            throw HTTPError(.tooManyRequests, headers: [.retryAfter: String(wait)])
+        }
         return try await next(request, context)
     }
 }

@@ -6,7 +6,8 @@ import Logging
 import NIOCore
 import PDFObjects
 import StarCertArchive
-import StarCertServer
+import StarCertCore
+@testable import StarCertServer
 import StarCertTestSupport
 import Testing
 
@@ -171,8 +172,20 @@ extension TestResponse {
         defer { served.fixture.remove() }
         try await served.test { client in
             let first = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get)
-            #expect(first.status == .ok && first.headers[.cacheControl] == "public, max-age=60")
+            // A status is never kept by a cache without asking again: no-cache, with a validator.
+            #expect(first.status == .ok && first.headers[.cacheControl] == "no-cache")
             let tag = try #require(first.headers[.eTag])
+            // If-None-Match compares weakly: a W/ prefix, a list, and `*` all match.
+            for header in ["W/" + tag, "\"other\", " + tag, "*"] {
+                let weak = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get, headers: [.ifNoneMatch: header])
+                #expect(weak.status == .notModified, "\(header)")
+            }
+            let other = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get, headers: [.ifNoneMatch: "\"other\""])
+            #expect(other.status == .ok)
+            let page = try await client.execute(uri: "/c/KB-ASM-2026-000002", method: .get)
+            #expect(page.headers[.cacheControl] == "no-cache" && page.headers[.eTag] != nil)
+            let pageAgain = try await client.execute(uri: "/c/KB-ASM-2026-000002", method: .get, headers: [.ifNoneMatch: try #require(page.headers[.eTag])])
+            #expect(pageAgain.status == .notModified)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: first.body)) as? [String: Any])
             #expect(object["status"] as? String == "valid" && object["star_level"] as? Int == 4 && object["organization"] as? String == "北京华信家电服务有限公司")
             let again = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get, headers: [.ifNoneMatch: tag])
@@ -328,7 +341,8 @@ extension TestResponse {
             for _ in 0..<40 {
                 let response = try await client.execute(uri: "/?q=KB", method: .get)
                 statuses.append(response.status)
-                if response.status == .tooManyRequests { #expect(response.headers[.retryAfter] == "60") }
+                // The true wait: one token comes back in half a second at 2 per second.
+                if response.status == .tooManyRequests { #expect(response.headers[.retryAfter] == "1") }
             }
             #expect(statuses.prefix(30).allSatisfy { $0 == .ok })
             #expect(statuses.suffix(5).allSatisfy { $0 == .tooManyRequests })
@@ -336,5 +350,31 @@ extension TestResponse {
             let page = try await client.execute(uri: "/c/KB-ASM-2026-000002", method: .get)
             #expect(page.status == .ok)
         }
+    }
+
+    /// Clients share a bucket by their address; IPv6 addresses by their /64 network, so that one
+    /// subscriber cannot take a new bucket with each of its addresses.
+    @Test(arguments: [
+        ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", true), ("2001:db8:1:2::1", "2001:db8:1:3::1", false),
+        ("2001:DB8:1:2::5", "2001:db8:1:2:0:0:0:9", true), ("::ffff:192.0.2.7", "192.0.2.7", true), ("192.0.2.7", "192.0.2.8", false),
+        ("fe80::1%eth0", "fe80::2", true),
+    ])
+    func rateLimitBucketsGroupIPv6By64(first: String, second: String, shared: Bool) {
+        #expect((RateLimiter.bucket(of: first) == RateLimiter.bucket(of: second)) == shared, "\(RateLimiter.bucket(of: first)) / \(RateLimiter.bucket(of: second))")
+    }
+
+    /// Valid through the last day printed, expired from the next day — on the page and in the API.
+    @Test func expiryBeginsTheDayAfterTheLastValidDay() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let archive = try Archive(path: served.fixture.archive, access: .readOnly)
+        let issued = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: "2026-12-02"))
+        let lastDay = issued.listing.expires
+        let onLastDay = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: lastDay))
+        #expect(onLastDay.listing.status == .valid)
+        let nextDay = try #require(CalendarDate(iso: lastDay)?.nextDay.description)
+        let after = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: nextDay))
+        #expect(after.listing.status == .expired && after.listing.statusSince == nextDay)
+        #expect(CalendarDate(iso: "2028-12-31")?.nextDay.description == "2029-01-01" && CalendarDate(iso: "2028-02-28")?.nextDay.description == "2028-02-29")
     }
 }
