@@ -107,7 +107,8 @@ int starcert_jpeg_encode(const unsigned char *pixels, int width, int height, int
                          unsigned char **out, unsigned long *out_size, char *message, size_t message_size) {
     struct jpeg_compress_struct info;
     struct failure failure;
-    unsigned char *volatile written = NULL;
+    unsigned char *destination = NULL;
+    unsigned char **volatile destination_slot = &destination;
     unsigned long written_size = 0;
     info.err = jpeg_std_error(&failure.manager);
     failure.manager.error_exit = fail;
@@ -116,12 +117,12 @@ int starcert_jpeg_encode(const unsigned char *pixels, int width, int height, int
     failure.message_size = message_size;
     if (setjmp(failure.jump)) {
         jpeg_destroy_compress(&info);
-        free(written);
+        // The memory destination's buffer is the caller's to free, also after a failure.
+        free(*destination_slot);
         return 1;
     }
     jpeg_create_compress(&info);
-    unsigned char *destination = NULL;
-    jpeg_mem_dest(&info, &destination, &written_size);
+    jpeg_mem_dest(&info, destination_slot, &written_size);
     info.image_width = (JDIMENSION)width;
     info.image_height = (JDIMENSION)height;
     info.input_components = components;
@@ -138,8 +139,7 @@ int starcert_jpeg_encode(const unsigned char *pixels, int width, int height, int
         jpeg_write_scanlines(&info, rows, 1);
     }
     jpeg_finish_compress(&info);
-    written = destination;
-    *out = written;
+    *out = destination;
     *out_size = written_size;
     jpeg_destroy_compress(&info);
     return 0;

@@ -33,6 +33,8 @@ public struct PDFFile: Sendable {
         var visited: Set<Int> = []
         var found: [Int: Int] = [:]
         while let offset = section, visited.insert(offset).inserted {
+            // StarCert's files have a few revisions; thousands are an attack on the time it takes.
+            guard visited.count <= Self.maximumSections else { throw .malformed("more than \(Self.maximumSections) cross-reference sections") }
             let sectionTrailer = try Self.readSection(bytes, at: offset) { number, entry in
                 if found[number] == nil { found[number] = entry }
             }
@@ -46,6 +48,8 @@ public struct PDFFile: Sendable {
     /// The most digits a number in a cross-reference section may have (offsets of files far larger
     /// than any StarCert reads have 12); longer runs are refused rather than overflow.
     static let maximumDigits = 15
+    /// The most cross-reference sections (revisions) a file may have.
+    static let maximumSections = 64
 
     static func isWhitespace(_ byte: UInt8) -> Bool {
         switch byte {
@@ -252,7 +256,22 @@ public struct PDFDictionary: Sendable {
                 index += 2
                 continue
             }
-            if byte == UInt8(ascii: "("), let end = literalEnd(bytes, index) { index = end; continue }
+            if byte == UInt8(ascii: "(") {
+                // An unterminated string runs to the end: nothing after it is a key.
+                guard let end = literalEnd(bytes, index) else { return nil }
+                index = end
+                continue
+            }
+            if byte == UInt8(ascii: "<") {
+                // A hex string, skipped whole as `PDFSyntax.dictionary` skips it.
+                guard let end = bytes[index...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+                index = end + 1
+                continue
+            }
+            if byte == UInt8(ascii: "%") {
+                while index < bytes.count, bytes[index] != 0x0A, bytes[index] != 0x0D { index += 1 }
+                continue
+            }
             if byte == UInt8(ascii: "/"), bytes[index...].starts(with: wanted) {
                 let after = index + wanted.count
                 if after < bytes.count, !Self.isNameCharacter(bytes[after]) {
@@ -508,9 +527,12 @@ public enum PDFText {
         var offset = 0
         if let sign = zone.first, sign == "+" || sign == "-" {
             zone = zone.dropFirst()
-            let numbers = zone.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            guard let hours = numbers.first, hours < 24 else { return nil }
-            offset = (hours * 3600 + (numbers.dropFirst().first ?? 0) * 60) * (sign == "-" ? -1 : 1)
+            // `HH'mm'`: two digits each, checked before any arithmetic.
+            let numbers = zone.split(whereSeparator: { !$0.isNumber }).prefix(2)
+            guard let hourText = numbers.first, hourText.count <= 2, let hours = Int(hourText), hours < 24 else { return nil }
+            let minuteText = numbers.dropFirst().first ?? "0"
+            guard minuteText.count <= 2, let minutes = Int(minuteText), minutes < 60 else { return nil }
+            offset = (hours * 3600 + minutes * 60) * (sign == "-" ? -1 : 1)
         } else if !(zone.isEmpty || zone.hasPrefix("Z")) {
             return nil
         }

@@ -338,9 +338,13 @@ enum ArchiveSchema {
 
     /// Schema 3: private links that hand an evaluation's documents to a client, and every download.
     /// A link is revoked by a row of its own; nothing is edited or deleted.
-    /// Version 4: documents found by the SHA-256 of their file (`verify` and `/verify` of a report).
+    /// Version 4: documents found by the SHA-256 of their file, and the signer of each evaluation's
+    /// documents (`verify` and `/verify` of a report, with or without a certificate).
     static func upgradeToVersion4(_ db: Database) throws {
-        try db.execute(sql: "CREATE INDEX document_by_sha256 ON document(sha256)")
+        try db.execute(sql: """
+            CREATE INDEX document_by_sha256 ON document(sha256);
+            ALTER TABLE evaluation ADD COLUMN signer TEXT;
+            """)
     }
 
     static func upgradeToVersion3(_ db: Database) throws {

@@ -7,6 +7,20 @@ extension Archive {
     /// Everything `archive verify` finds wrong, one line each: stored files that no longer match
     /// their SHA-256, certificates whose signed data differs from their stored fields or does not
     /// match its signature, number series with gaps or rewound, and SQLite's own integrity check.
+    /// `integrityProblems` of the archive at `path`, opened read-only (no file is left beside it):
+    /// a check that saw the archive change while it read (an `issue` committing, a checkpoint) is
+    /// made again, so that what it reports comes from one state of the archive.
+    public static func integrityProblems(at path: String) throws(ArchiveError) -> [String] {
+        var problems: [String] = []
+        for _ in 0..<5 {
+            let archive = try Archive(path: path, access: .readOnly)
+            let before = archive.changeStamp()
+            problems = try archive.integrityProblems()
+            if archive.changeStamp() == before { return problems }
+        }
+        return problems
+    }
+
     public func integrityProblems() throws(ArchiveError) -> [String] {
         try typed {
             try read { db in

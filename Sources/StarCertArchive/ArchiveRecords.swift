@@ -22,9 +22,11 @@ public struct EvaluationRow: Codable, Sendable, FetchableRecord, MutablePersista
     public var issuer: String
     public var replaces: Int64?
     public var certificateNumber: String?
+    /// The signer of the evaluation's documents as recorded (`SignerRecord`); nil before schema 4.
+    public var signer: String?
 
 
-    package init(id: Int64? = nil, createdAt: String, creditCode: String, organization: String, standard: String, kind: Assessment.Kind, decision: Evaluation.Decision, totalHundredths: Int, starLevel: Int?, auditEnd: String, assessmentName: String, assessment: Data, resultJSON: String, issuer: String, replaces: Int64?, certificateNumber: String?) {
+    package init(id: Int64? = nil, createdAt: String, creditCode: String, organization: String, standard: String, kind: Assessment.Kind, decision: Evaluation.Decision, totalHundredths: Int, starLevel: Int?, auditEnd: String, assessmentName: String, assessment: Data, resultJSON: String, issuer: String, replaces: Int64?, certificateNumber: String?, signer: String? = nil) {
         self.id = id
         self.createdAt = createdAt
         self.creditCode = creditCode
@@ -41,11 +43,13 @@ public struct EvaluationRow: Codable, Sendable, FetchableRecord, MutablePersista
         self.issuer = issuer
         self.replaces = replaces
         self.certificateNumber = certificateNumber
+        self.signer = signer
     }
     enum CodingKeys: String, CodingKey {
         case id, organization, standard, kind, decision, assessment, issuer, replaces
         case createdAt = "created_at", creditCode = "credit_code", totalHundredths = "total_hundredths", starLevel = "star_level"
         case auditEnd = "audit_end", assessmentName = "assessment_name", resultJSON = "result_json", certificateNumber = "certificate_number"
+        case signer
     }
 
     public enum Columns {
@@ -259,10 +263,12 @@ extension Archive {
     public func signerCertificates() throws(ArchiveError) -> [Certificate] {
         try typed {
             try read { db in
-                try String.fetchAll(db, sql: "SELECT DISTINCT public_key FROM certificate").compactMap { record -> Certificate? in
-                    guard case let .certificate(certificate) = try? SignerRecord(record) else { return nil }
-                    return certificate
-                }
+                try String.fetchAll(db, sql: "SELECT public_key FROM certificate UNION SELECT signer FROM evaluation WHERE signer IS NOT NULL")
+                    .map { record throws -> Certificate? in
+                        // An Ed25519 key of an earlier StarCert signed no PDF; a damaged record is an error.
+                        guard case let .certificate(certificate) = try SignerRecord(record) else { return nil }
+                        return certificate
+                    }.compactMap { $0 }
             }
         }
     }

@@ -9,13 +9,39 @@ public struct TimestampToken: Sendable {
     public let time: Date
     public let nonce: UInt64?
 
-    /// Reads the TSTInfo inside a token (ContentInfo → SignedData → encapsulated content).
-    public init?(_ token: [UInt8]) {
-        guard let root = try? DER.parse(token), let signedData = Self.child(root, 1).flatMap({ Self.child($0, 0) }),
-              let encapsulated = Self.children(signedData).first(where: { $0.identifier == .sequence && Self.children($0).first?.identifier == .objectIdentifier && Self.children($0).count == 2 }),
-              let explicit = Self.child(encapsulated, 1), let octets = Self.child(explicit, 0), case let .primitive(content) = octets.content,
-              let info = try? DER.parse(Array(content))
+    /// The parts of a token, found by position as RFC 5652 and RFC 3161 lay them out, so that the
+    /// TSTInfo read is the one its signature covers.
+    struct Structure {
+        /// The DER of the TSTInfo (the encapsulated content).
+        let content: [UInt8]
+        let signerInfo: ASN1Node
+        let certificates: [Certificate]
+    }
+
+    static let signedDataType: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 7, 2]
+    static let tstInfoType: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 9, 16, 1, 4]
+
+    /// ContentInfo { signedData, [0] SignedData { version, digestAlgorithms, encapContentInfo
+    /// { id-ct-TSTInfo, [0] OCTET STRING }, [0] certificates?, [1] crls?, signerInfos { one } } }.
+    static func structure(_ token: [UInt8]) -> Structure? {
+        guard let root = try? DER.parse(token), children(root).count == 2,
+              let type = child(root, 0).flatMap({ try? ASN1ObjectIdentifier(derEncoded: $0) }), type == signedDataType,
+              let signedData = child(root, 1).flatMap({ child($0, 0) })
         else { return nil }
+        let parts = children(signedData)
+        guard parts.count >= 4, children(parts[2]).count == 2,
+              let contentType = child(parts[2], 0).flatMap({ try? ASN1ObjectIdentifier(derEncoded: $0) }), contentType == tstInfoType,
+              let octets = child(parts[2], 1).flatMap({ child($0, 0) }), case let .primitive(content) = octets.content,
+              let signerInfos = parts.last, signerInfos.identifier == .set, children(signerInfos).count == 1
+        else { return nil }
+        let certificates = parts[3..<(parts.count - 1)].first { $0.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) }
+            .map { children($0).compactMap { try? Certificate(derEncoded: Array($0.encodedBytes)) } } ?? []
+        return Structure(content: Array(content), signerInfo: children(signerInfos)[0], certificates: certificates)
+    }
+
+    /// Reads the TSTInfo inside a token.
+    public init?(_ token: [UInt8]) {
+        guard let structure = Self.structure(token), let info = try? DER.parse(structure.content) else { return nil }
         let fields = Self.children(info)
         // TSTInfo: version, policy, messageImprint, serialNumber, genTime, then optional fields.
         guard fields.count >= 5, let imprint = try? ASN1OctetString(derEncoded: Self.children(fields[2]).last ?? fields[2]),
@@ -50,18 +76,26 @@ public struct TimestampToken: Sendable {
     /// (for timestamping) chains to `trustRoots` at `time`; nil otherwise. Checked here because
     /// swift-certificates' CMS check accepts only plain data as signed content, not a TSTInfo.
     static func authority(of token: [UInt8], at time: Date, trustRoots: [Certificate]) async -> String? {
-        guard let root = try? DER.parse(token), let signedData = child(root, 1).flatMap({ child($0, 0) }) else { return nil }
-        let parts = children(signedData)
-        guard let encapsulated = parts.first(where: { $0.identifier == .sequence && children($0).count == 2 }),
-              let content = child(encapsulated, 1).flatMap({ child($0, 0) }), case let .primitive(tstInfo) = content.content,
-              let signerInfo = parts.last.flatMap({ children($0).first })
+        guard let (signer, certificates) = signer(of: token), !trustRoots.isEmpty else { return nil }
+        var verifier = Verifier(rootCertificates: CertificateStore(trustRoots)) { TimestampPolicy(at: time) }
+        guard case .validCertificate = await verifier.validate(leaf: signer, intermediates: CertificateStore(certificates)) else { return nil }
+        return "\(signer.subject)"
+    }
+
+    /// The certificate whose key made the token's signature — over signed attributes whose message
+    /// digest is the TSTInfo's — when it is one for timestamping; nil when the token does not hold
+    /// together. Whether to trust that certificate is the caller's question.
+    public static func signer(of token: [UInt8]) -> (certificate: Certificate, others: [Certificate])? {
+        guard let structure = structure(token) else { return nil }
+        let tstInfo = structure.content
+        let certificates = structure.certificates
+        // SignerInfo: version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature.
+        let fields = children(structure.signerInfo)
+        guard fields.count >= 6, fields[3].identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
         else { return nil }
-        let certificates = parts.first { $0.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) }
-            .map { children($0).compactMap { try? Certificate(derEncoded: Array($0.encodedBytes)) } } ?? []
-        let fields = children(signerInfo)
-        guard fields.count >= 6, let signedAttributes = fields.first(where: { $0.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) }),
-              let digestOID = child(fields[2], 0).flatMap({ try? ASN1ObjectIdentifier(derEncoded: $0) }),
-              let signature = fields.last(where: { $0.identifier == .octetString }).flatMap({ try? ASN1OctetString(derEncoded: $0) })
+        let signedAttributes = fields[3]
+        guard let digestOID = child(fields[2], 0).flatMap({ try? ASN1ObjectIdentifier(derEncoded: $0) }),
+              let signature = try? ASN1OctetString(derEncoded: fields[5])
         else { return nil }
         // The signed attributes' message digest is the content's.
         let digest: [UInt8]
@@ -86,8 +120,6 @@ public struct TimestampToken: Sendable {
             algorithms.contains { certificate.publicKey.isValidSignature(Array(signature.bytes), for: signed, signatureAlgorithm: $0) }
         }) else { return nil }
         guard let usage = try? signer.extensions.extendedKeyUsage, usage.contains(.timeStamping) else { return nil }
-        var verifier = Verifier(rootCertificates: CertificateStore(trustRoots)) { TimestampPolicy(at: time) }
-        guard case .validCertificate = await verifier.validate(leaf: signer, intermediates: CertificateStore(certificates)) else { return nil }
-        return "\(signer.subject)"
+        return (signer, certificates)
     }
 }

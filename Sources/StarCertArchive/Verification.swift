@@ -15,9 +15,13 @@ public struct Verification: Sendable {
     /// a QR text is checked only against it.
     public let verificationAddress: String?
 
-    public init(archive: Archive?, trustRoots: [Certificate], verificationAddress: String? = nil) {
+    /// Roots trusted for timestamp services only (never for the documents' signer).
+    public let timestampTrustRoots: [Certificate]
+
+    public init(archive: Archive?, trustRoots: [Certificate], timestampTrustRoots: [Certificate] = [], verificationAddress: String? = nil) {
         self.archive = archive
         self.trustRoots = trustRoots
+        self.timestampTrustRoots = timestampTrustRoots
         self.verificationAddress = verificationAddress
     }
 
@@ -89,7 +93,7 @@ public struct Verification: Sendable {
         public var documentTitle: String?
         public var documentKeywords: String?
         /// A signature timestamp that was not used: it does not cover the signature, or its service
-        /// does not chain to a trusted root (pass the service's root with `--trust`).
+        /// does not chain to a root trusted for timestamps (`--timestamp-trust`).
         public var untrustedTimestamp: Date?
         /// The time the signer's certificate was judged at, and where it comes from.
         public var signatureJudgedAt: (time: Date, source: SigningTimeSource)?
@@ -167,7 +171,15 @@ public struct Verification: Sendable {
         }
         var signedRevision = bytes
         if case let .success(found?) = reading { signedRevision = Array(bytes.prefix(found.byteRange[2] + found.byteRange[3])) }
-        if let payload = Self.signedPayload(in: signedRevision) {
+        // A file whose signed revision does not read as a PDF has no data to trust: said, not skipped.
+        let signedFile: PDFFile?
+        do {
+            signedFile = try PDFFile(signedRevision)
+        } catch {
+            signedFile = nil
+            if case .success(.some) = reading { result.findings.append(.signature(.damaged(error))) }
+        }
+        if let payload = signedFile.flatMap(Self.signedPayload(in:)) {
             let parts = payload.split(separator: ".", maxSplits: 1).map(String.init)
             if parts.count == 2, let data = Base64URL.decode(parts[0]), let text = String(data: data, encoding: .utf8),
                let parsed = CanonicalCertificate(text: text) {
@@ -179,7 +191,7 @@ public struct Verification: Sendable {
         }
         result.number = canonical?.number
         result.signedFields = canonical
-        if canonical == nil, case .success(.some) = reading, let file = try? PDFFile(signedRevision) {
+        if canonical == nil, case .success(.some) = reading, let file = signedFile {
             result.documentTitle = file.information("Title")
             result.documentKeywords = file.information("Keywords")
         }
@@ -200,7 +212,7 @@ public struct Verification: Sendable {
         // of the issue, else by the time the signer claims.
         let judgedAt: (time: Date, source: SigningTimeSource)
         var stamped: PDFSignatureCheck.Timestamp?
-        if case let .success(found?) = reading { stamped = await PDFSignatureCheck.timestamp(in: found.contents, trustRoots: trustRoots) }
+        if case let .success(found?) = reading { stamped = await PDFSignatureCheck.timestamp(in: found.contents, trustRoots: timestampTrustRoots) }
         if let stamped, let authority = stamped.authority {
             judgedAt = (stamped.time, .timestamp(authority: authority))
         } else if let issued = record?.history.first.flatMap({ Self.archiveTime($0.at) }) ?? document.flatMap({ Self.archiveTime($0.evaluation.createdAt) }) {
@@ -272,9 +284,8 @@ public struct Verification: Sendable {
     }
 
     /// The `starcert-signed:` token of the Keywords entry in the document information of `revision`.
-    static func signedPayload(in revision: [UInt8]) -> String? {
-        guard let file = try? PDFFile(revision), let keywords = file.information("Keywords"),
-              let range = keywords.range(of: "starcert-signed:") else { return nil }
+    static func signedPayload(in file: PDFFile) -> String? {
+        guard let keywords = file.information("Keywords"), let range = keywords.range(of: "starcert-signed:") else { return nil }
         return String(keywords[range.upperBound...].prefix { !$0.isWhitespace && $0 != "," })
     }
 }

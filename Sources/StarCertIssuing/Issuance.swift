@@ -79,7 +79,7 @@ public struct Issuance {
             standard: evaluation.standard.id, kind: evaluation.assessment.kind, decision: evaluation.decision,
             totalHundredths: evaluation.total.hundredths, starLevel: evaluation.starLevel?.stars, auditEnd: evaluation.assessment.audit.end.description,
             assessmentName: (file as NSString).lastPathComponent, assessment: Data(prepared.source), resultJSON: evaluation.summaryJSON.serialized(),
-            issuer: profile.name, replaces: replaces, certificateNumber: nil)
+            issuer: profile.name, replaces: replaces, certificateNumber: nil, signer: identity.publicRecord)
         let identity = self.identity
         do {
             let (id, certificate) = try archive.forWriting().issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil) { sequence in

@@ -37,7 +37,13 @@ public struct PreparedIssue: Sendable {
 extension Issuance {
     /// The profile's timestamp service, when it names one.
     var timestamps: TimestampService? {
-        terms.profile.timestampURL.flatMap(URL.init(string:)).map(TimestampService.init(url:))
+        get throws(IssueRefusal) {
+            guard let address = terms.profile.timestampURL else { return nil }
+            guard let url = URL(string: address) else {
+                throw IssueRefusal(message: "the issuer profile's timestamp_url `\(address)` cannot be used as an address; expected an http or https address")
+            }
+            return TimestampService(url: url)
+        }
     }
 
     /// Checks `file` and every rule that keeps a certificate from being signed, then renders the
@@ -98,7 +104,7 @@ extension Issuance {
             let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: terms.issuer, previous: previous)
             let report = try renderer.renderReport(model, images: checked.images, formats: [.pdf, .html], archival: true)
             guard let pdf = report.pdf, let html = report.html else { throw ReportError.unshowableCharacters([]) }
-            let signed = try PDFSigning.sign(pdf, with: identity, timestamps: timestamps, reason: "\(model.title) — \(evaluation.assessment.organization.name)")
+            let signed = try PDFSigning.sign(pdf, with: identity, timestamps: try timestamps, reason: "\(model.title) — \(evaluation.assessment.organization.name)")
             let warnings = checked.warnings + (report.laidOut?.warnings ?? []).map { Diagnostic(.warning, at: here, $0) }
             return .success(PreparedIssue(
                 file: file, evaluation: evaluation, source: checked.source,
@@ -121,7 +127,7 @@ extension Issuance {
         guard let pdf = rendered.pdf, let html = rendered.html else { throw IssueRefusal(message: "the certificate could not be rendered") }
         let signed: [UInt8]
         do {
-            signed = try PDFSigning.sign(pdf, with: identity, timestamps: timestamps, reason: model.wording.documentTitle)
+            signed = try PDFSigning.sign(pdf, with: identity, timestamps: try timestamps, reason: model.wording.documentTitle)
         } catch let failure as TimestampService.Failure {
             throw IssueRefusal(message: failure.description)
         }

@@ -97,6 +97,9 @@ public struct TimestampService: Sendable {
         guard let info = TimestampToken(token) else { throw fail("answered a token that cannot be read") }
         guard info.digest == digest else { throw fail("timestamped another digest than the one asked for") }
         guard info.nonce == nonce else { throw fail("answered without the request's nonce") }
+        // Signed over what it says, by a certificate for timestamping (whether readers trust that
+        // service is theirs to decide: `verify --timestamp-trust`).
+        guard TimestampToken.signer(of: token) != nil else { throw fail("answered a token whose signature does not hold") }
         return token
     }
 }

@@ -44,10 +44,17 @@ extension Site {
             ]
             values["fields"] = rows.map { ["label": labels[$0.0], "signed": $0.1, "archived": $0.2 ?? "—", "differs": $0.2 != nil && $0.2 != $0.1] }
             values["hasFields"] = true
-            if let archived {
-                values["status"] = labels["status.\(archived.listing.status.rawValue)"]
-                values["statusClass"] = archived.listing.status.rawValue
-                values["link"] = "/c/" + URLText.percentEncoded(archived.listing.number)
+            if let archived { values["link"] = "/c/" + URLText.percentEncoded(archived.listing.number) }
+        }
+        // The status of a certificate, or of a report's certificate, whichever was checked.
+        if let status = result.status {
+            values["status"] = labels["status.\(status.rawValue)"]
+            values["statusClass"] = status.rawValue
+            if values["link"] == nil, let number = result.findings.lazy.compactMap({ finding -> String? in
+                if case let .issuedDocument(_, _, _, _, certificate) = finding { return certificate }
+                return nil
+            }).first {
+                values["link"] = "/c/" + URLText.percentEncoded(number)
             }
         }
         return try verifyPage(request, result: values)

@@ -30,8 +30,8 @@ public enum PictureCleaning {
 
     /// The JPEG quality pictures are written again at: photos stay sharp in print.
     static let quality: Int32 = 90
-    /// The longest side a picture may have (each side of a PNG header is 32 bits).
-    static let maximumSide = 100_000
+    /// The longest side a picture may have: Cairo's image surfaces stop at 32,767 pixels.
+    static let maximumSide = 32_767
 
     /// `bytes` decoded whole, refused beyond `maximumPixels`, and written again by StarCert.
     public static func clean(_ bytes: [UInt8], maximumPixels: Int) throws(Problem) -> ImageData {

@@ -152,12 +152,7 @@ struct ArchiveCommand: ParsableCommand {
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func run() throws {
-            // Opened for writing when it may be (the owner's check): every read then runs in one
-            // snapshot of the write-ahead log while `issue` commits; read-only otherwise.
-            let problems = try running {
-                let archive = try (try? archiveOptions.open(.readWrite)) ?? archiveOptions.open(.readOnly)
-                return try archive.integrityProblems()
-            }
+            let problems = try running { try Archive.integrityProblems(at: archiveOptions.path) }
             if problems.isEmpty {
                 Console.out("\(archiveOptions.path): every stored file matches its SHA-256, every certificate its signed data, every number series is complete")
             } else {

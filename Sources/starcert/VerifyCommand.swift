@@ -13,8 +13,9 @@ struct VerifyCommand: AsyncParsableCommand {
             it is untouched since signing, and the certificate data it carries, which is printed to \
             compare with the page. With the archive, the status too; without it, the validity the \
             certificate prints (valid through the last day printed). The signer's certificate is judged \
-            at the time the signature was made — the archive's record of the issue, else the signing time \
-            the signer claims — so a certificate issued while the issuer's certificate was valid stays \
+            at the time the signature was made — a signature timestamp whose service chains to \
+            --timestamp-trust, else the archive's record of the issue, else the signing time the signer \
+            claims — so a certificate issued while the issuer's certificate was valid stays \
             authentic after that certificate expires. A QR text must be exactly what was issued, at the \
             issuer profile's verification address. Exit status 0 when authentic and valid; 1 otherwise, \
             with the reason.
@@ -32,6 +33,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "A root certificate (PEM) trusted to have issued the issuer's certificate.")
     var trust: String?
 
+    @Option(help: "A root certificate (PEM) trusted for timestamp services only: a signature timestamp that chains to it gives the time the signer is judged at.")
+    var timestampTrust: String?
+
     @Option(help: "The issuer profile whose time zone counts the day and whose verification address QR texts must start with (default: issuer.yaml when it exists).")
     var issuer: String?
 
@@ -42,6 +46,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let archive = self.archive
         let issuerCert = self.issuerCert
         let trust = self.trust
+        let timestampTrust = self.timestampTrust
         let issuer = self.issuer
         let date = self.date
         let (verification, today): (Verification, CalendarDate) = try running {
@@ -49,7 +54,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let opened = archive != nil || FileManager.default.fileExists(atPath: path) ? try Archive(path: path, access: .readOnly) : nil
             let roots = try [issuerCert, trust].compactMap { $0 }.flatMap { try Verification.certificates(file: $0) }
             let profile = try loadProfileIfPresent(issuer)
-            return (Verification(archive: opened, trustRoots: roots, verificationAddress: profile?.verificationBaseURL),
+            let timestampRoots = try timestampTrust.map { try Verification.certificates(file: $0) } ?? []
+            return (Verification(archive: opened, trustRoots: roots, timestampTrustRoots: timestampRoots, verificationAddress: profile?.verificationBaseURL),
                     date ?? profile?.today() ?? IssuerProfile.today(inTimeZone: IssuerProfile.defaultTimeZone))
         }
         let result: Verification.Result
@@ -89,7 +95,7 @@ enum VerificationText {
             }
         }
         if let time = result.untrustedTimestamp {
-            lines.append("  the signature timestamp (\(time.formatted(.iso8601))) was not used: its service is not trusted here (pass its root with --trust) or it does not cover the signature")
+            lines.append("  the signature timestamp (\(time.formatted(.iso8601))) was not used: its service is not trusted here (pass its root with --timestamp-trust) or it does not cover the signature")
         }
         if result.signedFields == nil, let title = result.documentTitle {
             lines.append("  the signed document says it is: \(TerminalText.escaped(title))"

@@ -101,4 +101,45 @@ import Testing
         }
         #expect(count >= 2)
     }
+
+    @Test(arguments: [
+        ("D:20260610083000+08'00'", "2026-06-10T00:30:00Z"), ("D:20260610000000Z", "2026-06-10T00:00:00Z"), ("(D:2026)", "2026-01-01T00:00:00Z"),
+        ("D:20260610000000-03'30'", "2026-06-10T03:30:00Z"),
+    ])
+    func pdfDatesAreRead(text: String, iso: String) {
+        #expect(PDFText.parseDate(text).map { ISO8601DateFormatter().string(from: $0) } == iso)
+    }
+
+    /// Offsets with digits enough to overflow, or out of range: refused, never a crash.
+    @Test(arguments: ["D:20260101000000+08'999999999999999999'", "D:20260101000000+999999999999999999'00'", "D:20261301000000Z",
+                      "D:2026010100000+08'00'", "D:20260101000000+08'60'", "D:20260101000000X"])
+    func damagedPDFDatesAreRefused(text: String) {
+        #expect(PDFText.parseDate(text) == nil)
+    }
+
+    /// Unterminated strings, hex strings and comments inside a dictionary end the scan instead of
+    /// being re-read from every position (which took hours on a 16 MB upload).
+    @Test(arguments: ["(", "<", "%"])
+    func unterminatedTokensEndADictionaryScan(opener: String) {
+        let text = "<< /X <" + String(repeating: opener, count: 2_000_000) + "> /ByteRange [0 1 2 3] >>"
+        #expect(PDFDictionary(text).value("Missing") == nil)
+    }
+
+    /// Keys are found only at the top level: not inside strings, hex strings or comments.
+    @Test func keysInsideStringsHexStringsAndCommentsAreNotKeys() {
+        let dictionary = PDFDictionary("<< /A (/ByteRange [7 7 7 7]) /B <2F42797465> % /ByteRange [9 9 9 9]\n /ByteRange [0 1 2 3] >>")
+        #expect(dictionary.value("ByteRange") == "[0 1 2 3]")
+    }
+
+    @Test func aFileWithMoreRevisionsThanAnyStarCertWritesIsRefused() throws {
+        var text = "%PDF-1.7\n"
+        var previous: Int?
+        for _ in 0..<100 {
+            let offset = text.utf8.count
+            text += "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 1" + (previous.map { " /Prev \($0)" } ?? "") + " >>\n"
+            previous = offset
+        }
+        text += "startxref\n\(previous!)\n%%EOF\n"
+        #expect(throws: PDFFileError.self) { _ = try PDFFile(Array(text.utf8)) }
+    }
 }

@@ -71,6 +71,12 @@ import Typesetting
         let certified = try fixture.run(["verify", "out/four-star-certification/report.pdf"])
         #expect(certified.status == 0 && certified.stdout.contains("decision certified, certificate KB-ASM-2026-000001")
                 && certified.stdout.contains("有效 (valid)"), "\(certified.stdout)")
+        // An archive whose only evaluations are vetoed knows its signer too (recorded with each evaluation).
+        let vetoedOnly = try IssuingFixture()
+        defer { vetoedOnly.remove() }
+        try vetoedOnly.run(["issue", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        let alone = try vetoedOnly.run(["verify", "out/vetoed-certification/report.pdf"])
+        #expect(alone.status == 0 && alone.stdout.contains(": authentic"), "\(alone.stdout)")
         // Offline, the signer and what the signed revision says the report is.
         let offline = try StarCertExecutable.run(["verify", "out/vetoed-certification/report.pdf", "--issuer-cert", "issuer.crt"], in: fixture.folder,
                                                  environment: ["STARCERT_ARCHIVE": fixture.folder.appendingPathComponent("none.sqlite").path])

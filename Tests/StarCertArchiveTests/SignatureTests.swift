@@ -305,8 +305,11 @@ import X509
         var offline = environment
         offline["STARCERT_ARCHIVE"] = fixture.folder.appendingPathComponent("none.sqlite").path
         let certificate = "out/four-star-certification/certificate.pdf"
-        let stamped = try StarCertExecutable.run(["verify", certificate, "--issuer-cert", "issuer.crt", "--trust", "tsa/ca.crt"], in: fixture.folder, environment: offline)
+        let stamped = try StarCertExecutable.run(["verify", certificate, "--issuer-cert", "issuer.crt", "--timestamp-trust", "tsa/ca.crt"], in: fixture.folder, environment: offline)
         #expect(stamped.status == 0 && stamped.stdout.contains("judged at the time of the signature timestamp by CN=StarCert Test Timestamp Authority"), "\(stamped.stdout)")
+        // A root trusted for documents is not trusted for timestamps.
+        let documentRoot = try StarCertExecutable.run(["verify", certificate, "--issuer-cert", "issuer.crt", "--trust", "tsa/ca.crt"], in: fixture.folder, environment: offline)
+        #expect(documentRoot.stdout.contains("was not used") && !documentRoot.stdout.contains("judged at the time of the signature timestamp"), "\(documentRoot.stdout)")
         // Without the service's root the timestamp is named and not used.
         let untrusted = try StarCertExecutable.run(["verify", certificate, "--issuer-cert", "issuer.crt"], in: fixture.folder, environment: offline)
         #expect(untrusted.status == 0 && untrusted.stdout.contains("the signature timestamp") && untrusted.stdout.contains("was not used"), "\(untrusted.stdout)")

@@ -22,7 +22,7 @@ import Typesetting
         return [0xFF, 0xD8, 0xFF, marker, UInt8(length >> 8), UInt8(length & 0xFF)] + body + Array(photo.dropFirst(2))
     }
 
-    @Test(arguments: [(UInt32.max, UInt32.max), (100_001, 1), (1, 100_001), (40_001, 1_000), (1 << 31, 1 << 31)] as [(UInt32, UInt32)])
+    @Test(arguments: [(UInt32.max, UInt32.max), (100_001, 1), (1, 100_001), (40_001, 1_000), (1 << 31, 1 << 31), (32_768, 10)] as [(UInt32, UInt32)])
     func extremeDimensionsAreRefusedBeforeDecoding(width: UInt32, height: UInt32) {
         #expect(throws: PictureCleaning.Problem.tooLarge(width: Int(width), height: Int(height), maximumPixels: Self.limit)) {
             try PictureCleaning.clean(Self.pngHeader(width: width, height: height), maximumPixels: Self.limit)
