@@ -26,6 +26,16 @@ static void note(j_common_ptr info, int level) {
     if (level < 0) fail(info);
 }
 
+/// libjpeg's error manager with failures and warnings routed to `failure`.
+static struct jpeg_error_mgr *watch(struct failure *failure, char *message, size_t message_size) {
+    struct jpeg_error_mgr *manager = jpeg_std_error(&failure->manager);
+    manager->error_exit = fail;
+    manager->emit_message = note;
+    failure->message = message;
+    failure->message_size = message_size;
+    return manager;
+}
+
 int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels,
                          unsigned char **pixels, int *width, int *height, int *components,
                          char *message, size_t message_size) {
@@ -33,11 +43,7 @@ int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels
     struct failure failure;
     unsigned char *volatile buffer = NULL;
     unsigned char *volatile row = NULL;
-    info.err = jpeg_std_error(&failure.manager);
-    failure.manager.error_exit = fail;
-    failure.manager.emit_message = note;
-    failure.message = message;
-    failure.message_size = message_size;
+    info.err = watch(&failure, message, message_size);
     if (setjmp(failure.jump)) {
         jpeg_destroy_decompress(&info);
         free(buffer);
@@ -110,11 +116,7 @@ int starcert_jpeg_encode(const unsigned char *pixels, int width, int height, int
     unsigned char *destination = NULL;
     unsigned char **volatile destination_slot = &destination;
     unsigned long written_size = 0;
-    info.err = jpeg_std_error(&failure.manager);
-    failure.manager.error_exit = fail;
-    failure.manager.emit_message = note;
-    failure.message = message;
-    failure.message_size = message_size;
+    info.err = watch(&failure, message, message_size);
     if (setjmp(failure.jump)) {
         jpeg_destroy_compress(&info);
         // The memory destination's buffer is the caller's to free, also after a failure.
