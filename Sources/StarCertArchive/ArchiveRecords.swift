@@ -263,7 +263,10 @@ extension Archive {
     public func signerCertificates() throws(ArchiveError) -> [Certificate] {
         try typed {
             try read { db in
-                try String.fetchAll(db, sql: "SELECT public_key FROM certificate UNION SELECT signer FROM evaluation WHERE signer IS NOT NULL")
+                // An archive of schema 3, read without upgrading it, has no signer column yet.
+                let recorded = try db.columns(in: "evaluation").contains { $0.name == "signer" }
+                    ? " UNION SELECT signer FROM evaluation WHERE signer IS NOT NULL" : ""
+                return try String.fetchAll(db, sql: "SELECT public_key FROM certificate" + recorded)
                     .map { record throws -> Certificate? in
                         // An Ed25519 key of an earlier StarCert signed no PDF; a damaged record is an error.
                         guard case let .certificate(certificate) = try SignerRecord(record) else { return nil }
