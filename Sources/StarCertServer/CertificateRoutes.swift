@@ -27,8 +27,21 @@ extension Site {
             if !certificate.archivedDataIntact { values["archiveDamaged"] = true }
             return try page("certificate", values, request: request)
         }
-        guard let body else { throw HTTPError(.notFound) }
+        guard let body else { return try unknownNumberPage(number, request: request) }
         return validated(body, request: request, contentType: "text/html; charset=utf-8")
+    }
+
+    /// A number written as this body writes them that it never issued: the document showing it may
+    /// be forged — said as such (404), with how to reach the body.
+    func unknownNumberPage(_ number: String, request: Request) throws -> Response {
+        let labels = pages.labels(language(request))
+        let english = language(request) == .en
+        return try html("unknown", [
+            "statement": labels.format("unknown.statement", ["number": number]),
+            "report": labels.format("unknown.report", [
+                "issuer": english ? profile.nameEnglish : profile.name, "address": profile.address, "approval": profile.approvalNumber,
+            ]),
+        ], request: request, status: .notFound, cache: "no-cache")
     }
 
     func certificateValues(_ certificate: Archive.PublicCertificate, language: Pages.Language) -> [String: Any] {

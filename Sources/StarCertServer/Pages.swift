@@ -17,7 +17,7 @@ public struct Pages: Sendable {
 
     public init(templates folder: URL) throws(TemplateError) {
         library = try TemplateLibrary(folder: folder.appendingPathComponent("server"),
-                                      required: ["search", "register", "certificate", "verify", "share", "error"])
+                                      required: ["search", "register", "certificate", "verify", "share", "error", "unknown"])
         let loaded = try Labels.loadMatching(Language.allCases.map { folder.appendingPathComponent("labels/web-\($0.rawValue).yaml") })
         labels = Dictionary(uniqueKeysWithValues: zip(Language.allCases, loaded))
         templateWords = labels.mapValues { labels in

@@ -54,7 +54,8 @@ extension Site {
             [listing.number, listing.status.rawValue, listing.organization, listing.creditCode, listing.standard, String(listing.starLevel),
              listing.total, listing.issued, listing.expires].map(CSV.field).joined(separator: ",")
         }
-        let text = ([header] + rows).joined(separator: "\r\n") + "\r\n"
+        // A byte-order mark first, so that spreadsheet programs read the file as UTF-8 by default.
+        let text = "\u{FEFF}" + ([header] + rows).joined(separator: "\r\n") + "\r\n"
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "public, max-age=60",
                                                .contentDisposition: "attachment; filename=\"register.csv\""],
                         body: .init(byteBuffer: ByteBuffer(string: text)))

@@ -80,7 +80,8 @@ extension TestResponse {
         defer { served.fixture.remove() }
         try await served.test { client in
             var notFound: String?
-            for uri in ["/c/KB-ASM-2026-999999", "/c/%3Cscript%3E", "/c/..", "/c/../../etc/passwd", "/c/" + String(repeating: "A", count: 65),
+            // (A number that could be one of this body's gets its own page: see aNumberNeverIssued….)
+            for uri in ["/c/%3Cscript%3E", "/c/..", "/c/../../etc/passwd", "/c/" + String(repeating: "A", count: 65),
                         "/no/such/page", "/s/short", "/s/AAAAAAAAAAAAAAAAAAAAAA", "/s/AAAAAAAAAAAAAAAAAAAAAA/report.pdf",
                         "/api/v1/certificates/nope", "/c?n=%00"] {
                 try await client.execute(uri: uri, method: .get) { response in
@@ -131,7 +132,9 @@ extension TestResponse {
                 #expect(response.text.components(separatedBy: "lang=en").count == 2, "only the link to the English page")
             }
             try await client.execute(uri: "/register.csv", method: .get) { response in
-                let lines = response.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+                // A UTF-8 byte-order mark first, for spreadsheet programs.
+                #expect(Array(response.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF])
+                let lines = String(response.text.drop { $0 == "\u{FEFF}" }).components(separatedBy: "\r\n").filter { !$0.isEmpty }
                 #expect(lines.first == "number,status,organization,credit_code,standard,star_level,score,issued,expires")
                 #expect(lines.count == 2 && lines[1].hasPrefix("KB-ASM-2026-000002,valid,北京华信家电服务有限公司,"))
             }
@@ -376,5 +379,26 @@ extension TestResponse {
         let after = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: nextDay))
         #expect(after.listing.status == .expired && after.listing.statusSince == nextDay)
         #expect(CalendarDate(iso: "2028-12-31")?.nextDay.description == "2029-01-01" && CalendarDate(iso: "2028-02-28")?.nextDay.description == "2028-02-29")
+    }
+
+    /// A number written as this body writes them but never issued gets its own page: the document
+    /// may be forged, and whom to tell — in either language, the number shown as text.
+    @Test func aNumberNeverIssuedSaysTheDocumentMayBeForged() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        try await served.test { client in
+            for (path, words) in [("/c/KB-ASM-2026-000099", ["本机构从未签发编号为「KB-ASM-2026-000099」的证书", "可能是伪造的", "北京市海淀区学院路 30 号", "CNCA-R-2019-123"]),
+                                  ("/c/KB-ASM-2026-000099?lang=en", ["never issued a certificate numbered “KB-ASM-2026-000099”", "may be forged", "Beijing Kunbiao"]),
+                                  ("/c?n=KB-ASM-2026-000098&sig=AAAA", ["「KB-ASM-2026-000098」"])] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .notFound)
+                #expect(response.headers[.cacheControl] == "no-cache")
+                for word in words { #expect(response.text.contains(word), "\(path): \(word)") }
+                #expect(!response.text.contains("该地址不存在") && !response.text.contains("does not exist"))
+            }
+            // An address that cannot be a number still gets the plain page.
+            let plain = try await client.execute(uri: "/c/%3Cscript%3E", method: .get)
+            #expect(plain.status == .notFound && !plain.text.contains("可能是伪造的"))
+        }
     }
 }
