@@ -21,17 +21,9 @@ public struct PDFSignatureCheck: Sendable {
     /// The parsed signature, when one could be read.
     public let reading: PDFSignatureReading?
 
-    /// Checks the last signature of `pdf` against `trustRoots` (the issuer's certificate, or the
-    /// root of its CA), with the signer's certificates judged at `time` (the time of signing).
-    public static func check(_ pdf: [UInt8], trustRoots: [Certificate], at time: Date) async -> PDFSignatureCheck {
-        do {
-            return await check(.success(try PDFSignatureReading.last(in: pdf)), trustRoots: trustRoots, at: time)
-        } catch {
-            return await check(.failure(error), trustRoots: trustRoots, at: time)
-        }
-    }
-
-    /// The same for a signature already read from the file.
+    /// Checks the last signature of a PDF, as `PDFSignatureReading.last` read it, against
+    /// `trustRoots` (the issuer's certificate, or the root of its CA), with the signer's
+    /// certificates judged at `time` (the time of signing).
     public static func check(_ read: Result<PDFSignatureReading?, PDFFileError>, trustRoots: [Certificate], at time: Date) async -> PDFSignatureCheck {
         let reading: PDFSignatureReading?
         switch read {
@@ -48,7 +40,8 @@ public struct PDFSignatureCheck: Sendable {
         guard !trustRoots.isEmpty else { return result(.invalid(.noIssuerCertificate)) }
         // The digest the signer signed, compared with the bytes as they are now: a mismatch means the
         // content changed, whatever else the CMS validation finds.
-        if let signedDigest = Self.messageDigest(in: reading.contents), signedDigest != Array(SHA256.hash(data: reading.signedBytes)) {
+        let signedDigest = Self.messageDigest(in: reading.contents)
+        if let signedDigest, signedDigest != Array(SHA256.hash(data: reading.signedBytes)) {
             return result(.invalid(.contentChanged))
         }
         let found = SignerPolicy.Findings()
@@ -60,7 +53,7 @@ public struct PDFSignatureCheck: Sendable {
         case let .success(valid):
             return result(.valid(signer: valid.signer, signingTime: reading.signingTime))
         case .failure(.invalidCMSBlock):
-            return result(.invalid(Self.messageDigest(in: reading.contents) == nil ? .unreadable : .signatureMismatch))
+            return result(.invalid(signedDigest == nil ? .unreadable : .signatureMismatch))
         case .failure(.unableToValidateSigner):
             return result(.invalid(.untrustedSigner(found.first ?? .notChainedToIssuer)))
         case .failure:

@@ -60,12 +60,19 @@ public enum PictureCleaning {
         }
         defer { starcert_jpeg_free(pixels) }
         guard status == 0, let pixels else { throw .damagedJPEG(String(cString: message)) }
-        let decoded = Array(UnsafeBufferPointer(start: pixels, count: Int(width) * Int(height) * Int(components)))
-        let oriented = Orientation(exifOf: bytes).apply(to: decoded, width: Int(width), height: Int(height), components: Int(components))
         var out: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0
-        let encoded = oriented.pixels.withUnsafeBufferPointer { buffer in
-            starcert_jpeg_encode(buffer.baseAddress, Int32(oriented.width), Int32(oriented.height), components, quality, &out, &size, &message, message.count)
+        let orientation = Orientation(exifOf: bytes)
+        let encoded: Int32
+        if orientation.value == 1 {
+            // Upright already: encoded from libjpeg's buffer, without a copy of the pixels.
+            encoded = starcert_jpeg_encode(pixels, width, height, components, quality, &out, &size, &message, message.count)
+        } else {
+            let decoded = Array(UnsafeBufferPointer(start: pixels, count: Int(width) * Int(height) * Int(components)))
+            let oriented = orientation.apply(to: decoded, width: Int(width), height: Int(height), components: Int(components))
+            encoded = oriented.pixels.withUnsafeBufferPointer { buffer in
+                starcert_jpeg_encode(buffer.baseAddress, Int32(oriented.width), Int32(oriented.height), components, quality, &out, &size, &message, message.count)
+            }
         }
         defer { starcert_jpeg_free(out) }
         guard encoded == 0, let out else { throw .cannotEncode(String(cString: message)) }
