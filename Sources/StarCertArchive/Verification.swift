@@ -222,7 +222,7 @@ public struct Verification: Sendable {
         } else {
             judgedAt = (Date(), .now)
         }
-        result.signatureJudgedAt = judgedAt
+        if case .success(.some) = reading { result.signatureJudgedAt = judgedAt }
         if let stamped, stamped.authority == nil { result.untrustedTimestamp = stamped.time }
         let check = await PDFSignatureCheck.check(reading, trustRoots: roots, at: judgedAt.time)
         switch check.outcome {
