@@ -57,7 +57,7 @@ let package = Package(
         // Decoding and encoding JPEG with libjpeg, so pictures reach documents as pixels only.
         .target(
             name: "CJPEG",
-            linkerSettings: [.linkedLibrary("jpeg")]
+            linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("lcms2")]
         ),
         // Content → layout → export with Cairo and Pango; knows nothing of the standard.
         .target(
@@ -65,9 +65,15 @@ let package = Package(
             dependencies: ["CPangoCairo", "CQREncode", "CJPEG"],
             exclude: ["README.md"]
         ),
+        // Deflate and bounded inflate with zlib, for compressed PDF object and cross-reference streams.
+        .target(
+            name: "CZlib",
+            linkerSettings: [.linkedLibrary("z")]
+        ),
         // Reading a PDF's objects, incremental updates, the archival fix-up, signature fields.
         .target(
             name: "PDFObjects",
+            dependencies: ["CZlib"],
             exclude: ["README.md"]
         ),
         // Labels and Mustache templates, shared by the HTML documents and the server's pages.
@@ -123,6 +129,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             exclude: ["README.md"]
         ),

@@ -8,7 +8,7 @@ import sys
 
 # Layers from the bottom; a library may depend only on targets of a lower layer.
 LAYERS = [
-    ["CPangoCairo", "CQREncode", "CJPEG"],
+    ["CPangoCairo", "CQREncode", "CJPEG", "CZlib"],
     ["StarCertCore"],
     ["Typesetting", "PDFObjects"],
     ["StarCertTemplates"],

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jpeglib.h>
+#include <lcms2.h>
 
 struct failure {
     struct jpeg_error_mgr manager;
@@ -36,6 +37,42 @@ static struct jpeg_error_mgr *watch(struct failure *failure, char *message, size
     return manager;
 }
 
+static const char *space_name(cmsColorSpaceSignature space) {
+    switch (space) {
+    case cmsSigRgbData: return "RGB";
+    case cmsSigCmykData: return "CMYK";
+    case cmsSigGrayData: return "grey";
+    default: return "other";
+    }
+}
+
+/// A transform from the picture's embedded ICC profile to sRGB (8-bit RGB out), or NULL with
+/// `message` when the profile cannot be read, is for another colour space, or cannot be applied.
+static cmsHTRANSFORM profile_transform(const JOCTET *icc, unsigned int icc_size, J_COLOR_SPACE decoded, int inverted,
+                                       char *message, size_t message_size) {
+    cmsHPROFILE source = cmsOpenProfileFromMem(icc, icc_size);
+    if (source == NULL) {
+        snprintf(message, message_size, "its embedded ICC colour profile cannot be read");
+        return NULL;
+    }
+    cmsColorSpaceSignature wanted = decoded == JCS_CMYK ? cmsSigCmykData : decoded == JCS_GRAYSCALE ? cmsSigGrayData : cmsSigRgbData;
+    cmsColorSpaceSignature space = cmsGetColorSpace(source);
+    if (space != wanted) {
+        snprintf(message, message_size, "its embedded ICC colour profile is for %s pictures, but the picture is %s",
+                 space_name(space), space_name(wanted));
+        cmsCloseProfile(source);
+        return NULL;
+    }
+    cmsUInt32Number input = decoded == JCS_CMYK ? (inverted ? TYPE_CMYK_8_REV : TYPE_CMYK_8) : decoded == JCS_GRAYSCALE ? TYPE_GRAY_8 : TYPE_RGB_8;
+    cmsHPROFILE srgb = cmsCreate_sRGBProfile();
+    cmsHTRANSFORM transform = cmsCreateTransform(source, input, srgb, TYPE_RGB_8, INTENT_RELATIVE_COLORIMETRIC,
+                                                 cmsFLAGS_BLACKPOINTCOMPENSATION | cmsFLAGS_NOCACHE);
+    cmsCloseProfile(srgb);
+    cmsCloseProfile(source);
+    if (transform == NULL) snprintf(message, message_size, "its embedded ICC colour profile cannot be applied");
+    return transform;
+}
+
 int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels,
                          unsigned char **pixels, int *width, int *height, int *components,
                          char *message, size_t message_size) {
@@ -43,15 +80,21 @@ int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels
     struct failure failure;
     unsigned char *volatile buffer = NULL;
     unsigned char *volatile row = NULL;
+    JOCTET *volatile icc = NULL;
+    volatile cmsHTRANSFORM transform = NULL;
     info.err = watch(&failure, message, message_size);
     if (setjmp(failure.jump)) {
         jpeg_destroy_decompress(&info);
         free(buffer);
         free(row);
+        free(icc);
+        if (transform != NULL) cmsDeleteTransform(transform);
         return 1;
     }
     jpeg_create_decompress(&info);
     jpeg_mem_src(&info, data, (unsigned long)size);
+    // ICC profiles travel in APP2 segments, kept for reading.
+    jpeg_save_markers(&info, JPEG_APP0 + 2, 0xFFFF);
     jpeg_read_header(&info, TRUE);
     if ((long)info.image_width * (long)info.image_height > max_pixels) {
         snprintf(message, message_size, "it is %u x %u pixels, more than allowed", info.image_width, info.image_height);
@@ -67,8 +110,22 @@ int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels
         info.out_color_space = JCS_RGB;
     }
     info.dct_method = JDCT_ISLOW;
+    // Adobe writes CMYK inverted (APP14); its transform flag tells.
+    int inverted = cmyk && info.saw_Adobe_marker;
+    JOCTET *profile = NULL;
+    unsigned int profile_size = 0;
+    if (jpeg_read_icc_profile(&info, &profile, &profile_size)) {
+        icc = profile;
+        transform = profile_transform(profile, profile_size, info.out_color_space, inverted, message, message_size);
+        free(icc);
+        icc = NULL;
+        if (transform == NULL) {
+            jpeg_destroy_decompress(&info);
+            return 4;
+        }
+    }
     jpeg_start_decompress(&info);
-    int out = cmyk ? 3 : info.output_components;
+    int out = transform != NULL || cmyk ? 3 : info.output_components;
     size_t stride = (size_t)info.output_width * (size_t)out;
     buffer = malloc(stride * info.output_height);
     row = malloc((size_t)info.output_width * (size_t)info.output_components);
@@ -77,15 +134,18 @@ int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels
         jpeg_destroy_decompress(&info);
         free(buffer);
         free(row);
+        if (transform != NULL) cmsDeleteTransform(transform);
         return 3;
     }
-    // Adobe writes CMYK inverted (APP14); its transform flag tells.
-    int inverted = cmyk && info.saw_Adobe_marker;
     while (info.output_scanline < info.output_height) {
         JSAMPROW rows[1] = {row};
         unsigned int line = info.output_scanline;
         jpeg_read_scanlines(&info, rows, 1);
         unsigned char *target = buffer + stride * line;
+        if (transform != NULL) {
+            cmsDoTransform(transform, row, target, info.output_width);
+            continue;
+        }
         if (!cmyk) {
             memcpy(target, row, stride);
             continue;
@@ -100,6 +160,7 @@ int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels
         }
     }
     jpeg_finish_decompress(&info);
+    if (transform != NULL) cmsDeleteTransform(transform);
     *pixels = buffer;
     *width = (int)info.output_width;
     *height = (int)info.output_height;

@@ -1,16 +1,21 @@
 import Foundation
 
-/// A PDF with classic cross-reference tables (what Cairo writes, and what StarCert appends), read
-/// just enough to append incremental updates: where the newest version of each object is, the
+/// A PDF as StarCert writes it — classic cross-reference tables (what Cairo writes) or
+/// cross-reference and object streams (what `PDFCompaction` makes) — read just enough to append
+/// incremental updates and to check signed files: where the newest version of each object is, the
 /// newest trailer, and the dictionaries of objects.
 public struct PDFFile: Sendable {
     public let bytes: [UInt8]
-    /// Object number → offset of its newest version.
+    /// Object number → offset of its newest version, for objects stored whole in the file.
     public let offsets: [Int: Int]
-    /// The newest trailer dictionary, as written.
+    /// Object number → the text of its newest version, for objects inside object streams.
+    let compressedObjects: [Int: [UInt8]]
+    /// The newest trailer dictionary, as written (a cross-reference stream's dictionary).
     public let trailer: String
     /// Where the newest cross-reference section starts.
     public let startXRef: Int
+    /// Whether the newest cross-reference section is a stream: updates are then written as streams too.
+    public let usesCrossReferenceStreams: Bool
 
     public init(_ bytes: [UInt8]) throws(PDFFileError) {
         self.bytes = bytes
@@ -28,21 +33,32 @@ public struct PDFFile: Sendable {
         }
         guard digits > 0, start < bytes.count else { throw .malformed("startxref does not point into the file") }
         startXRef = start
-        var newestTrailer: String?
+        var newest: CrossReference.Section?
         var section: Int? = start
         var visited: Set<Int> = []
-        var found: [Int: Int] = [:]
+        var found: [Int: CrossReference.Entry] = [:]
         while let offset = section, visited.insert(offset).inserted {
             // StarCert's files have a few revisions; thousands are an attack on the time it takes.
             guard visited.count <= Self.maximumSections else { throw .malformed("more than \(Self.maximumSections) cross-reference sections") }
-            let sectionTrailer = try Self.readSection(bytes, at: offset) { number, entry in
+            let read = try CrossReference.section(bytes, at: offset) { number, entry in
                 if found[number] == nil { found[number] = entry }
             }
-            if newestTrailer == nil { newestTrailer = sectionTrailer }
-            section = PDFDictionary(sectionTrailer).integer("Prev")
+            if newest == nil { newest = read }
+            section = PDFDictionary(read.trailer).integer("Prev")
         }
-        offsets = found
-        trailer = newestTrailer ?? ""
+        trailer = newest?.trailer ?? ""
+        usesCrossReferenceStreams = newest?.isStream ?? false
+        var whole: [Int: Int] = [:]
+        var inStreams: [Int: (stream: Int, index: Int)] = [:]
+        for (number, entry) in found {
+            switch entry {
+            case let .offset(offset): whole[number] = offset
+            case let .compressed(stream, index): inStreams[number] = (stream, index)
+            case .free: break
+            }
+        }
+        offsets = whole
+        compressedObjects = try ObjectStreams.objects(inStreams, of: bytes, offsets: whole)
     }
 
     /// The most digits a number in a cross-reference section may have (offsets of files far larger
@@ -58,80 +74,40 @@ public struct PDFFile: Sendable {
         }
     }
 
-    /// Reads one `xref` section and its trailer, reporting each in-use entry.
-    static func readSection(_ bytes: [UInt8], at offset: Int, entry: (Int, Int) -> Void) throws(PDFFileError) -> String {
-        guard offset >= 0, offset < bytes.count, bytes[offset...].starts(with: Array("xref".utf8)) else {
-            throw .malformed("the cross-reference section at \(offset) is not a classic table (StarCert reads only those)")
-        }
-        var index = offset + 4
-        func skipWhitespace() { while index < bytes.count, isWhitespace(bytes[index]) { index += 1 } }
-        func integer() -> Int? {
-            skipWhitespace()
-            var value = 0
-            var digits = 0
-            while index < bytes.count, (48...57).contains(bytes[index]) {
-                guard digits < maximumDigits else { return nil }
-                value = value * 10 + Int(bytes[index] - 48)
-                index += 1
-                digits += 1
-            }
-            return digits > 0 ? value : nil
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count else { throw .malformed("the cross-reference section at \(offset) has no trailer") }
-            if bytes[index...].starts(with: Array("trailer".utf8)) { break }
-            guard let first = integer(), let count = integer() else { throw .malformed("a cross-reference subsection header is damaged") }
-            // Each entry takes 20 bytes: a count the file cannot hold is damage, not a loop to run.
-            guard count <= (bytes.count - index) / 20 + 1 else { throw .malformed("a cross-reference subsection claims more entries than the file holds") }
-            skipWhitespace()
-            for number in first..<first + count {
-                guard index + 18 <= bytes.count else { throw .malformed("the cross-reference table is cut short") }
-                // `nnnnnnnnnn ggggg n`: ten digits of offset, the generation, the kind.
-                var position = 0
-                for digit in bytes[index..<index + 10] {
-                    guard (48...57).contains(digit) else { position = -1; break }
-                    position = position * 10 + Int(digit - 48)
-                }
-                if bytes[index + 17] == UInt8(ascii: "n"), position >= 0, position < bytes.count { entry(number, position) }
-                index += 20
-            }
-        }
-        index += 7
-        skipWhitespace()
-        guard let dictionary = PDFSyntax.dictionary(in: bytes, from: index) else { throw .malformed("the trailer is damaged") }
-        return String(decoding: bytes[dictionary], as: UTF8.self)
-    }
-
     /// The text of object `number`'s dictionary (`<< … >>`), or nil when it has none.
     public func dictionary(_ number: Int) -> String? {
-        guard let range = dictionaryRange(number) else { return nil }
-        return String(decoding: bytes[range], as: UTF8.self)
+        guard let slice = dictionaryBytes(number) else { return nil }
+        return String(decoding: slice, as: UTF8.self)
     }
 
-    func dictionaryRange(_ number: Int) -> Range<Int>? {
-        guard let offset = offsets[number] else { return nil }
-        let header = "\(number) 0 obj".utf8
-        guard bytes[offset...].starts(with: header) else { return nil }
-        var index = offset + header.count
-        while index < bytes.count, Self.isWhitespace(bytes[index]) { index += 1 }
-        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "<") else { return nil }
-        return PDFSyntax.dictionary(in: bytes, from: index)
+    /// The bytes of object `number`'s dictionary, in the file or in its object stream.
+    func dictionaryBytes(_ number: Int) -> ArraySlice<UInt8>? {
+        if let offset = offsets[number] {
+            guard let value = PDFSyntax.objectValueStart(bytes, at: offset, number: number), bytes[value...].starts(with: Array("<<".utf8)),
+                  let range = PDFSyntax.dictionary(in: bytes, from: value) else { return nil }
+            return bytes[range]
+        }
+        guard let text = compressedObjects[number] else { return nil }
+        var index = 0
+        while index < text.count, Self.isWhitespace(text[index]) { index += 1 }
+        guard index + 1 < text.count, text[index] == UInt8(ascii: "<"), text[index + 1] == UInt8(ascii: "<"),
+              let range = PDFSyntax.dictionary(in: text, from: index) else { return nil }
+        return text[range]
     }
 
     /// Whether object `number`'s dictionary holds any of `needles` (a quick test before parsing it).
     func dictionary(_ number: Int, containsAnyOf needles: [[UInt8]]) -> Bool {
-        guard let range = dictionaryRange(number) else { return false }
-        for index in range {
-            for needle in needles where bytes[index] == needle[0] && index + needle.count <= range.upperBound {
-                if bytes[index..<index + needle.count].elementsEqual(needle) { return true }
+        guard let slice = dictionaryBytes(number) else { return false }
+        for index in slice.indices {
+            for needle in needles where slice[index] == needle[0] && index + needle.count <= slice.endIndex {
+                if slice[index..<index + needle.count].elementsEqual(needle) { return true }
             }
         }
         return false
     }
 
     /// Every object number in use, ascending.
-    public var objectNumbers: [Int] { offsets.keys.sorted() }
+    public var objectNumbers: [Int] { (Array(offsets.keys) + Array(compressedObjects.keys)).sorted() }
 
     /// The text of entry `key` (`Keywords`, `Title`, …) of the newest document information
     /// dictionary, or nil when there is none.
@@ -142,7 +118,7 @@ public struct PDFFile: Sendable {
 
     public var rootNumber: Int? { PDFDictionary(trailer).reference("Root") }
     public var infoNumber: Int? { PDFDictionary(trailer).reference("Info") }
-    public var size: Int { PDFDictionary(trailer).integer("Size") ?? ((offsets.keys.max() ?? 0) + 1) }
+    public var size: Int { PDFDictionary(trailer).integer("Size") ?? ((objectNumbers.last ?? 0) + 1) }
 
     /// The page objects in order, from the catalog's page tree.
     public var pageNumbers: [Int] {
@@ -599,7 +575,8 @@ public struct PDFIncrementalUpdate {
     }
 
     /// The file with the update appended: objects, a cross-reference section with a subsection per
-    /// run of numbers, and a trailer with `/Prev` and `extra` entries (such as `/ID`).
+    /// run of numbers (a cross-reference stream when the file's newest section is one), and a
+    /// trailer with `/Prev` and `extra` entries (such as `/ID`).
     public func written(trailer extra: [(key: String, value: String)] = []) -> [UInt8] {
         var out = file.bytes
         if out.last != 0x0A { out.append(0x0A) }
@@ -607,6 +584,17 @@ public struct PDFIncrementalUpdate {
         for number in objects.keys.sorted() {
             positions.append((number, out.count))
             out += Array("\(number) 0 obj\n".utf8) + objects[number]! + Array("\nendobj\n".utf8)
+        }
+        let size = max(file.size, (objects.keys.max() ?? 0) + 1)
+        var entries: [(key: String, value: String)] = []
+        if let root = file.rootNumber { entries.append(("Root", "\(root) 0 R")) }
+        if let info = file.infoNumber { entries.append(("Info", "\(info) 0 R")) }
+        entries.append(("Prev", String(file.startXRef)))
+        entries += extra
+        if file.usesCrossReferenceStreams {
+            let places = Dictionary(uniqueKeysWithValues: positions.map { ($0.0, CrossReference.Entry.offset($0.1)) })
+            let stream = CrossReferenceStream(places: places, number: max(nextNumber, size), offset: out.count)
+            return out + stream.object(trailer: entries, compressed: false, size: size)
         }
         let xref = out.count
         var table = "xref\n"
@@ -621,13 +609,7 @@ public struct PDFIncrementalUpdate {
             }
             index = end
         }
-        let size = max(file.size, (objects.keys.max() ?? 0) + 1)
-        var entries: [(key: String, value: String)] = [("Size", String(size))]
-        if let root = file.rootNumber { entries.append(("Root", "\(root) 0 R")) }
-        if let info = file.infoNumber { entries.append(("Info", "\(info) 0 R")) }
-        entries.append(("Prev", String(file.startXRef)))
-        entries += extra
-        let trailer = "trailer\n<< " + entries.map { "/\($0.key) \($0.value)" }.joined(separator: "\n   ") + "\n>>\n"
+        let trailer = "trailer\n<< " + ([("Size", String(size))] + entries).map { "/\($0.key) \($0.value)" }.joined(separator: "\n   ") + "\n>>\n"
         out += Array((table + trailer + "startxref\n\(xref)\n%%EOF\n").utf8)
         return out
     }

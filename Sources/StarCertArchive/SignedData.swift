@@ -110,7 +110,7 @@ public struct CanonicalCertificate: Equatable, Sendable {
 
     /// `starcert-certificate-v1` then one `field=value` line per field; values have line breaks escaped.
     public var text: String {
-        (["starcert-certificate-v1"] + zip(Self.fields, values).map { "\($0)=\(Self.escape($1))" }).joined(separator: "\n")
+        SignedFieldText.text(format: "starcert-certificate-v1", zip(Self.fields, values).map { ($0, $1) })
     }
 
     public init(number: String, organization: String, creditCode: String, scope: String, standard: String, starLevel: Int,
@@ -128,14 +128,9 @@ public struct CanonicalCertificate: Equatable, Sendable {
     }
 
     public init?(text: String) {
-        let lines = text.components(separatedBy: "\n")
-        guard lines.first == "starcert-certificate-v1", lines.count == Self.fields.count + 1 else { return nil }
-        var values: [String] = []
-        for (field, line) in zip(Self.fields, lines.dropFirst()) {
-            guard line.hasPrefix(field + "=") else { return nil }
-            values.append(Self.unescape(String(line.dropFirst(field.count + 1))))
-        }
-        guard let stars = Int(values[5]) else { return nil }
+        guard let values = SignedFieldText.values(of: text, format: "starcert-certificate-v1", names: Self.fields),
+              let stars = Int(values[5])
+        else { return nil }
         self.init(number: values[0], organization: values[1], creditCode: values[2], scope: values[3], standard: values[4],
                   starLevel: stars, total: values[6], issued: values[7], expires: values[8], reportSHA256: values[9])
     }
@@ -147,32 +142,6 @@ public struct CanonicalCertificate: Equatable, Sendable {
 
     public func verify(signature: String, signer: SignerRecord) -> Bool {
         signer.isValid(signature: signature, for: text)
-    }
-
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
-    }
-
-    static func unescape(_ value: String) -> String {
-        var out = ""
-        var escaping = false
-        for character in value {
-            if escaping { out.append(character == "n" ? "\n" : character); escaping = false } else if character == "\\" { escaping = true } else { out.append(character) }
-        }
-        return out
-    }
-}
-
-package enum Base64URL {
-    package static func encode(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    package static func decode(_ text: String) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
     }
 }
 

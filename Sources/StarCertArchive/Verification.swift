@@ -46,6 +46,11 @@ public struct Verification: Sendable {
             case changedAfterSigning
             /// The certificate data inside the file cannot be read.
             case certificateDataDamaged
+            /// What a signed report says it is (its keywords' `ReportFacts`) cannot be read.
+            case reportDataDamaged
+            /// A fact the signed report carries differs from its archived evaluation (`report_no`,
+            /// `organization`, `credit_code`, `decision`, `total`, `certificate`).
+            case reportDiffersFromIssued(field: String)
             /// The certificate data inside the file was not signed by the PDF's signer.
             case certificateDataNotBySigner
             /// The archive holds no certificate with this number.
@@ -92,6 +97,8 @@ public struct Verification: Sendable {
         /// of the signed revision's document information.
         public var documentTitle: String?
         public var documentKeywords: String?
+        /// What a signed report says it is, from its signed revision.
+        public var reportFacts: ReportFacts?
         /// A signature timestamp that was not used: it does not cover the signature, or its service
         /// does not chain to a root trusted for timestamps (`--timestamp-trust`).
         public var untrustedTimestamp: Date?
@@ -194,6 +201,11 @@ public struct Verification: Sendable {
         if canonical == nil, case .success(.some) = reading, let file = signedFile {
             result.documentTitle = file.information("Title")
             result.documentKeywords = file.information("Keywords")
+            switch result.documentKeywords.flatMap(ReportFacts.inKeywords) {
+            case let .success(facts)?: result.reportFacts = facts
+            case .failure?: result.findings.append(.reportDataDamaged)
+            case nil: break
+            }
         }
         var record: Archive.CertificateRecord?
         if let archive, let canonical {
@@ -203,8 +215,12 @@ public struct Verification: Sendable {
                 guard case .notFound = error else { throw error }
             }
         }
-        // A file without certificate data (a report) is found in the archive by its SHA-256.
-        let document = try canonical == nil ? archive?.issuedDocument(sha256: sha256Hex(bytes)) : nil
+        // A file without certificate data (a report) is found in the archive by its SHA-256, or by
+        // that of its signed revision when something was appended after signing.
+        var document = try canonical == nil ? archive?.issuedDocument(sha256: sha256Hex(bytes)) : nil
+        if document == nil, canonical == nil, signedRevision.count < bytes.count {
+            document = try archive?.issuedDocument(sha256: sha256Hex(signedRevision))
+        }
         var roots = trustRoots
         if roots.isEmpty, let record, case let .certificate(certificate) = try SignerRecord(record.publicKey) { roots = [certificate] }
         if roots.isEmpty, canonical == nil, let archive { roots = try archive.signerCertificates() }
@@ -254,6 +270,17 @@ public struct Verification: Sendable {
                                                    decision: evaluation.decision, certificateNumber: evaluation.certificateNumber))
             if let number = evaluation.certificateNumber, let archive {
                 result.takeStatus(of: try archive.certificate(number), on: today)
+            }
+            if let facts = result.reportFacts {
+                let issued: [(String, String, String)] = [
+                    ("organization", facts.organization, evaluation.organization), ("credit_code", facts.creditCode, evaluation.creditCode),
+                    ("decision", facts.decision.rawValue, evaluation.decision.rawValue),
+                    ("total", facts.total, Points(hundredths: evaluation.totalHundredths).description),
+                    ("certificate", facts.certificateNumber, evaluation.certificateNumber ?? ""),
+                ]
+                for (field, signed, archived) in issued where signed != archived {
+                    result.findings.append(.reportDiffersFromIssued(field: field))
+                }
             }
         } else if archive != nil, canonical == nil, check.reading != nil {
             result.findings.append(.documentNotInArchive)

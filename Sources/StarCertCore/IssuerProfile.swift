@@ -95,16 +95,19 @@ public struct IssuerProfile: Sendable {
         picture.hasPrefix("/") ? picture : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(picture).path
     }
 
-    /// A profile to fill in: every text the body must supply is marked （待填写）, and `issue`
-    /// refuses the profile until none is left.
     /// The zone a profile counts days in unless it names another (China's).
     public static let defaultTimeZone = "Asia/Shanghai"
+
+    /// The profile's zone as a `TimeZone` (the default zone when the name is unknown; profiles are checked on load).
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: Self.defaultTimeZone)! }
 
     /// Today in `timeZone`, or in the default zone when the name is unknown (profiles are checked on load).
     public static func today(inTimeZone timeZone: String, now: Date = Date()) -> CalendarDate {
         CalendarDate.today(inTimeZone: timeZone, now: now) ?? CalendarDate.today(inTimeZone: defaultTimeZone, now: now)!
     }
 
+    /// A profile to fill in: every text the body must supply is marked （待填写）, and `issue`
+    /// refuses the profile until none is left.
     public static func template() -> String {
         """
         # StarCert issuer profile: the certification body that issues certificates.

@@ -150,7 +150,14 @@ public struct ReportModel: Sendable {
     /// The audit's last day at midnight, Beijing time: the documents' creation date.
     public let creationDate: String
 
-    public init(_ evaluation: Evaluation, labels: Labels, issuer: Issuer = .builtInDefault, previous: [PreviousEvaluation] = []) {
+    /// How an issued report differs from a plain one: it names the certificate its evaluation
+    /// earned, and carries what it is (`ReportFacts`) in its keywords for the signature to cover.
+    public struct Issue: Sendable {
+        public var certificateNumber: String?
+        public init(certificateNumber: String?) { self.certificateNumber = certificateNumber }
+    }
+
+    public init(_ evaluation: Evaluation, labels: Labels, issuer: Issuer = .builtInDefault, previous: [PreviousEvaluation] = [], issue: Issue? = nil) {
         let assessment = evaluation.assessment
         let standard = evaluation.standard
         let organization = assessment.organization
@@ -189,6 +196,7 @@ public struct ReportModel: Sendable {
         }
         fields.append(Field(label: labels["cover.issuer" + suffix], value: english ? issuer.nameEnglish : issuer.name))
         if let number = assessment.reportNumber { fields.append(Field(label: labels["cover.report-no"], value: number)) }
+        if let number = issue?.certificateNumber { fields.append(Field(label: labels["cover.certificate-no"], value: number)) }
         fields.append(Field(label: labels["cover.report-date"], value: reportDate))
         coverFields = fields
 
@@ -315,7 +323,7 @@ public struct ReportModel: Sendable {
         subject = "\(standard.id) \(standardTitle)"
         // What the report is, readable offline from the signed revision's document information.
         keywords = [standard.id, english ? "after-sales service maturity" : "售后服务成熟度", organization.name, organization.creditCode.value, assessment.reportNumber,
-                    levelName]
+                    levelName, issue.map { ReportFacts(evaluation, certificateNumber: $0.certificateNumber).keyword }]
             .compactMap { $0 }.joined(separator: ", ")
         creationDate = assessment.audit.end.startISO8601(inTimeZone: issuer.timeZone)
     }

@@ -143,7 +143,8 @@ public final class ReportRenderer {
             title: facts.title, author: facts.author, subject: facts.subject, keywords: facts.keywords, creator: facts.creator,
             producer: "StarCert (cairo \(Typesetter.cairoVersion))", creationDate: facts.creationDate, language: facts.language)
         do {
-            return try PDFArchival.archival(tagged.bytes, metadata: metadata, figures: tagged.figureTexts, colorProfile: try ColorProfile.sRGB())
+            let archival = try PDFArchival.archival(tagged.bytes, metadata: metadata, figures: tagged.figureTexts, colorProfile: try ColorProfile.sRGB())
+            return try PDFCompaction.compacted(archival)
         } catch let error as PDFFileError {
             throw ReportError.archivalForm(error)
         }

@@ -71,9 +71,6 @@ public struct Issuance {
         }
         let profile = terms.profile
         let date = terms.date
-        // The certificate names the report by the hash of its PDF before signing (the file's first
-        // revision), which the same input always gives.
-        let reportHash = sha256Hex(prepared.unsignedReportPDF)
         let record = EvaluationRow(
             id: nil, createdAt: Archive.timestamp(), creditCode: organization.creditCode.value, organization: organization.name,
             standard: evaluation.standard.id, kind: evaluation.assessment.kind, decision: evaluation.decision,
@@ -84,20 +81,29 @@ public struct Issuance {
         do {
             let (id, certificate) = try archive.forWriting().issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil) { sequence in
                 let number = profile.number(year: date.year, sequence: sequence)
+                // The report prints the certificate's number; the certificate names the report by
+                // the hash of its PDF before signing (the file's first revision).
+                let report: IssuedReport
+                do {
+                    report = try self.report(of: prepared, certificateNumber: number)
+                } catch {
+                    throw IssueRefusal(message: "\(error)")
+                }
                 let canonical = CanonicalCertificate(
                     number: number, organization: organization.name, creditCode: organization.creditCode.value, scope: organization.scope,
                     standard: evaluation.standard.id, starLevel: evaluation.starLevel?.stars ?? 0, total: evaluation.total.description,
                     issued: date.description, expires: CertificateModel.expiry(from: date, years: profile.validityYears).description,
-                    reportSHA256: reportHash)
+                    reportSHA256: sha256Hex(report.unsignedPDF))
                 let signature = try identity.sign(canonical.text)
                 let url = "\(profile.verificationBaseURL)?n=\(URLText.percentEncoded(number))&sig=\(signature)"
                 let documents = try self.certificate(
                     for: prepared, number: number, verificationURL: url,
                     signedPayload: Base64URL.encode(Data(canonical.text.utf8)) + "." + signature)
-                return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: identity.publicRecord, documents: documents)
+                return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: identity.publicRecord,
+                                              documents: report.files + documents, warnings: report.warnings)
             }
             return .success(Outcome(evaluationID: id, decision: evaluation.decision, certificateNumber: certificate?.canonical.number,
-                                    files: prepared.report + (certificate?.documents ?? []), warnings: prepared.warnings))
+                                    files: prepared.report + (certificate?.documents ?? []), warnings: prepared.warnings + (certificate?.warnings ?? [])))
         } catch let error as IssueRefusal {
             return .failure(.refused([Diagnostic(.error, at: here, error.message)]))
         } catch {
@@ -112,7 +118,10 @@ extension Archive {
         public var canonical: CanonicalCertificate
         public var signature: String
         public var publicKey: String
+        /// The report and the certificate, as written.
         public var documents: [NamedOutput]
+        /// What laying out the report warned about.
+        public var warnings: [Diagnostic]
     }
 
     /// Why evaluation `id` cannot be replaced by an evaluation of `creditCode`, or nil when it can.

@@ -19,19 +19,29 @@ public struct IssueTerms: Sendable {
     }
 }
 
-/// An evaluation that passed every refusal rule, with its report rendered and signed; the
-/// certificate is made once the archive has given it a number.
+/// An evaluation that passed every refusal rule. Without a certificate its report is rendered
+/// and signed here; with one, report and certificate are made once the archive has given the
+/// certificate its number, which the report prints.
 public struct PreparedIssue: Sendable {
     public let file: String
     public let evaluation: Evaluation
     public let source: [UInt8]
-    /// `report.pdf` (PDF/A-2b, signed) and `report.html`.
+    /// The organization's earlier evaluations and the checked input with its photos, for drawing the report.
+    let previous: [PreviousEvaluation]
+    let checked: DocumentPipeline.Checked
+    /// `report.pdf` (PDF/A-2b, signed) and `report.html` when no certificate is made; empty otherwise.
     public let report: [NamedOutput]
-    /// The report PDF as it was before signing: what the certificate's data names by its hash.
-    public let unsignedReportPDF: [UInt8]
     public let warnings: [Diagnostic]
     /// Whether a certificate is made: certified, and one star only when the profile certifies it.
     public let certifies: Bool
+}
+
+/// An issued report: its files, the PDF before signing (what a certificate names by its hash),
+/// and what laying it out warned about.
+struct IssuedReport {
+    let files: [NamedOutput]
+    let unsignedPDF: [UInt8]
+    let warnings: [Diagnostic]
 }
 
 extension Issuance {
@@ -101,18 +111,31 @@ extension Issuance {
         guard problems.isEmpty else { return .failure(DiagnosedFailure(DocumentPipeline.sorted(problems))) }
         do {
             let previous = try history(of: evaluation.assessment)
-            let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: terms.issuer, previous: previous)
-            let report = try renderer.renderReport(model, images: checked.images, formats: [.pdf, .html], archival: true)
-            guard let pdf = report.pdf, let html = report.html else { throw ReportError.unshowableCharacters([]) }
-            let signed = try PDFSigning.sign(pdf, with: identity, timestamps: try timestamps, reason: "\(model.title) — \(evaluation.assessment.organization.name)")
-            let warnings = checked.warnings + (report.laidOut?.warnings ?? []).map { Diagnostic(.warning, at: here, $0) }
-            return .success(PreparedIssue(
-                file: file, evaluation: evaluation, source: checked.source,
-                report: [NamedOutput(name: "report.pdf", bytes: signed), NamedOutput(name: "report.html", bytes: Array(html.utf8))],
-                unsignedReportPDF: pdf, warnings: warnings, certifies: certifies))
+            var prepared = PreparedIssue(file: file, evaluation: evaluation, source: checked.source, previous: previous, checked: checked,
+                                         report: [], warnings: checked.warnings, certifies: certifies)
+            if !certifies {
+                let report = try report(of: prepared, certificateNumber: nil)
+                prepared = PreparedIssue(file: file, evaluation: evaluation, source: checked.source, previous: previous, checked: checked,
+                                         report: report.files, warnings: checked.warnings + report.warnings, certifies: false)
+            }
+            return .success(prepared)
         } catch {
             return .failure(DiagnosedFailure([Diagnostic(.error, at: here, "\(error)")]))
         }
+    }
+
+    /// The signed report of `prepared`, naming the certificate `certificateNumber` when it has one.
+    func report(of prepared: PreparedIssue, certificateNumber: String?) throws -> IssuedReport {
+        let renderer = pipeline.renderer
+        let evaluation = prepared.evaluation
+        let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: terms.issuer, previous: prepared.previous,
+                                issue: ReportModel.Issue(certificateNumber: certificateNumber))
+        let report = try renderer.renderReport(model, images: prepared.checked.images, formats: [.pdf, .html], archival: true)
+        guard let pdf = report.pdf, let html = report.html else { throw ReportError.unshowableCharacters([]) }
+        let signed = try PDFSigning.sign(pdf, with: identity, timestamps: try timestamps, reason: "\(model.title) — \(evaluation.assessment.organization.name)")
+        let here = SourceLocation(file: prepared.file, line: 0, column: 0)
+        return IssuedReport(files: [NamedOutput(name: "report.pdf", bytes: signed), NamedOutput(name: "report.html", bytes: Array(html.utf8))],
+                            unsignedPDF: pdf, warnings: (report.laidOut?.warnings ?? []).map { Diagnostic(.warning, at: here, $0) })
     }
 
     /// The certificate of `prepared` with its number, QR address and signed data (inside the

@@ -5,6 +5,7 @@ import NIOCore
 import ServiceLifecycle
 import StarCertArchive
 import StarCertCore
+import X509
 
 /// How `starcert serve` runs.
 public struct ServerOptions: Sendable {
@@ -14,12 +15,16 @@ public struct ServerOptions: Sendable {
     public var listen: String
     /// Take the client's address from `X-Forwarded-For` (behind a proxy such as nginx).
     public var trustProxy: Bool
+    /// A PEM file of roots trusted for timestamp services only: `/verify` judges a signer at the
+    /// time of a signature timestamp that chains to one of them.
+    public var timestampTrust: String?
 
-    public init(archive: String, issuerProfile: String, listen: String = "127.0.0.1:8080", trustProxy: Bool = false) {
+    public init(archive: String, issuerProfile: String, listen: String = "127.0.0.1:8080", trustProxy: Bool = false, timestampTrust: String? = nil) {
         self.archive = archive
         self.issuerProfile = issuerProfile
         self.listen = listen
         self.trustProxy = trustProxy
+        self.timestampTrust = timestampTrust
     }
 
     /// The host and port of `listen`, or nil when it is not `HOST:PORT`.
@@ -44,6 +49,10 @@ public enum StarCertServer {
         if !profile.issuanceProblems.isEmpty { throw .diagnostics(profile.issuanceProblems) }
         let archive: Archive
         do { archive = try Archive(path: options.archive, access: .readWrite) } catch { throw .unusable(error) }
+        var timestampRoots: [Certificate] = []
+        if let file = options.timestampTrust {
+            do { timestampRoots = try Verification.certificates(file: file) } catch { throw .unusable(error) }
+        }
         let pages: Pages
         let catalog: StandardCatalog
         let openAPI: [UInt8]
@@ -55,7 +64,8 @@ public enum StarCertServer {
         } catch {
             throw .installation(error)
         }
-        return Site(archive: archive, profile: profile, pages: pages, catalog: catalog, openAPI: openAPI, trustProxy: options.trustProxy, logger: logger)
+        return Site(archive: archive, profile: profile, pages: pages, catalog: catalog, openAPI: openAPI, trustProxy: options.trustProxy,
+                    timestampTrustRoots: timestampRoots, logger: logger)
     }
 
     /// The application for `site` (used directly by the tests, without sockets).

@@ -6,6 +6,7 @@ import NIOCore
 import StarCertArchive
 import StarCertCore
 import StarCertTemplates
+import X509
 
 /// The routes of the public service and what they show.
 public struct Site: Sendable {
@@ -13,6 +14,8 @@ public struct Site: Sendable {
     public let profile: IssuerProfile
     let pages: Pages
     let trustProxy: Bool
+    /// Roots trusted for timestamp services only (`serve --timestamp-trust`).
+    let timestampTrustRoots: [Certificate]
     let logger: Logger
     let catalog: StandardCatalog
     let openAPI: ByteBuffer
@@ -23,7 +26,9 @@ public struct Site: Sendable {
     static let uploadLimit = 20 << 20
     static let pageSize = 20
 
-    init(archive: Archive, profile: IssuerProfile, pages: Pages, catalog: StandardCatalog, openAPI: [UInt8], trustProxy: Bool, logger: Logger) {
+    init(archive: Archive, profile: IssuerProfile, pages: Pages, catalog: StandardCatalog, openAPI: [UInt8], trustProxy: Bool,
+         timestampTrustRoots: [Certificate] = [], logger: Logger) {
+        self.timestampTrustRoots = timestampTrustRoots
         self.archive = archive
         self.profile = profile
         clock = TodayClock(profile: profile)

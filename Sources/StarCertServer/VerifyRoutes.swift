@@ -30,9 +30,13 @@ extension Site {
             return try verifyPage(request, result: ["problem": pages.labels(language(request))["verify.not-pdf"]], status: .badRequest)
         }
         let labels = pages.labels(language(request))
-        let result = try await Verification(archive: archive, trustRoots: []).verify(pdf: file, today: today)
+        let result = try await Verification(archive: archive, trustRoots: [], timestampTrustRoots: timestampTrustRoots).verify(pdf: file, today: today)
         var values: [String: Any] = ["checked": true, "authentic": result.authentic]
         values["findings"] = result.findings.map { Self.words($0, labels) }
+        if let judged = result.signatureJudgedAt { values["judgedAt"] = Self.words(judged, labels, timeZone: profile.zone) }
+        if let time = result.untrustedTimestamp {
+            values["untrustedTimestamp"] = labels.format("verify.timestamp-unused", ["time": Self.minute(time, timeZone: profile.zone)])
+        }
         if let fields = result.signedFields {
             let archived = try await archive.publicCertificate(fields.number, today: today)
             let rows: [(String, String, String?)] = [
@@ -45,6 +49,16 @@ extension Site {
             values["fields"] = rows.map { ["label": labels[$0.0], "signed": $0.1, "archived": $0.2 ?? "—", "differs": $0.2 != nil && $0.2 != $0.1] }
             values["hasFields"] = true
             if let archived { values["link"] = "/c/" + URLText.percentEncoded(archived.listing.number) }
+        }
+        if let facts = result.reportFacts {
+            let rows: [(String, String)] = [
+                ("field.report-no", facts.reportNumber), ("field.organization", facts.organization), ("field.credit-code", facts.creditCode),
+                ("field.standard", facts.standard), ("field.decision", labels["decision.\(facts.decision.rawValue)"]),
+                ("field.stars", facts.starLevel == 0 ? "—" : String(facts.starLevel)), ("field.score", facts.total),
+                ("field.audit-end", facts.auditEnd), ("field.number", facts.certificateNumber.isEmpty ? labels["verify.no-certificate"] : facts.certificateNumber),
+            ]
+            values["reportFacts"] = rows.map { ["label": labels[$0.0], "signed": $0.1] }
+            values["hasReportFacts"] = true
         }
         // The status of a certificate, or of a report's certificate, whichever was checked.
         if let status = result.status {
@@ -60,11 +74,40 @@ extension Site {
         return try verifyPage(request, result: values)
     }
 
+    /// When and by what the signer's certificate was judged, in the page's language.
+    static func words(_ judged: (time: Date, source: Verification.SigningTimeSource), _ labels: Labels, timeZone: TimeZone) -> String {
+        let time = minute(judged.time, timeZone: timeZone)
+        switch judged.source {
+        case let .timestamp(authority): return labels.format("verify.judged.timestamp", ["time": time, "authority": authority])
+        case .archive: return labels.format("verify.judged.archive", ["time": time])
+        case .claimedBySigner: return labels.format("verify.judged.claimed", ["time": time])
+        case .now: return labels.format("verify.judged.now", ["time": time])
+        }
+    }
+
+    /// `2026-06-10 14:03 (UTC+08:00)`: a moment as a visitor of this body reads it.
+    static func minute(_ time: Date, timeZone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        let offset = timeZone.secondsFromGMT(for: time)
+        let sign = offset < 0 ? "-" : "+"
+        let hours = abs(offset) / 3600, minutes = abs(offset) % 3600 / 60
+        return formatter.string(from: time) + " (UTC" + sign + String(format: "%02d:%02d", hours, minutes) + ")"
+    }
+
     /// The label names of the signed fields (`CanonicalCertificate.fields`).
     static let fieldLabels = [
         "number": "field.number", "organization": "field.organization", "credit_code": "field.credit-code", "scope": "field.scope",
         "standard": "field.standard", "star_level": "field.stars", "total": "field.score", "issued": "field.issued",
         "expires": "field.expires", "report_sha256": "field.report-hash",
+    ]
+
+    /// The label names of a signed report's facts that are compared with the archive.
+    static let reportFieldLabels = [
+        "organization": "field.organization", "credit_code": "field.credit-code", "decision": "field.decision", "total": "field.score",
+        "certificate": "field.number",
     ]
 
     /// A finding in the page's language: what a visitor can act on, never a program's internals.
@@ -101,6 +144,8 @@ extension Site {
                 "certificate": certificate ?? labels["verify.no-certificate"],
             ])
         case .documentNotInArchive: return labels["verify.document-not-in-archive"]
+        case .reportDataDamaged: return labels["verify.report-data-damaged"]
+        case let .reportDiffersFromIssued(field): return labels.format("verify.report-differs", ["field": reportFieldLabels[field].map { labels[$0] } ?? field])
         }
     }
 }

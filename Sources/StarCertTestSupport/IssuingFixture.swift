@@ -103,3 +103,34 @@ extension StarCertExecutable.Result {
         guard status == 0 else { throw FixtureError("starcert failed (\(status)): \(stderr)") }
     }
 }
+
+/// A real RFC 3161 timestamp service on loopback (`Scripts/tsa-server.py`: OpenSSL's `ts` behind a
+/// small HTTP server), with its own root certificate in `FOLDER/ca.crt`; stopped by `stop()`.
+public final class TimestampAuthority {
+    public let folder: URL
+    public let port: String
+    private let process: Process
+
+    /// Starts a service that keeps its files in `folder` and runs at most `seconds`.
+    public init(folder: URL, seconds: Int = 120) throws {
+        self.folder = folder
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [Fixtures.packageRoot.appendingPathComponent("Scripts/tsa-server.py").path, folder.path, String(seconds)]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let line = String(data: output.fileHandleForReading.availableData, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard Int(line) != nil else {
+            process.terminate()
+            throw FixtureError("the timestamp service did not start (it said `\(line)`)")
+        }
+        port = line
+    }
+
+    /// The address an issuer profile's `timestamp_url` names.
+    public var url: String { "http://127.0.0.1:\(port)/tsa" }
+    public var rootCertificate: URL { folder.appendingPathComponent("ca.crt") }
+
+    public func stop() { process.terminate() }
+}

@@ -3,7 +3,7 @@ import CPangoCairo
 
 /// Pictures from outside (photos, logos, seals) reach documents as pixels only: each is decoded
 /// whole and written again by StarCert — a JPEG re-encoded from its pixels (EXIF orientation
-/// applied, CMYK converted to RGB), a PNG written again by Cairo from its pixels. Metadata,
+/// applied, an embedded ICC profile converted to sRGB, CMYK converted to RGB), a PNG written again by Cairo from its pixels. Metadata,
 /// comments, unknown segments or chunks, anything after the end marker — and any bytes someone hid
 /// in them — are left behind, so a signed file holds nothing but StarCert's own bytes. Decoding
 /// whole also refuses a damaged or truncated picture instead of drawing it in part.
@@ -14,6 +14,8 @@ public enum PictureCleaning {
         case tooLarge(width: Int, height: Int, maximumPixels: Int)
         case damagedJPEG(String)
         case damagedPNG
+        /// The embedded ICC profile cannot be read, is for another colour space, or cannot be applied.
+        case colourProfile(String)
         case cannotEncode(String)
 
         public var description: String {
@@ -23,6 +25,7 @@ public enum PictureCleaning {
                 return "it is \(width) × \(height) pixels, more than the \(maximum / 1_000_000) megapixels allowed; expected a smaller picture"
             case let .damagedJPEG(reason): return "the JPEG data is damaged or cut short (\(reason)); expected a picture that decodes whole"
             case .damagedPNG: return "the PNG data is damaged or cut short; expected a picture that decodes whole"
+            case let .colourProfile(reason): return "\(reason); expected a picture in sRGB, or with a valid ICC profile of its own colour space"
             case let .cannotEncode(reason): return "it could not be written again (\(reason))"
             }
         }
@@ -59,6 +62,7 @@ public enum PictureCleaning {
             starcert_jpeg_decode(buffer.baseAddress, buffer.count, maximumPixels, &pixels, &width, &height, &components, &message, message.count)
         }
         defer { starcert_jpeg_free(pixels) }
+        if status == 4 { throw .colourProfile(String(cString: message)) }
         guard status == 0, let pixels else { throw .damagedJPEG(String(cString: message)) }
         var out: UnsafeMutablePointer<UInt8>?
         var size: UInt = 0

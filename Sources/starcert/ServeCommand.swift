@@ -26,8 +26,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Take the client's address from X-Forwarded-For (only behind a proxy that sets it).")
     var trustProxy = false
 
+    @Option(help: "A root certificate (PEM) trusted for timestamp services only: /verify judges a signer at the time of a signature timestamp that chains to it.")
+    var timestampTrust: String?
+
     func run() async throws {
-        let options = ServerOptions(archive: archiveOptions.path, issuerProfile: issuer, listen: listen, trustProxy: trustProxy)
+        let options = ServerOptions(archive: archiveOptions.path, issuerProfile: issuer, listen: listen, trustProxy: trustProxy, timestampTrust: timestampTrust)
         do {
             try await StarCertServer.run(options)
         } catch {

@@ -97,7 +97,14 @@ enum VerificationText {
         if let time = result.untrustedTimestamp {
             lines.append("  the signature timestamp (\(time.formatted(.iso8601))) was not used: its service is not trusted here (pass its root with --timestamp-trust) or it does not cover the signature")
         }
-        if result.signedFields == nil, let title = result.documentTitle {
+        if let facts = result.reportFacts {
+            lines.append("  signed report data 报告签名数据 (compare with the pages):")
+            lines += [("report number 报告编号", facts.reportNumber), ("organization 组织", facts.organization), ("credit code 统一社会信用代码", facts.creditCode),
+                      ("standard 标准", facts.standard), ("kind 类型", facts.kind.rawValue), ("decision 结论", facts.decision.rawValue),
+                      ("star level 星级", facts.starLevel == 0 ? "none" : String(facts.starLevel)), ("score 得分", facts.total),
+                      ("audit ends 审核结束", facts.auditEnd), ("certificate 证书编号", facts.certificateNumber.isEmpty ? "none" : facts.certificateNumber)]
+                .map { "    \($0.0): \(TerminalText.escaped($0.1))" }
+        } else if result.signedFields == nil, let title = result.documentTitle {
             lines.append("  the signed document says it is: \(TerminalText.escaped(title))"
                 + (result.documentKeywords.map { " (\(TerminalText.escaped($0)))" } ?? ""))
         }
@@ -106,7 +113,7 @@ enum VerificationText {
             lines += [("number 证书编号", fields.number), ("organization 组织", fields.organization), ("credit code 统一社会信用代码", fields.creditCode),
                       ("scope 范围", fields.scope), ("standard 标准", fields.standard), ("star level 星级", String(fields.starLevel)),
                       ("score 得分", fields.total), ("issued 发证日期", fields.issued), ("valid until 有效期至", fields.expires)]
-                .map { "    \($0.0): \($0.1)" }
+                .map { "    \($0.0): \(TerminalText.escaped($0.1))" }
         }
         return lines
     }
@@ -131,6 +138,8 @@ enum VerificationText {
             return "issued as \(name) of evaluation \(evaluation): \(TerminalText.quoted(organization)), decision \(decision.rawValue), "
                 + (certificate.map { "certificate \(TerminalText.quoted($0))" } ?? "no certificate")
         case .documentNotInArchive: return "the archive holds no document with this file's SHA-256 (not issued by this body, or changed)"
+        case .reportDataDamaged: return "the report data in the signed file is damaged"
+        case let .reportDiffersFromIssued(field): return "the signed report's \(field) differs from the archived evaluation"
         }
     }
 

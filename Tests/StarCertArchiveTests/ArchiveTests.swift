@@ -80,8 +80,18 @@ import Typesetting
         // Offline, the signer and what the signed revision says the report is.
         let offline = try StarCertExecutable.run(["verify", "out/vetoed-certification/report.pdf", "--issuer-cert", "issuer.crt"], in: fixture.folder,
                                                  environment: ["STARCERT_ARCHIVE": fixture.folder.appendingPathComponent("none.sqlite").path])
-        #expect(offline.status == 0 && offline.stdout.contains("the signed document says it is: 售后服务成熟度评价报告——上海东辰智能设备服务有限公司")
-                && offline.stdout.contains("KB-ASM-2026-0203, 不予评定星级"), "\(offline.stdout)")
+        #expect(offline.status == 0 && offline.stdout.contains("signed report data 报告签名数据")
+                && offline.stdout.contains("report number 报告编号: KB-ASM-2026-0203") && offline.stdout.contains("organization 组织: 上海东辰智能设备服务有限公司")
+                && offline.stdout.contains("decision 结论: vetoed") && offline.stdout.contains("certificate 证书编号: none"), "\(offline.stdout)")
+        // A certified report names its certificate, also offline.
+        let certifiedOffline = try StarCertExecutable.run(["verify", "out/four-star-certification/report.pdf", "--issuer-cert", "issuer.crt"], in: fixture.folder,
+                                                          environment: ["STARCERT_ARCHIVE": fixture.folder.appendingPathComponent("none.sqlite").path])
+        #expect(certifiedOffline.status == 0 && certifiedOffline.stdout.contains("certificate 证书编号: KB-ASM-2026-000001")
+                && certifiedOffline.stdout.contains("star level 星级: 4") && certifiedOffline.stdout.contains("score 得分: 91.55"), "\(certifiedOffline.stdout)")
+        let printed = try ExternalProgram.run(URL(fileURLWithPath: "/usr/bin/pdftotext"), [
+            fixture.folder.appendingPathComponent("out/four-star-certification/report.pdf").path, "-",
+        ])
+        #expect(printed.stdout.contains("证书编号") && printed.stdout.contains("KB-ASM-2026-000001"), "the report prints its certificate's number")
         // The certificate's status is the report's: suspended, the report no longer passes as valid.
         try fixture.run(["cert", "suspend", "KB-ASM-2026-000001", "--reason", "监督审核发现严重不符合"]).expectSuccess()
         #expect(try fixture.run(["verify", "out/four-star-certification/report.pdf"]).status == 1)

@@ -250,6 +250,42 @@ extension TestResponse {
         }
     }
 
+    /// `/verify` judges the signer at the time of a signature timestamp whose service is trusted
+    /// for timestamps (`serve --timestamp-trust`), and says so; without that root it names the
+    /// timestamp as unused and judges at the archive's issue time.
+    @Test func verifyUsesATrustedSignatureTimestamp() async throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let authority = try TimestampAuthority(folder: fixture.folder.appendingPathComponent("tsa"))
+        defer { authority.stop() }
+        let profile = fixture.folder.appendingPathComponent("issuer.yaml")
+        try (IssuingFixture.profile + "timestamp_url: \(authority.url)\n").write(to: profile, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["STARCERT_ARCHIVE"] = fixture.archive
+        try StarCertExecutable.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"], in: fixture.folder, environment: environment)
+            .expectSuccess()
+        let certificate = Array(try Data(contentsOf: fixture.folder.appendingPathComponent("out/four-star-certification/certificate.pdf")))
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        for trusted in [true, false] {
+            let options = ServerOptions(archive: fixture.archive, issuerProfile: profile.path, timestampTrust: trusted ? authority.rootCertificate.path : nil)
+            let site = try StarCertServer.site(options, logger: logger)
+            try await StarCertServer.application(site).test(.router) { client in
+                let (body, headers) = Self.multipart(certificate)
+                try await client.execute(uri: "/verify", method: .post, headers: headers, body: body) { response in
+                    let page = response.text
+                    #expect(page.contains("<p class=\"ok\">真实"))
+                    if trusted {
+                        #expect(page.contains("签名者的证书按可信时间戳的时间") && page.contains("StarCert Test Timestamp Authority")
+                                && !page.contains("未被采用"), "\(page)")
+                    } else {
+                        #expect(page.contains("签名者的证书按本机构记录的签发时间") && page.contains("时间戳") && page.contains("未被采用"), "\(page)")
+                    }
+                }
+            }
+        }
+    }
+
     /// The findings of `/verify` as a visitor reads them: the `<li>` items of the findings list.
     static func findings(_ page: String) -> [String] {
         guard let list = page.range(of: "<ul>"), let end = page.range(of: "</ul>", range: list.upperBound..<page.endIndex) else { return [] }

@@ -72,7 +72,7 @@ import Typesetting
         let hidden = Array("1 0 obj << /Type /Catalog /starcert-signed:forged >> endobj".utf8)
         let variants = [
             Self.withSegment(0xFE, hidden), Self.withSegment(0xE9, hidden), Self.withSegment(0xE1, Array("Exif\0\0".utf8) + hidden),
-            Self.photo + hidden, Self.withSegment(0xE2, Array("ICC_PROFILE\0".utf8) + hidden),
+            Self.photo + hidden, Self.withSegment(0xE2, Array("MPF\0".utf8) + hidden),
         ]
         let clean = try PictureCleaning.clean(Self.photo, maximumPixels: Self.limit)
         for variant in variants {
@@ -130,5 +130,83 @@ import Typesetting
         #expect(parts.first == "RGB", "\(read.stdout)\(read.stderr)")
         let rgb = parts.dropFirst().compactMap { Int($0) }
         #expect(rgb.count == 3 && rgb[0] > 230 && rgb[1] < 25 && rgb[2] < 25, "pure red expected: \(rgb)")
+    }
+
+    /// A JPEG with an embedded ICC profile comes out in sRGB as the profile says, not as its raw
+    /// numbers: Adobe RGB (1998) and a CMYK press profile, each compared with what Pillow's own
+    /// colour management (ImageCms) makes of the same picture.
+    @Test(arguments: ["rgb", "cmyk"])
+    func iccProfiledJPEGsAreConvertedToSRGB(kind: String) throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let python = Fixtures.packageRoot.appendingPathComponent(".build/pdf-venv/bin/python")
+        let profile = kind == "rgb" ? "/usr/share/color/icc/compatibleWithAdobeRGB1998.icc"
+            : Fixtures.packageRoot.appendingPathComponent(".build/test-icc/default_cmyk.icc").path
+        let source = folder.appendingPathComponent("profiled.jpg")
+        let made = try ExternalProgram.run(python, ["-c", """
+            from PIL import Image, ImageCms
+            import io
+            colour = (100, 150, 200) if "\(kind)" == "rgb" else (0, 255, 255, 0)
+            image = Image.new("\(kind.uppercased())", (64, 32), colour)
+            profile = open("\(profile)", "rb").read()
+            image.save("\(source.path)", quality=98, icc_profile=profile)
+            expected = ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), ImageCms.createProfile("sRGB"),
+                renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC, outputMode="RGB", flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+            print(*expected.getpixel((32, 16)))
+            """])
+        try #require(made.status == 0, "\(made.stderr)")
+        let expected = made.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let cleaned = try PictureCleaning.clean(Array(try Data(contentsOf: source)), maximumPixels: Self.limit)
+        #expect(cleaned.bytes.firstRange(of: Array("ICC_PROFILE".utf8)) == nil)
+        let written = folder.appendingPathComponent("written.jpg")
+        try Data(cleaned.bytes).write(to: written)
+        let read = try ExternalProgram.run(python, ["-c", """
+            from PIL import Image
+            print(*Image.open("\(written.path)").getpixel((32, 16)))
+            """])
+        let got = read.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let raw = kind == "rgb" ? [100, 150, 200] : [255, 0, 0]
+        #expect(expected.count == 3 && got.count == 3, "\(made.stdout) \(read.stdout)\(read.stderr)")
+        // Re-encoding moves a flat colour by a level or two; the profile moves it by far more.
+        #expect(zip(got, expected).allSatisfy { abs($0 - $1) <= 4 }, "expected \(expected), got \(got)")
+        #expect(zip(expected, raw).contains { abs($0 - $1) > 12 }, "the profile should change \(raw), Pillow made \(expected)")
+    }
+
+    /// A profile that cannot be read, or that is for another colour space than the picture's, is
+    /// refused with the reason, not ignored: the colours could not be trusted. So is an ICC
+    /// segment whose sequence numbers are damaged.
+    @Test(arguments: ["garbage", "truncated", "cmyk-profile-in-rgb", "gray-profile-in-rgb", "bad-marker"])
+    func unusableICCProfilesAreRefused(variant: String) throws {
+        if variant == "bad-marker" {
+            let marker = Self.withSegment(0xE2, Array("ICC_PROFILE\0".utf8) + [0, 0] + Array("1 0 obj << >> endobj".utf8))
+            #expect {
+                try PictureCleaning.clean(marker, maximumPixels: Self.limit)
+            } throws: { error in
+                "\(error)".contains("ICC")
+            }
+            return
+        }
+        var profile: [UInt8]
+        switch variant {
+        case "garbage": profile = Array("not a colour profile at all, just text".utf8)
+        case "truncated": profile = Array(try Data(contentsOf: URL(fileURLWithPath: "/usr/share/color/icc/sRGB.icc")).prefix(200))
+        case "cmyk-profile-in-rgb":
+            profile = Array(try Data(contentsOf: Fixtures.packageRoot.appendingPathComponent(".build/test-icc/default_cmyk.icc")))
+        default: profile = Array(try Data(contentsOf: URL(fileURLWithPath: "/usr/share/color/icc/Gray.icc")))
+        }
+        // APP2 segments of at most 65,519 bytes of profile each: "ICC_PROFILE\0", sequence, count.
+        let chunks = stride(from: 0, to: profile.count, by: 65_519).map { Array(profile[$0..<min($0 + 65_519, profile.count)]) }
+        var picture: [UInt8] = [0xFF, 0xD8]
+        for (index, chunk) in chunks.enumerated() {
+            let body = Array("ICC_PROFILE".utf8) + [0, UInt8(index + 1), UInt8(chunks.count)] + chunk
+            picture += [0xFF, 0xE2, UInt8((body.count + 2) >> 8), UInt8((body.count + 2) & 0xFF)] + body
+        }
+        picture += Array(Self.photo.dropFirst(2))
+        #expect {
+            try PictureCleaning.clean(picture, maximumPixels: Self.limit)
+        } throws: { error in
+            guard case let .colourProfile(reason) = error as? PictureCleaning.Problem else { return false }
+            return variant.hasSuffix("-in-rgb") ? reason.contains("but the picture is RGB") : reason.contains("cannot be read")
+        }
     }
 }

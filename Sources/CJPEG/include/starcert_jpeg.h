@@ -7,7 +7,8 @@
 #include <stddef.h>
 
 /// Decodes `size` bytes to 8-bit pixels, 3 components (RGB) or 1 (gray); CMYK and YCCK pictures
-/// are converted to RGB (Adobe's inverted CMYK too). Refuses, with `message`, a picture larger
+/// are converted to RGB (Adobe's inverted CMYK too). A picture with an embedded ICC profile is
+/// converted from it to sRGB (returns 4 when the profile cannot be read or applied). Refuses, with `message`, a picture larger
 /// than `max_pixels`, and any warning libjpeg gives (corrupt or truncated data). On success the
 /// caller frees `*pixels` with `starcert_jpeg_free`. Returns 0 on success.
 int starcert_jpeg_decode(const unsigned char *data, size_t size, long max_pixels,
