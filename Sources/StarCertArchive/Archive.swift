@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import StarCertCore
 
 /// The archive of every issued evaluation: an SQLite database in WAL mode, marked as StarCert's by
 /// its application id.
@@ -22,7 +23,7 @@ public final class Archive: Sendable {
     /// `PRAGMA application_id` of a StarCert archive ("STAR").
     static let applicationID: Int32 = 0x5354_4152
     /// `PRAGMA user_version` of the schema this version writes.
-    static let schemaVersion = 4
+    static let schemaVersion = 5
     /// The migration identifier earlier StarCert versions recorded (GRDB's migrator) for schema 1.
     static let legacyMigration = "v1: evaluations, documents, certificates"
     /// How long a process waits on an archive another process is writing.
@@ -211,6 +212,7 @@ public final class Archive: Sendable {
             if version < 2 { try ArchiveSchema.upgradeToVersion2(db) }
             if version < 3 { try ArchiveSchema.upgradeToVersion3(db) }
             if version < 4 { try ArchiveSchema.upgradeToVersion4(db) }
+            if version < 5 { try ArchiveSchema.upgradeToVersion5(db) }
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             return .commit
@@ -257,6 +259,25 @@ public final class Archive: Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: Date())
+    }
+
+    /// The moment a time this archive wrote (`timestamp()`) stands for.
+    public static func moment(of timestamp: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let time = formatter.date(from: timestamp) { return time }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: timestamp)
+    }
+
+    /// The day (YYYY-MM-DD) a time this archive wrote falls on in `zone`: the day a status change
+    /// happened for the body that made it.
+    public static func day(of timestamp: String, in zone: TimeZone) -> String {
+        guard let moment = moment(of: timestamp) else { return String(timestamp.prefix(10)) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day], from: moment)
+        return CalendarDate(year: parts.year ?? 0, month: parts.month ?? 1, day: parts.day ?? 1)?.description ?? String(timestamp.prefix(10))
     }
 }
 
@@ -344,6 +365,16 @@ enum ArchiveSchema {
         try db.execute(sql: """
             CREATE INDEX document_by_sha256 ON document(sha256);
             ALTER TABLE evaluation ADD COLUMN signer TEXT;
+            """)
+    }
+
+    /// Version 5: what each certificate prints beyond its signed data (the organization's English
+    /// name and address, the issuer's names and approval number), for its public page; and the
+    /// client address of each download through a shared link.
+    static func upgradeToVersion5(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE certificate ADD COLUMN printed TEXT;
+            ALTER TABLE download ADD COLUMN client TEXT;
             """)
     }
 

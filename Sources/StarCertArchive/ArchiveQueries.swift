@@ -33,6 +33,8 @@ extension Archive {
         public let signature: String
         /// Whether the archived data still matches that signature.
         public let archivedDataIntact: Bool
+        /// What the certificate prints beyond its signed data (nil when issued before schema 5).
+        public let printed: PrintedFacts?
     }
 
     /// Certificates with their evaluation and their latest status change (the newest row of
@@ -65,13 +67,13 @@ extension Archive {
     /// The certificates valid on a day: arguments `Status.valid`, then the day.
     static let validSQL = "SELECT * FROM (\(listingSQL)) WHERE status = ? AND expires_on >= ?"
 
-    static func listing(_ row: Row, today: String) -> Listing {
+    static func listing(_ row: Row, today: String, zone: TimeZone) -> Listing {
         let hundredths: Int = row["total_hundredths"]
         let expires: String = row["expires_on"]
         var status: Status = row["status"] ?? .valid
         // Since the issue day while nothing changed after issuing; else the day of the last change.
         let changes: Int = row["changes"] ?? 1
-        var since: String = changes <= 1 ? row["issued_on"] : String((row["status_at"] as String? ?? "").prefix(10))
+        var since: String = changes <= 1 ? row["issued_on"] : Archive.day(of: row["status_at"] as String? ?? "", in: zone)
         if status == .valid, today > expires {
             // Valid through the last day printed; expired from the next.
             status = .expired
@@ -84,7 +86,7 @@ extension Archive {
     }
 
     /// The public page of certificate `number`, or nil when there is none.
-    public func publicCertificate(_ number: String, today: String) async throws -> PublicCertificate? {
+    public func publicCertificate(_ number: String, today: String, zone: TimeZone) async throws -> PublicCertificate? {
         let path = self.path
         return try await reader.read { db -> PublicCertificate? in
             guard let row = try Row.fetchOne(db, sql: Self.listingSQL + " WHERE c.number = ?", arguments: [number]) else { return nil }
@@ -93,15 +95,15 @@ extension Archive {
             let issuer = try String.fetchOne(db, EvaluationRow.select(EvaluationRow.Columns.issuer).filter(key: certificate.evaluationID))
             let intact = (try? SignerRecord(certificate.publicKey)).map { record.canonical.verify(signature: certificate.signature, signer: $0) } ?? false
             return PublicCertificate(
-                listing: Self.listing(row, today: today), scope: record.canonical.scope, issuer: issuer ?? "",
+                listing: Self.listing(row, today: today, zone: zone), scope: record.canonical.scope, issuer: issuer ?? "",
                 history: record.history, successor: record.successor, canonical: record.canonical, signature: certificate.signature,
-                archivedDataIntact: intact)
+                archivedDataIntact: intact, printed: PrintedFacts(json: certificate.printed))
         }
     }
 
     /// Certificates whose number or credit code is `query` exactly, or whose organization's name
     /// starts with it; page `page` (from 1) of `pageSize`, and how many there are in all.
-    public func search(_ query: String, page: Int, pageSize: Int, today: String) async throws -> (listings: [Listing], total: Int) {
+    public func search(_ query: String, page: Int, pageSize: Int, today: String, zone: TimeZone) async throws -> (listings: [Listing], total: Int) {
         let text = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return ([], 0) }
         let prefix = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
@@ -112,26 +114,26 @@ extension Archive {
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM certificate c JOIN evaluation e ON e.id = c.evaluation_id" + condition, arguments: arguments) ?? 0
             let rows = try Row.fetchAll(db, sql: Self.listingSQL + condition + " ORDER BY e.organization, c.issued_on DESC, c.number LIMIT ? OFFSET ?",
                                         arguments: arguments + [pageSize, offset])
-            return (rows.map { Self.listing($0, today: today) }, total)
+            return (rows.map { Self.listing($0, today: today, zone: zone) }, total)
         }
     }
 
     /// The certificates valid on `today`, page `page` (from 1) of `pageSize`, and how many there are.
-    public func register(page: Int, pageSize: Int, today: String) async throws -> (listings: [Listing], total: Int) {
+    public func register(page: Int, pageSize: Int, today: String, zone: TimeZone) async throws -> (listings: [Listing], total: Int) {
         let offset = max(0, page - 1) * pageSize
         return try await reader.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(Self.validSQL))", arguments: [Status.valid, today]) ?? 0
             let rows = try Row.fetchAll(db, sql: Self.validSQL + " ORDER BY issued_on DESC, number DESC LIMIT ? OFFSET ?",
                                         arguments: [Status.valid, today, pageSize, offset])
-            return (rows.map { Self.listing($0, today: today) }, total)
+            return (rows.map { Self.listing($0, today: today, zone: zone) }, total)
         }
     }
 
     /// Every certificate valid on `today` (for the register's CSV).
-    public func registerAll(today: String) async throws -> [Listing] {
+    public func registerAll(today: String, zone: TimeZone) async throws -> [Listing] {
         try await reader.read { db in
             try Row.fetchAll(db, sql: Self.validSQL + " ORDER BY issued_on DESC, number DESC", arguments: [Status.valid, today])
-                .map { Self.listing($0, today: today) }
+                .map { Self.listing($0, today: today, zone: zone) }
         }
     }
 

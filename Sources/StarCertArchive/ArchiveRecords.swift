@@ -106,9 +106,12 @@ public struct CertificateRow: Codable, Sendable, FetchableRecord, PersistableRec
     public var publicKey: String
     public var issuedOn: String
     public var expiresOn: String
+    /// `PrintedFacts` as JSON (nil for certificates issued before schema 5).
+    public var printed: String?
 
-
-    package init(number: String, evaluationID: Int64, series: String, sequence: Int, canonical: String, signature: String, publicKey: String, issuedOn: String, expiresOn: String) {
+    package init(number: String, evaluationID: Int64, series: String, sequence: Int, canonical: String, signature: String, publicKey: String,
+                 issuedOn: String, expiresOn: String, printed: String? = nil) {
+        self.printed = printed
         self.number = number
         self.evaluationID = evaluationID
         self.series = series
@@ -120,7 +123,7 @@ public struct CertificateRow: Codable, Sendable, FetchableRecord, PersistableRec
         self.expiresOn = expiresOn
     }
     enum CodingKeys: String, CodingKey {
-        case number, series, sequence, canonical, signature
+        case number, series, sequence, canonical, signature, printed
         case evaluationID = "evaluation_id", publicKey = "public_key", issuedOn = "issued_on", expiresOn = "expires_on"
     }
 
@@ -129,6 +132,40 @@ public struct CertificateRow: Codable, Sendable, FetchableRecord, PersistableRec
         public static let evaluationID = Column(CodingKeys.evaluationID)
         public static let series = Column(CodingKeys.series)
         public static let sequence = Column(CodingKeys.sequence)
+    }
+}
+
+/// What a certificate prints beyond its signed data, kept with it for its public page.
+public struct PrintedFacts: Codable, Sendable, Equatable {
+    public var organizationEnglish: String?
+    public var address: String
+    public var issuer: String
+    public var issuerEnglish: String
+    public var approvalNumber: String
+
+    public init(organizationEnglish: String?, address: String, issuer: String, issuerEnglish: String, approvalNumber: String) {
+        self.organizationEnglish = organizationEnglish
+        self.address = address
+        self.issuer = issuer
+        self.issuerEnglish = issuerEnglish
+        self.approvalNumber = approvalNumber
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case address, issuer
+        case organizationEnglish = "organization_en", issuerEnglish = "issuer_en", approvalNumber = "approval_number"
+    }
+
+    /// The facts as stored (sorted keys, so the same facts are the same text).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
+
+    public init?(json: String?) {
+        guard let json, let decoded = try? JSONDecoder().decode(Self.self, from: Data(json.utf8)) else { return nil }
+        self = decoded
     }
 }
 

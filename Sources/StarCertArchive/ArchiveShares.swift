@@ -38,16 +38,18 @@ struct ShareRevocationRow: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-/// A row of `download`: a document fetched through a link, and when.
+/// A row of `download`: a document fetched whole through a link, when, and by which client address.
 public struct DownloadRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "download"
     public var id: Int64?
     public var shareID: Int64
     public var document: String
     public var at: String
+    /// The client's address (nil for downloads recorded before schema 5).
+    public var client: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, document, at
+        case id, document, at, client
         case shareID = "share_id"
     }
 
@@ -128,11 +130,11 @@ extension Archive {
         }
     }
 
-    /// Records that `document` was fetched through link `shareID`.
-    public func recordDownload(share shareID: Int64, document: String, now: Date = Date()) async throws {
+    /// Records that `document` was fetched whole through link `shareID` by `client`.
+    public func recordDownload(share shareID: Int64, document: String, client: String, now: Date = Date()) async throws {
         let writer = try writable()
         try await writer.write { db in
-            try DownloadRow(id: nil, shareID: shareID, document: document, at: Self.timestamp(now)).insert(db)
+            try DownloadRow(id: nil, shareID: shareID, document: document, at: Self.timestamp(now), client: client).insert(db)
         }
     }
 

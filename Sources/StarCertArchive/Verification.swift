@@ -231,7 +231,7 @@ public struct Verification: Sendable {
         if case let .success(found?) = reading { stamped = await PDFSignatureCheck.timestamp(in: found.contents, trustRoots: timestampTrustRoots) }
         if let stamped, let authority = stamped.authority {
             judgedAt = (stamped.time, .timestamp(authority: authority))
-        } else if let issued = record?.history.first.flatMap({ Self.archiveTime($0.at) }) ?? document.flatMap({ Self.archiveTime($0.evaluation.createdAt) }) {
+        } else if let issued = record?.history.first.flatMap({ Archive.moment(of: $0.at) }) ?? document.flatMap({ Archive.moment(of: $0.evaluation.createdAt) }) {
             judgedAt = (issued, .archive)
         } else if case let .success(found?) = reading, let claimed = found.signingTime.flatMap(PDFText.parseDate) {
             judgedAt = (claimed, .claimedBySigner)
@@ -299,15 +299,6 @@ public struct Verification: Sendable {
             result.takeStatus(of: record, on: today)
         }
         return result
-    }
-
-    /// A time the archive wrote (`Archive.timestamp`).
-    static func archiveTime(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let time = formatter.date(from: text) { return time }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
     }
 
     /// The `starcert-signed:` token of the Keywords entry in the document information of `revision`.

@@ -99,7 +99,9 @@ public struct Issuance {
                 let documents = try self.certificate(
                     for: prepared, number: number, verificationURL: url,
                     signedPayload: Base64URL.encode(Data(canonical.text.utf8)) + "." + signature)
-                return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: identity.publicRecord,
+                let printed = PrintedFacts(organizationEnglish: organization.nameEnglish, address: organization.address, issuer: profile.name,
+                                           issuerEnglish: profile.nameEnglish, approvalNumber: profile.approvalNumber)
+                return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: identity.publicRecord, printed: printed,
                                               documents: report.files + documents, warnings: report.warnings)
             }
             return .success(Outcome(evaluationID: id, decision: evaluation.decision, certificateNumber: certificate?.canonical.number,
@@ -118,6 +120,7 @@ extension Archive {
         public var canonical: CanonicalCertificate
         public var signature: String
         public var publicKey: String
+        public var printed: PrintedFacts
         /// The report and the certificate, as written.
         public var documents: [NamedOutput]
         /// What laying out the report warned about.
@@ -184,7 +187,8 @@ extension Archive {
             if let issued, let series {
                 try CertificateRow(
                     number: issued.canonical.number, evaluationID: id, series: series, sequence: sequence, canonical: issued.canonical.text,
-                    signature: issued.signature, publicKey: issued.publicKey, issuedOn: issued.canonical.issued, expiresOn: issued.canonical.expires
+                    signature: issued.signature, publicKey: issued.publicKey, issuedOn: issued.canonical.issued, expiresOn: issued.canonical.expires,
+                    printed: issued.printed.json
                 ).insert(db)
                 try StatusRow(number: issued.canonical.number, status: .valid, reason: "issued", at: Self.timestamp()).insert(db)
             }

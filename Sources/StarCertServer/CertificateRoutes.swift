@@ -14,21 +14,25 @@ extension Site {
         guard let number = pathNumber ?? parameters.get("n").map({ String($0) }), Self.isPlausibleNumber(number) else { throw HTTPError(.notFound) }
         let today = today
         let body = try await cache.body("page " + request.uri.description, stamp: archive.changeStamp(), day: today) { @Sendable () async throws -> ByteBuffer? in
-            guard let certificate = try await archive.publicCertificate(number, today: today) else { return nil }
+            guard let certificate = try await archive.publicCertificate(number, today: today, zone: profile.zone) else { return nil }
             var values = certificateValues(certificate, language: language(request))
             let claimed = parameters.get("sig").map { String($0) }
             if claimed != nil || pathNumber == nil {
-                // A QR code: it carries the number and the signature issued with it, nothing else.
-                let foreign = parameters.map { String($0.key) }.filter { !["n", "sig", "lang"].contains($0) }
+                // A QR code: exactly the number and the signature issued with it (and the page's
+                // language), nothing else.
+                let names = parameters.map { String($0.key) }
+                let exact = names.filter { $0 == "n" }.count == 1 && names.filter { $0 == "sig" }.count == 1
+                    && names.filter { $0 == "lang" }.count <= 1 && names.allSatisfy { ["n", "sig", "lang"].contains($0) }
                 let matches = claimed.map { Self.constantTimeEqual($0, certificate.signature) } ?? false
-                values["qrChecked"] = true
-                values["qrAuthentic"] = matches && foreign.isEmpty && certificate.archivedDataIntact
+                let authentic = matches && exact && certificate.archivedDataIntact
+                values["qrAuthentic"] = authentic
+                values["tampered"] = !authentic
             }
             if !certificate.archivedDataIntact { values["archiveDamaged"] = true }
             return try page("certificate", values, request: request)
         }
         guard let body else { return try unknownNumberPage(number, request: request) }
-        return validated(body, request: request, contentType: "text/html; charset=utf-8")
+        return validated(stampingCheckTime(body), request: request, contentType: "text/html; charset=utf-8")
     }
 
     /// A number written as this body writes them that it never issued: the document showing it may
@@ -46,27 +50,79 @@ extension Site {
 
     func certificateValues(_ certificate: Archive.PublicCertificate, language: Pages.Language) -> [String: Any] {
         let labels = pages.labels(language)
+        let english = language == .en
         let listing = certificate.listing
         let standard = catalog.standard(listing.standard)
         let level = standard?.starLevels.first { $0.stars == listing.starLevel }
-        return [
-            "number": listing.number, "organization": listing.organization, "creditCode": listing.creditCode, "scope": certificate.scope,
-            "standard": listing.standard, "standardTitle": standard.map { language == .en ? ($0.titleEnglish ?? $0.title) : $0.title } ?? "",
-            "stars": String(repeating: "★", count: listing.starLevel), "emptyStars": String(repeating: "☆", count: max(0, (standard?.starLevels.count ?? 5) - listing.starLevel)),
-            "starLevel": listing.starLevel,
-            "levelName": level.map { language == .en ? ($0.nameEnglish ?? $0.name) : $0.name } ?? "",
-            "score": listing.total, "maximum": standard?.maximum.description ?? "100.00",
-            "issued": listing.issued, "expires": listing.expires, "issuer": certificate.issuer,
-            "status": labels["status.\(listing.status.rawValue)"], "statusClass": listing.status.rawValue,
-            "statusSince": listing.statusSince, "statusValid": listing.status == .valid,
-            "statusCategory": Self.category(certificate.history, status: listing.status, labels: labels),
-            // The first entry is the issue, dated as the certificate is; later ones on the day they were made.
-            "history": certificate.history.enumerated().map { index, change in
-                ["at": index == 0 ? listing.issued : String(change.at.prefix(10)),
-                 "category": labels["event." + Archive.StatusEvent(change, index: index).rawValue]]
-            } + (listing.status == .expired ? [["at": listing.statusSince, "category": labels["event.expired"]]] : []),
-            "successor": certificate.successor ?? "", "hasSuccessor": certificate.successor != nil,
+        let levelName = level.map { english ? ($0.nameEnglish ?? $0.name) : $0.name } ?? ""
+        let maximumStars = standard?.starLevels.count ?? 5
+        // Each text in its language: Chinese on the English page and English on the Chinese one are marked.
+        func field(_ label: String, _ value: String, chinese: Bool? = nil) -> [String: Any] {
+            var entry: [String: Any] = ["label": labels[label], "value": value]
+            if chinese == true, english { entry["textLang"] = "zh-CN" }
+            if chinese == false, !english { entry["textLang"] = "en" }
+            return entry
+        }
+        var fields = [field("field_number", listing.number), field("field_organization", listing.organization, chinese: true)]
+        if let english = certificate.printed?.organizationEnglish { fields.append(field("field_name_en", english, chinese: false)) }
+        fields.append(field("field_credit_code", listing.creditCode))
+        if let printed = certificate.printed { fields.append(field("field_address", printed.address, chinese: true)) }
+        let standardTitle = standard.map { english ? ($0.titleEnglish ?? $0.title) : $0.title } ?? ""
+        fields += [
+            field("field_scope", certificate.scope, chinese: true),
+            field("field_standard", listing.standard + " " + standardTitle, chinese: english && standard?.titleEnglish == nil ? true : nil),
         ]
+        var stars = field("field_stars", levelName)
+        stars["stars"] = String(repeating: "★", count: listing.starLevel)
+        stars["emptyStars"] = String(repeating: "☆", count: max(0, maximumStars - listing.starLevel))
+        stars["starsText"] = labels.format("stars_text", ["level": levelName, "stars": String(listing.starLevel), "max": String(maximumStars)])
+        fields += [
+            stars, field("field_score", "\(listing.total) / \(standard?.maximum.description ?? "100.00")"),
+            field("field_issued", listing.issued), field("field_expires", listing.expires),
+        ]
+        if let printed = certificate.printed {
+            fields += [field("field_issuer", printed.issuer, chinese: true), field("field_issuer_en", printed.issuerEnglish, chinese: false),
+                       field("field_approval", printed.approvalNumber)]
+        } else {
+            fields.append(field("field_issuer", certificate.issuer, chinese: true))
+        }
+        return [
+            "number": listing.number, "fields": fields, "hasPrinted": certificate.printed != nil,
+            "status": labels["status.\(listing.status.rawValue)"], "statusClass": listing.status.rawValue,
+            "statement": labels.format("statement.\(listing.status.rawValue)", [
+                "issued": listing.issued, "expires": listing.expires, "since": listing.statusSince, "successor": certificate.successor ?? "",
+            ]),
+            "history": events(certificate).map { ["at": $0.day, "category": labels["event." + $0.event.rawValue]] },
+            "successor": certificate.successor ?? "", "hasSuccessor": certificate.successor != nil,
+            "checkedAt": Self.checkedAtPlaceholder,
+        ]
+    }
+
+    /// Where the time of the check goes in a cached page: as wide as `VerifyRoutes.minute` writes
+    /// it, replaced in each response.
+    static let checkedAtPlaceholder = "CHECKED-AT-0000-00-00T00:00Z"
+
+    /// `body` with the time of this check in place of `checkedAtPlaceholder`.
+    func stampingCheckTime(_ body: ByteBuffer) -> ByteBuffer {
+        let bytes = Array(buffer: body)
+        let placeholder = Array(Self.checkedAtPlaceholder.utf8)
+        let now = Array(Self.minute(Date(), timeZone: profile.zone).utf8)
+        guard placeholder.count == now.count, let range = bytes.firstRange(of: placeholder) else { return body }
+        var stamped = bytes
+        stamped.replaceSubrange(range, with: now)
+        return ByteBuffer(bytes: stamped)
+    }
+
+    /// A certificate's history as both the page and the API list it: each recorded change (the
+    /// first dated as the certificate is), then the expiry once it has passed.
+    func events(_ certificate: Archive.PublicCertificate) -> [(day: String, at: String, status: Archive.Status, event: Archive.StatusEvent)] {
+        let listing = certificate.listing
+        var events = certificate.history.enumerated().map { index, change in
+            (day: index == 0 ? listing.issued : Archive.day(of: change.at, in: profile.zone), at: change.at, status: change.status,
+             event: Archive.StatusEvent(change, index: index))
+        }
+        if listing.status == .expired { events.append((listing.statusSince, listing.statusSince, .expired, .expired)) }
+        return events
     }
 
     /// The label of the event that began the current status.
@@ -80,7 +136,7 @@ extension Site {
         guard let number, Self.isPlausibleNumber(number) else { throw HTTPError(.notFound) }
         let today = today
         let body = try await cache.body("json " + number, stamp: archive.changeStamp(), day: today) { @Sendable () async throws -> ByteBuffer? in
-            try await archive.publicCertificate(number, today: today).map { ByteBuffer(string: Self.json($0).serialized() + "\n") }
+            try await archive.publicCertificate(number, today: today, zone: profile.zone).map { ByteBuffer(string: json($0).serialized() + "\n") }
         }
         guard let body else { throw HTTPError(.notFound) }
         return validated(body, request: request)
@@ -95,13 +151,12 @@ extension Site {
         ]
     }
 
-    static func json(_ certificate: Archive.PublicCertificate) -> JSONValue {
-        .object(json(certificate.listing) + [
+    func json(_ certificate: Archive.PublicCertificate) -> JSONValue {
+        .object(Self.json(certificate.listing) + [
             ("scope", .string(certificate.scope)), ("issuer", .string(certificate.issuer)),
             ("superseded_by", certificate.successor.map(JSONValue.string) ?? .null),
-            ("history", .array(certificate.history.enumerated().map { index, change in
-                .object([("at", .string(change.at)), ("status", .string(change.status.rawValue)),
-                         ("event", .string(Archive.StatusEvent(change, index: index).rawValue))])
+            ("history", .array(events(certificate).map { event in
+                .object([("at", .string(event.at)), ("status", .string(event.status.rawValue)), ("event", .string(event.event.rawValue))])
             })),
         ])
     }

@@ -17,7 +17,7 @@ extension Site {
         let page = page(request)
         var values: [String: Any] = ["q": text]
         if !text.trimmingCharacters(in: .whitespaces).isEmpty {
-            let (listings, total) = try await archive.search(text, page: page, pageSize: Self.pageSize, today: today)
+            let (listings, total) = try await archive.search(text, page: page, pageSize: Self.pageSize, today: today, zone: profile.zone)
             values.merge(listValues(listings, total: total, page: page, request: request, path: "/", extra: [("q", text)])) { $1 }
             values["searched"] = true
         }
@@ -26,7 +26,7 @@ extension Site {
 
     func registerPage(_ request: Request) async throws -> Response {
         let page = page(request)
-        let (listings, total) = try await archive.register(page: page, pageSize: Self.pageSize, today: today)
+        let (listings, total) = try await archive.register(page: page, pageSize: Self.pageSize, today: today, zone: profile.zone)
         return try html("register", listValues(listings, total: total, page: page, request: request, path: "/register", extra: []), request: request,
                     cache: "public, max-age=60")
     }
@@ -48,11 +48,11 @@ extension Site {
     }
 
     func registerCSV() async throws -> Response {
-        let listings = try await archive.registerAll(today: today)
+        let listings = try await archive.registerAll(today: today, zone: profile.zone)
         let header = ["number", "status", "organization", "credit_code", "standard", "star_level", "score", "issued", "expires"].joined(separator: ",")
         let rows = listings.map { listing in
-            [listing.number, listing.status.rawValue, listing.organization, listing.creditCode, listing.standard, String(listing.starLevel),
-             listing.total, listing.issued, listing.expires].map(CSV.field).joined(separator: ",")
+            ([CSV.code(listing.number)] + [listing.status.rawValue, listing.organization].map(CSV.field) + [CSV.code(listing.creditCode)]
+                + [listing.standard, String(listing.starLevel), listing.total, listing.issued, listing.expires].map(CSV.field)).joined(separator: ",")
         }
         // A byte-order mark first, so that spreadsheet programs read the file as UTF-8 by default.
         let text = "\u{FEFF}" + ([header] + rows).joined(separator: "\r\n") + "\r\n"
@@ -65,7 +65,7 @@ extension Site {
         let text = String((request.uri.queryParameters.get("q") ?? "").prefix(200))
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw HTTPError(.badRequest) }
         let page = page(request)
-        let (listings, total) = try await archive.search(text, page: page, pageSize: Self.pageSize, today: today)
+        let (listings, total) = try await archive.search(text, page: page, pageSize: Self.pageSize, today: today, zone: profile.zone)
         let value = JSONValue.object([
             ("query", .string(text)), ("page", .integer(page)), ("page_size", .integer(Self.pageSize)), ("total", .integer(total)),
             ("certificates", .array(listings.map { .object(Self.json($0)) })),

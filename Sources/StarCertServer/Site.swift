@@ -65,8 +65,8 @@ public struct Site: Sendable {
         limited.get("verify") { request, _ in try self.verifyPage(request, result: nil) }
         limited.post("verify") { request, context in try await self.verifyUpload(request, context) }
         limited.get("s/:token") { request, context in try await self.sharePage(request, token: context.parameters.get("token")) }
-        limited.get("s/:token/:document") { _, context in
-            try await self.shareDownload(token: context.parameters.get("token"), document: context.parameters.get("document"))
+        limited.get("s/:token/:document") { request, context in
+            try await self.shareDownload(request, context, token: context.parameters.get("token"), document: context.parameters.get("document"))
         }
         return router
     }
@@ -161,7 +161,7 @@ public struct Site: Sendable {
 
     func errorPage(_ status: HTTPResponse.Status, request: Request, headers: HTTPFields = [:]) throws -> Response {
         var response = try html("error", ["status": status.code, "notFound": status == .notFound, "tooMany": status == .tooManyRequests,
-                                      "tooLarge": status == .contentTooLarge, "badRequest": status == .badRequest],
+                                      "tooLarge": status == .contentTooLarge, "badRequest": status == .badRequest, "gone": status == .gone],
                             request: request, status: status, samePageElsewhere: false)
         for field in headers { response.headers.append(field) }
         return response

@@ -38,7 +38,7 @@ extension Site {
             values["untrustedTimestamp"] = labels.format("verify.timestamp-unused", ["time": Self.minute(time, timeZone: profile.zone)])
         }
         if let fields = result.signedFields {
-            let archived = try await archive.publicCertificate(fields.number, today: today)
+            let archived = try await archive.publicCertificate(fields.number, today: today, zone: profile.zone)
             let rows: [(String, String, String?)] = [
                 ("field.number", fields.number, archived?.listing.number), ("field.organization", fields.organization, archived?.listing.organization),
                 ("field.credit-code", fields.creditCode, archived?.listing.creditCode), ("field.scope", fields.scope, archived?.scope),

@@ -63,7 +63,9 @@ struct ArchiveCommand: ParsableCommand {
                 for share in try archive.shares(of: id) {
                     let state = share.revokedAt.map { "revoked \($0)" } ?? "valid until \(share.row.expiresAt)"
                     lines.append("link \(share.row.id ?? 0): made \(share.row.createdAt), \(state), \(share.downloads.count) download(s)")
-                    for download in share.downloads { lines.append("  \(download.at)  \(download.document)") }
+                    for download in share.downloads {
+                        lines.append("  \(download.at)  \(download.document)" + (download.client.map { "  from \(TerminalText.escaped($0))" } ?? ""))
+                    }
                 }
                 Console.out(lines.map { TerminalText.escaped($0) }.joined(separator: "\n"))
             }

@@ -44,35 +44,103 @@ extension TestResponse {
         (.xContentTypeOptions, "nosniff"), (HTTPField.Name("Referrer-Policy")!, "no-referrer"),
     ]
 
-    @Test func theQRTargetShowsStatusFieldsAndWhetherTheCodeIsAuthentic() async throws {
+    /// The status comes first, in its colour; a matching QR code is a plain note after it, never a
+    /// green box of its own; the page shows everything the certificate prints.
+    @Test func theQRTargetShowsStatusFirstThenEverythingTheCertificatePrints() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let signature = try served.signature("KB-ASM-2026-000002")
+        try await served.test { client in
+            let page = try await client.execute(uri: "/c?n=KB-ASM-2026-000002&sig=\(signature)", method: .get).text
+            let box = try #require(page.range(of: "<section class=\"status-box valid\""))
+            let check = try #require(page.range(of: "二维码与签发记录一致"))
+            let fields = try #require(page.range(of: "id=\"fields-heading\""))
+            #expect(box.lowerBound < check.lowerBound && check.lowerBound < fields.lowerBound, "status, then the QR check, then the facts")
+            #expect(!page.contains("class=\"alert\"") && !page.contains("class=\"ok\""))
+            #expect(page.contains("该证书有效：2026-06-11 颁发，有效期至 2029-06-10（含当日）。"))
+            for printed in ["北京华信家电服务有限公司", "<dd lang=\"en\">Beijing Huaxin Home Appliance Service Co., Ltd.</dd>", "91110108MA01C2XK3R",
+                            "北京市海淀区西三环北路 87 号国际财经中心 B 座 12 层", "Q/BJKB 006-2026", "91.55 / 100.00", "2029-06-10",
+                            "北京坤标检验认证有限公司", "<dd lang=\"en\">Beijing Kunbiao Inspection and Certification Co., Ltd.</dd>", "CNCA-R-2019-123"] {
+                #expect(page.contains(printed), "\(printed)")
+            }
+            // The stars are read as text.
+            #expect(page.contains("role=\"img\" aria-label=\"四星级售后服务能力成熟度（4/5 星）\""), "\(page)")
+            // Never the report's evidence or findings.
+            #expect(!page.contains("岗位达标复核记录"))
+            // The English page names each text in its language.
+            let english = try await client.execute(uri: "/c/KB-ASM-2026-000002?lang=en", method: .get).text
+            #expect(english.contains("<html lang=\"en\">") && english.contains("<dd lang=\"zh-CN\">北京华信家电服务有限公司</dd>"))
+            #expect(english.contains("<dd>Beijing Huaxin Home Appliance Service Co., Ltd.</dd>") && english.contains("<dd lang=\"zh-CN\">北京坤标检验认证有限公司</dd>"))
+            #expect(english.contains("This certificate is valid: issued 2026-06-11, valid through 2029-06-10."))
+        }
+    }
+
+    /// A QR code altered in any way is red at the top, the archived facts below it marked as what
+    /// this body actually issued — and nothing green on the page.
+    @Test func aTamperedQRCodeIsRedAndTheIssuedRecordIsMarkedAsSuch() async throws {
         let served = try ServedArchive()
         defer { served.fixture.remove() }
         let signature = try served.signature("KB-ASM-2026-000002")
         let altered = signature.dropLast() + (signature.last == "A" ? "B" : "A")
         try await served.test { client in
-            try await client.execute(uri: "/c?n=KB-ASM-2026-000002&sig=\(signature)", method: .get) { response in
-                #expect(response.status == .ok)
+            for uri in ["/c?n=KB-ASM-2026-000002&sig=\(signature)&stars=5", "/c?n=KB-ASM-2026-000002&sig=\(altered)", "/c?n=KB-ASM-2026-000002",
+                        "/c?n=KB-ASM-2026-000002&sig=", "/c?n=KB-ASM-2026-000002&sig=\(signature)&sig=\(altered)"] {
+                let response = try await client.execute(uri: uri, method: .get)
                 let page = response.text
-                #expect(page.contains("二维码与签发记录一致") && !page.contains("class=\"alert\""))
-                #expect(page.contains("badge valid\">有效") && page.contains("北京华信家电服务有限公司") && page.contains("91110108MA01C2XK3R"))
-                #expect(page.contains("★★★★") && page.contains("91.55 / 100.00") && page.contains("2029-06-10"))
-                // Never the report's evidence or findings.
-                #expect(!page.contains("岗位达标复核记录"))
-            }
-            // A code altered to claim more, or with another signature: shown as not authentic, prominently.
-            for uri in ["/c?n=KB-ASM-2026-000002&sig=\(signature)&stars=5", "/c?n=KB-ASM-2026-000002&sig=\(altered)",
-                        "/c?n=KB-ASM-2026-000002"] {
-                try await client.execute(uri: uri, method: .get) { response in
-                    #expect(response.status == .ok)
-                    #expect(response.text.contains("<p class=\"alert\" role=\"alert\">二维码与签发记录不一致"), "\(uri)")
-                }
-            }
-            // The corrected certificate's predecessor is superseded and names its successor.
-            try await client.execute(uri: "/c/KB-ASM-2026-000001?lang=en", method: .get) { response in
-                #expect(response.text.contains("badge superseded\">Superseded") && response.text.contains("href=\"/c/KB-ASM-2026-000002?lang=en\""))
-                #expect(response.text.contains("<html lang=\"en\">") && response.text.contains("Superseded by a new certificate"))
+                #expect(response.status == .ok)
+                let alert = try #require(page.range(of: "<p class=\"alert\" role=\"alert\">二维码与签发记录不一致"), "\(uri)")
+                let record = try #require(page.range(of: "本机构实际签发的证书"), "\(uri)")
+                #expect(alert.lowerBound < record.lowerBound)
+                #expect(!page.contains("status-box valid") && !page.contains("class=\"ok\"") && !page.contains("<p class=\"check\">"), "\(uri)")
             }
         }
+    }
+
+    /// Only a valid certificate shows green; every other status says so in a box of its own colour,
+    /// with the day it began (and the successor of a superseded one), on the page and in the API's
+    /// history alike.
+    @Test func everyStatusIsStatedFirstInItsOwnColour() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        try served.fixture.run(["cert", "suspend", "KB-ASM-2026-000002", "--reason", "监督审核发现严重不符合"]).expectSuccess()
+        let today = IssuerProfile.today(inTimeZone: "Asia/Shanghai").description
+        try await served.test { client in
+            let superseded = try await client.execute(uri: "/c/KB-ASM-2026-000001?lang=en", method: .get).text
+            #expect(superseded.contains("<section class=\"status-box superseded\"") && superseded.contains("href=\"/c/KB-ASM-2026-000002?lang=en\""))
+            #expect(superseded.contains("was replaced on ") && superseded.contains("by certificate KB-ASM-2026-000002 and is no longer valid"))
+            let suspended = try await client.execute(uri: "/c/KB-ASM-2026-000002", method: .get).text
+            #expect(suspended.contains("<section class=\"status-box suspended\"") && suspended.contains("该证书自 \(today) 起暂停"))
+            #expect(!suspended.contains("status-box valid"))
+            // The page's history and the API's list the same events.
+            let pageEvents = suspended.components(separatedBy: "<li>").count - 1
+            let record = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(buffer: record.body)) as? [String: Any])
+            #expect((object["history"] as? [Any])?.count == pageEvents && pageEvents == 2)
+        }
+        try served.fixture.run(["cert", "withdraw", "KB-ASM-2026-000002", "--reason", "暂停期满未整改"]).expectSuccess()
+        try await served.test { client in
+            let withdrawn = try await client.execute(uri: "/c/KB-ASM-2026-000002", method: .get).text
+            #expect(withdrawn.contains("<section class=\"status-box withdrawn\"") && withdrawn.contains("该证书已于 \(today) 撤销，不再有效。"))
+        }
+    }
+
+    /// Expired from the day after the last valid day: said in the status box, and listed as an
+    /// event by the page and the API alike.
+    @Test func anExpiredCertificateSaysSinceWhen() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let archive = try Archive(path: served.fixture.archive, access: .readOnly)
+        let certificate = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: "2029-06-11", zone: TimeZone(identifier: "Asia/Shanghai")!))
+        let values = served.site.certificateValues(certificate, language: .zh)
+        #expect(values["statusClass"] as? String == "expired")
+        #expect(values["statement"] as? String == "该证书已过期：有效期至 2029-06-10，自 2029-06-11 起失效。")
+        let history = try #require(values["history"] as? [[String: String]])
+        #expect(history.last?["at"] == "2029-06-11" && history.last?["category"] == "有效期届满")
+        guard case let .object(fields) = served.site.json(certificate), case let .array(events)? = fields.first(where: { $0.0 == "history" })?.1 else {
+            Issue.record("no history in the API's record")
+            return
+        }
+        #expect(events.count == history.count)
     }
 
     @Test func everyBadRequestGetsTheSamePlainErrorPageAndTheHeaders() async throws {
@@ -148,20 +216,20 @@ extension TestResponse {
         // Many requests at once, before and after a change: each sees one whole state.
         @Sendable func pages(_ client: any TestClientProtocol, _ uri: String) async throws -> [String] {
             try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<16 { group.addTask { try await client.execute(uri: uri, method: .get).text } }
+                for _ in 0..<16 { group.addTask { Self.withoutCheckTime(try await client.execute(uri: uri, method: .get).text) } }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
         }
         try await served.test { client in
             let before = try await pages(client, "/c/KB-ASM-2026-000002")
-            #expect(Set(before).count == 1 && before[0].contains("badge valid\">有效"))
+            #expect(Set(before).count == 1 && before[0].contains("status-box valid"))
             let record = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get)
             #expect(record.text.contains("\"status\": \"valid\""))
         }
         try served.fixture.run(["cert", "suspend", "KB-ASM-2026-000002", "--reason", "监督审核发现严重不符合"]).expectSuccess()
         try await served.test { client in
             let after = try await pages(client, "/c/KB-ASM-2026-000002")
-            #expect(Set(after).count == 1 && after[0].contains("badge suspended\">") && !after[0].contains("badge valid"))
+            #expect(Set(after).count == 1 && after[0].contains("status-box suspended") && !after[0].contains("status-box valid"))
             let changed = try await client.execute(uri: "/api/v1/certificates/KB-ASM-2026-000002", method: .get)
             #expect(changed.text.contains("\"status\": \"suspended\""))
             // Unknown numbers are never kept as found, nor found ones as unknown.
@@ -286,6 +354,11 @@ extension TestResponse {
         }
     }
 
+    /// A page without the time of the check (the one part that changes from minute to minute).
+    static func withoutCheckTime(_ page: String) -> String {
+        page.replacingOccurrences(of: #"<span class="checked-at">[^<]*</span>"#, with: "", options: .regularExpression)
+    }
+
     /// The findings of `/verify` as a visitor reads them: the `<li>` items of the findings list.
     static func findings(_ page: String) -> [String] {
         guard let list = page.range(of: "<ul>"), let end = page.range(of: "</ul>", range: list.upperBound..<page.endIndex) else { return [] }
@@ -356,8 +429,16 @@ extension TestResponse {
             }
             try await client.execute(uri: "/s/\(link.token)/certificate.pdf", method: .get) { response in
                 #expect(response.status == .ok && response.headers[.contentType] == "application/pdf")
-                #expect(response.body.readableBytes > 10_000)
+                #expect(response.body.readableBytes > 10_000 && response.headers[.acceptRanges] == "none")
             }
+            // HEAD is not a download; a Range request is answered whole (ranges are not served) and counts once.
+            let head = try await client.execute(uri: "/s/\(link.token)/report.pdf", method: .head)
+            #expect(head.status == .ok && head.body.readableBytes == 0)
+            let ranged = try await client.execute(uri: "/s/\(link.token)/report.pdf", method: .get, headers: [.range: "bytes=0-99"])
+            #expect(ranged.status == .ok && ranged.body.readableBytes > 10_000 && ranged.headers[.contentRange] == nil)
+            // The link shows the certificate's status and leads to its public page.
+            let page = try await client.execute(uri: "/s/\(link.token)", method: .get).text
+            #expect(page.contains("status-box valid") && page.contains("href=\"/c/KB-ASM-2026-000002\""))
             let unknown = try await client.execute(uri: "/no/such/page", method: .get)
             for token in [revoked.token, expired.token] {
                 try await client.execute(uri: "/s/\(token)", method: .get) { response in
@@ -366,10 +447,34 @@ extension TestResponse {
             }
         }
         let downloads = try archive.shares(of: 3).flatMap(\.downloads)
-        #expect(downloads.map(\.document) == ["certificate.pdf"])
+        #expect(downloads.map(\.document) == ["certificate.pdf", "report.pdf"])
+        #expect(downloads.allSatisfy { $0.client != nil })
         let shown = try served.fixture.run(["archive", "show", "3"])
-        #expect(shown.stdout.contains("link \(link.id): made") && shown.stdout.contains("1 download(s)") && shown.stdout.contains("certificate.pdf"))
+        #expect(shown.stdout.contains("link \(link.id): made") && shown.stdout.contains("2 download(s)") && shown.stdout.contains("certificate.pdf  from "))
         #expect(shown.stdout.contains("link \(revoked.id): made") && shown.stdout.contains("revoked"))
+    }
+
+    /// A withdrawn or superseded certificate's link says so and no longer hands out the
+    /// certificate files (410); the report stays available.
+    @Test func linksOfWithdrawnOrSupersededCertificatesWithholdTheCertificate() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let archive = try Archive(path: served.fixture.archive, access: .readWrite)
+        let superseded = try archive.createShare(evaluation: 1, days: 30)
+        let withdrawn = try archive.createShare(evaluation: 3, days: 30)
+        try served.fixture.run(["cert", "withdraw", "KB-ASM-2026-000002", "--reason", "暂停期满未整改"]).expectSuccess()
+        try await served.test { client in
+            for (link, status) in [(superseded, "superseded"), (withdrawn, "withdrawn")] {
+                let page = try await client.execute(uri: "/s/\(link.token)", method: .get).text
+                #expect(page.contains("status-box \(status)") && page.contains("此链接不再提供证书文件"), "\(status)")
+                #expect(page.contains("/s/\(link.token)/report.pdf") && !page.contains("/s/\(link.token)/certificate.pdf"), "\(status)")
+                for name in ["certificate.pdf", "certificate.html"] {
+                    let refused = try await client.execute(uri: "/s/\(link.token)/\(name)", method: .get)
+                    #expect(refused.status == .gone && refused.text.contains("该文件已不再提供"), "\(status) \(name)")
+                }
+                #expect(try await client.execute(uri: "/s/\(link.token)/report.pdf", method: .get).status == .ok)
+            }
+        }
     }
 
     @Test func searchVerifyAndLinksAreRateLimitedPerClient() async throws {
@@ -407,12 +512,12 @@ extension TestResponse {
         let served = try ServedArchive()
         defer { served.fixture.remove() }
         let archive = try Archive(path: served.fixture.archive, access: .readOnly)
-        let issued = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: "2026-12-02"))
+        let issued = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: "2026-12-02", zone: TimeZone(identifier: "Asia/Shanghai")!))
         let lastDay = issued.listing.expires
-        let onLastDay = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: lastDay))
+        let onLastDay = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: lastDay, zone: TimeZone(identifier: "Asia/Shanghai")!))
         #expect(onLastDay.listing.status == .valid)
         let nextDay = try #require(CalendarDate(iso: lastDay)?.nextDay.description)
-        let after = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: nextDay))
+        let after = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: nextDay, zone: TimeZone(identifier: "Asia/Shanghai")!))
         #expect(after.listing.status == .expired && after.listing.statusSince == nextDay)
         #expect(CalendarDate(iso: "2028-12-31")?.nextDay.description == "2029-01-01" && CalendarDate(iso: "2028-02-28")?.nextDay.description == "2028-02-29")
     }
