@@ -70,6 +70,8 @@ let package = Package(
             name: "CZlib",
             linkerSettings: [.linkedLibrary("z")]
         ),
+        // glibc's malloc tuning, for the server's memory bound.
+        .target(name: "CMalloc"),
         // Reading a PDF's objects, incremental updates, the archival fix-up, signature fields.
         .target(
             name: "PDFObjects",
@@ -125,7 +127,7 @@ let package = Package(
         .target(
             name: "StarCertServer",
             dependencies: [
-                "StarCertCore", "StarCertArchive", "PDFObjects", "StarCertTemplates",
+                "StarCertCore", "StarCertArchive", "PDFObjects", "StarCertTemplates", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -8,7 +8,7 @@ import sys
 
 # Layers from the bottom; a library may depend only on targets of a lower layer.
 LAYERS = [
-    ["CPangoCairo", "CQREncode", "CJPEG", "CZlib"],
+    ["CPangoCairo", "CQREncode", "CJPEG", "CZlib", "CMalloc"],
     ["StarCertCore"],
     ["Typesetting", "PDFObjects"],
     ["StarCertTemplates"],

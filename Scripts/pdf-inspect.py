@@ -51,6 +51,9 @@ def structure(path):
                 line = "  " * depth + role
                 if alt is not None:
                     line += " alt=" + str(alt)
+                attributes = kid.get("/A")
+                if isinstance(attributes, pikepdf.Dictionary) and "/Scope" in attributes:
+                    line += " scope=" + str(attributes.Scope)[1:]
                 print(line)
                 walk(kid, depth + 1)
 

@@ -46,7 +46,7 @@ public enum PDFArchival {
         var figureElements: [Int] = []
         // Most objects are structure elements and streams that need nothing: only the few that
         // name one of these are parsed.
-        let wanted = ["/Link", "/CIDFontType2", "/Figure"].map { Array($0.utf8) }
+        let wanted = ["/Link", "/CIDFontType2", "/Figure", "/TH"].map { Array($0.utf8) }
         for number in file.objectNumbers where file.dictionary(number, containsAnyOf: wanted) {
             guard let text = file.dictionary(number) else { continue }
             let dictionary = PDFDictionary(text)
@@ -57,6 +57,10 @@ public enum PDFArchival {
                 update.replace(number, with: dictionary.adding([("CIDToGIDMap", "/Identity")]))
             case ("StructElem", _, "Figure"):
                 figureElements.append(number)
+            // Header cells head their columns (the typesetter makes header rows only): said, for
+            // screen readers that pair each cell with its header.
+            case ("StructElem", _, "TH") where dictionary.value("A") == nil:
+                update.replace(number, with: dictionary.adding([("A", "<< /O /Table /Scope /Column >>")]))
             default:
                 break
             }

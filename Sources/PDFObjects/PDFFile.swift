@@ -155,10 +155,11 @@ public enum PDFFileError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Scanning PDF syntax: balanced dictionaries with strings and hex strings inside.
 enum PDFSyntax {
     /// Where `needle` last starts in `bytes`, looking only at the last `within` bytes.
-    static func lastOffset(of needle: [UInt8], in bytes: [UInt8], within: Int = Int.max) -> Int? {
-        guard bytes.count >= needle.count else { return nil }
-        let lowest = max(0, bytes.count - within)
-        var start = bytes.count - needle.count
+    static func lastOffset(of needle: [UInt8], in bytes: [UInt8], before end: Int? = nil, within: Int = Int.max) -> Int? {
+        let count = min(end ?? bytes.count, bytes.count)
+        guard count >= needle.count else { return nil }
+        let lowest = max(0, count - within)
+        var start = count - needle.count
         while start >= lowest {
             if bytes[start] == needle[0], bytes[start..<start + needle.count].elementsEqual(needle) { return start }
             start -= 1

@@ -89,18 +89,22 @@ public struct PDFSignatureReading: Sendable, Equatable {
     public let signingTime: String?
     /// `/Contents` decoded, the padding after the DER signature removed.
     public let contents: [UInt8]
-    /// The covered bytes.
-    public let signedBytes: [UInt8]
     /// Whether the ranges cover the whole file except `/Contents` — nothing was added after signing.
     public let coversWholeFile: Bool
+    /// The file read (shared, not copied), and where its revision before the signature ends.
+    private let file: [UInt8]
+    private let unsignedRevisionEnd: Int?
+
+    /// The covered bytes (made on each use: a large file is not held twice).
+    public var signedBytes: [UInt8] { Array(file[0..<byteRange[1]] + file[byteRange[2]..<byteRange[2] + byteRange[3]]) }
     /// The file as it was before the signature's revision (the update that added the field).
-    public let unsignedRevision: [UInt8]?
+    public var unsignedRevision: [UInt8]? { unsignedRevisionEnd.map { Array(file[..<$0]) } }
 
     /// The last signature of `pdf`, or nil when it has none; throws when one is there but damaged.
     public static func last(in pdf: [UInt8]) throws(PDFFileError) -> PDFSignatureReading? {
         guard let marker = PDFSyntax.lastOffset(of: Array("/ByteRange".utf8), in: pdf) else { return nil }
         // The signature dictionary around the marker.
-        guard let start = PDFSyntax.lastOffset(of: Array("<<".utf8), in: Array(pdf[..<marker])),
+        guard let start = PDFSyntax.lastOffset(of: Array("<<".utf8), in: pdf, before: marker),
               let range = PDFSyntax.dictionary(in: pdf, from: start) else { throw .malformed("the signature dictionary is damaged") }
         let dictionary = PDFDictionary(String(decoding: pdf[range], as: UTF8.self))
         guard let rangeText = dictionary.value("ByteRange") else { throw .malformed("the signature has no /ByteRange") }
@@ -131,17 +135,16 @@ public struct PDFSignatureReading: Sendable, Equatable {
         guard bytes.dropFirst(signature.count).allSatisfy({ $0 == 0 }) else {
             throw .malformed("the signature's /Contents holds data after the signature")
         }
-        let signed = Array(pdf[0..<values[1]] + pdf[values[2]..<values[2] + values[3]])
         // The revision before the signature: the file up to the %%EOF before the signature's objects.
-        let earlier = PDFSyntax.lastOffset(of: Array("%%EOF".utf8), in: Array(pdf[..<start])).map { offset -> [UInt8] in
+        let earlier = PDFSyntax.lastOffset(of: Array("%%EOF".utf8), in: pdf, before: start).map { offset -> Int in
             var end = offset + 5
             while end < pdf.count, pdf[end] == 0x0A || pdf[end] == 0x0D { end += 1 }
-            return Array(pdf[..<end])
+            return end
         }
         return PDFSignatureReading(
             byteRange: values, subFilter: dictionary.name("SubFilter"),
             signingTime: dictionary.value("M").map { $0.trimmingCharacters(in: ["(", ")"]) },
-            contents: signature, signedBytes: signed, coversWholeFile: values[2] + values[3] == pdf.count, unsignedRevision: earlier)
+            contents: signature, coversWholeFile: values[2] + values[3] == pdf.count, file: pdf, unsignedRevisionEnd: earlier)
     }
 
     /// The first DER element of `bytes` (the signature without the zeros after it).

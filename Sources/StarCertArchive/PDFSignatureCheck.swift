@@ -41,11 +41,12 @@ public struct PDFSignatureCheck: Sendable {
         // The digest the signer signed, compared with the bytes as they are now: a mismatch means the
         // content changed, whatever else the CMS validation finds.
         let signedDigest = Self.messageDigest(in: reading.contents)
-        if let signedDigest, signedDigest != Array(SHA256.hash(data: reading.signedBytes)) {
+        let signedBytes = reading.signedBytes
+        if let signedDigest, signedDigest != Array(SHA256.hash(data: signedBytes)) {
             return result(.invalid(.contentChanged))
         }
         let found = SignerPolicy.Findings()
-        let validation = await CMS.isValidSignature(dataBytes: reading.signedBytes, signatureBytes: reading.contents,
+        let validation = await CMS.isValidSignature(dataBytes: signedBytes, signatureBytes: reading.contents,
                                                     trustRoots: CertificateStore(trustRoots)) {
             SignerPolicy(findings: found, at: time)
         }

@@ -177,7 +177,9 @@ public struct Verification: Sendable {
             reading = .failure(error)
         }
         var signedRevision = bytes
-        if case let .success(found?) = reading { signedRevision = Array(bytes.prefix(found.byteRange[2] + found.byteRange[3])) }
+        if case let .success(found?) = reading, found.byteRange[2] + found.byteRange[3] < bytes.count {
+            signedRevision = Array(bytes.prefix(found.byteRange[2] + found.byteRange[3]))
+        }
         // A file whose signed revision does not read as a PDF has no data to trust: said, not skipped.
         let signedFile: PDFFile?
         do {

@@ -53,9 +53,7 @@ extension Site {
         let english = language == .en
         let listing = certificate.listing
         let standard = catalog.standard(listing.standard)
-        let level = standard?.starLevels.first { $0.stars == listing.starLevel }
-        let levelName = level.map { english ? ($0.nameEnglish ?? $0.name) : $0.name } ?? ""
-        let maximumStars = standard?.starLevels.count ?? 5
+        let (levelName, starsText, maximumStars) = starLevel(listing, labels: labels)
         // Each text in its language: Chinese on the English page and English on the Chinese one are marked.
         func field(_ label: String, _ value: String, chinese: Bool? = nil) -> [String: Any] {
             var entry: [String: Any] = ["label": labels[label], "value": value]
@@ -75,7 +73,7 @@ extension Site {
         var stars = field("field_stars", levelName)
         stars["stars"] = String(repeating: "★", count: listing.starLevel)
         stars["emptyStars"] = String(repeating: "☆", count: max(0, maximumStars - listing.starLevel))
-        stars["starsText"] = labels.format("stars_text", ["level": levelName, "stars": String(listing.starLevel), "max": String(maximumStars)])
+        stars["starsText"] = starsText
         fields += [
             stars, field("field_score", "\(listing.total) / \(standard?.maximum.description ?? "100.00")"),
             field("field_issued", listing.issued), field("field_expires", listing.expires),
@@ -125,6 +123,16 @@ extension Site {
         return events
     }
 
+    /// A listing's star level by its standard's name for it, and as a screen reader reads it
+    /// ("四星级（4/5 星）", "Four stars (4 of 5 stars)"), with the standard's highest number of stars.
+    func starLevel(_ listing: Archive.Listing, labels: Labels) -> (name: String, text: String, maximum: Int) {
+        let standard = catalog.standard(listing.standard)
+        let level = standard?.starLevels.first { $0.stars == listing.starLevel }
+        let name = level.map { labels.isChinese ? $0.name : ($0.nameEnglish ?? $0.name) } ?? ""
+        let maximum = standard?.starLevels.count ?? 5
+        return (name, labels.format("stars_text", ["level": name, "stars": String(listing.starLevel), "max": String(maximum)]), maximum)
+    }
+
     /// The label of the event that began the current status.
     static func category(_ history: [StatusRow], status: Archive.Status, labels: Labels) -> String {
         if status == .expired { return labels["event.expired"] }
@@ -154,6 +162,12 @@ extension Site {
     func json(_ certificate: Archive.PublicCertificate) -> JSONValue {
         .object(Self.json(certificate.listing) + [
             ("scope", .string(certificate.scope)), ("issuer", .string(certificate.issuer)),
+            ("printed", certificate.printed.map { printed in
+                .object([
+                    ("organization_en", printed.organizationEnglish.map(JSONValue.string) ?? .null), ("address", .string(printed.address)),
+                    ("issuer", .string(printed.issuer)), ("issuer_en", .string(printed.issuerEnglish)), ("approval_number", .string(printed.approvalNumber)),
+                ])
+            } ?? .null),
             ("superseded_by", certificate.successor.map(JSONValue.string) ?? .null),
             ("history", .array(events(certificate).map { event in
                 .object([("at", .string(event.at)), ("status", .string(event.status.rawValue)), ("event", .string(event.event.rawValue))])

@@ -8,15 +8,26 @@ import StarCertTemplates
 
 /// Search, the public register and its CSV, and the search API.
 extension Site {
+    /// Whether a query holds only white space, as the OpenAPI document's `\S` pattern (ECMAScript's
+    /// `\s`: tab, line ends, vertical tab, form feed, the byte-order mark and every space separator) counts it.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            (0x09...0x0D).contains(scalar.value) || [0xFEFF, 0x2028, 0x2029].contains(scalar.value) || scalar.properties.generalCategory == .spaceSeparator
+        }
+    }
+
+    /// The last page a listing may ask for.
+    static let lastPage = 100_000
+
     func page(_ request: Request) -> Int {
-        min(max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1), 100_000)
+        min(max(1, request.uri.queryParameters.get("page", as: Int.self) ?? 1), Self.lastPage)
     }
 
     func searchPage(_ request: Request) async throws -> Response {
         let text = String((request.uri.queryParameters.get("q") ?? "").prefix(200))
         let page = page(request)
         var values: [String: Any] = ["q": text]
-        if !text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if !Self.isBlank(text) {
             let (listings, total) = try await archive.search(text, page: page, pageSize: Self.pageSize, today: today, zone: profile.zone)
             values.merge(listValues(listings, total: total, page: page, request: request, path: "/", extra: [("q", text)])) { $1 }
             values["searched"] = true
@@ -27,8 +38,8 @@ extension Site {
     func registerPage(_ request: Request) async throws -> Response {
         let page = page(request)
         let (listings, total) = try await archive.register(page: page, pageSize: Self.pageSize, today: today, zone: profile.zone)
-        return try html("register", listValues(listings, total: total, page: page, request: request, path: "/register", extra: []), request: request,
-                    cache: "public, max-age=60")
+        let body = try self.page("register", listValues(listings, total: total, page: page, request: request, path: "/register", extra: []), request: request)
+        return validated(body, request: request, contentType: "text/html; charset=utf-8")
     }
 
     func listValues(_ listings: [Archive.Listing], total: Int, page: Int, request: Request, path: String, extra: [(String, String)]) -> [String: Any] {
@@ -38,6 +49,7 @@ extension Site {
         return [
             "results": listings.map { listing -> [String: Any] in
                 ["number": listing.number, "organization": listing.organization, "creditCode": listing.creditCode, "stars": String(repeating: "★", count: listing.starLevel),
+                 "starsText": starLevel(listing, labels: labels).text,
                  "score": listing.total, "issued": listing.issued, "expires": listing.expires, "status": labels["status.\(listing.status.rawValue)"],
                  "statusClass": listing.status.rawValue, "link": "/c/" + URLText.percentEncoded(listing.number) + Pages.query(lang)]
             },
@@ -47,7 +59,7 @@ extension Site {
         ]
     }
 
-    func registerCSV() async throws -> Response {
+    func registerCSV(_ request: Request) async throws -> Response {
         let listings = try await archive.registerAll(today: today, zone: profile.zone)
         let header = ["number", "status", "organization", "credit_code", "standard", "star_level", "score", "issued", "expires"].joined(separator: ",")
         let rows = listings.map { listing in
@@ -56,15 +68,22 @@ extension Site {
         }
         // A byte-order mark first, so that spreadsheet programs read the file as UTF-8 by default.
         let text = "\u{FEFF}" + ([header] + rows).joined(separator: "\r\n") + "\r\n"
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "public, max-age=60",
-                                               .contentDisposition: "attachment; filename=\"register.csv\""],
-                        body: .init(byteBuffer: ByteBuffer(string: text)))
+        var response = validated(ByteBuffer(string: text), request: request, contentType: "text/csv; charset=utf-8")
+        response.headers[.contentDisposition] = "attachment; filename=\"register.csv\""
+        return response
     }
 
     func searchJSON(_ request: Request) async throws -> Response {
-        let text = String((request.uri.queryParameters.get("q") ?? "").prefix(200))
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw HTTPError(.badRequest) }
-        let page = page(request)
+        let text = request.uri.queryParameters.get("q") ?? ""
+        guard !Self.isBlank(text) else { throw HTTPError(.badRequest, message: "q is missing or blank; expected 1 to 200 characters") }
+        guard text.unicodeScalars.count <= 200 else { throw HTTPError(.badRequest, message: "q has \(text.unicodeScalars.count) characters; expected at most 200") }
+        var page = 1
+        if let given = request.uri.queryParameters.get("page") {
+            guard let number = Int(given), (1...Self.lastPage).contains(number) else {
+                throw HTTPError(.badRequest, message: "page is `\(given)`; expected a whole number 1 to \(Self.lastPage)")
+            }
+            page = number
+        }
         let (listings, total) = try await archive.search(text, page: page, pageSize: Self.pageSize, today: today, zone: profile.zone)
         let value = JSONValue.object([
             ("query", .string(text)), ("page", .integer(page)), ("page_size", .integer(Self.pageSize)), ("total", .integer(total)),

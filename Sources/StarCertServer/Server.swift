@@ -1,3 +1,4 @@
+import CMalloc
 import Foundation
 import Hummingbird
 import Logging
@@ -18,8 +19,12 @@ public struct ServerOptions: Sendable {
     /// A PEM file of roots trusted for timestamp services only: `/verify` judges a signer at the
     /// time of a signature timestamp that chains to one of them.
     public var timestampTrust: String?
+    /// How many uploads `/verify` checks at once (as many again wait; more are asked to come back).
+    public var verifyJobs: Int
 
-    public init(archive: String, issuerProfile: String, listen: String = "127.0.0.1:8080", trustProxy: Bool = false, timestampTrust: String? = nil) {
+    public init(archive: String, issuerProfile: String, listen: String = "127.0.0.1:8080", trustProxy: Bool = false, timestampTrust: String? = nil,
+                verifyJobs: Int = 2) {
+        self.verifyJobs = verifyJobs
         self.archive = archive
         self.issuerProfile = issuerProfile
         self.listen = listen
@@ -47,6 +52,7 @@ public enum StarCertServer {
         case let .failure(failure): throw .diagnostics(failure.diagnostics)
         }
         if !profile.issuanceProblems.isEmpty { throw .diagnostics(profile.issuanceProblems) }
+        guard (1...64).contains(options.verifyJobs) else { throw .refused("--verify-jobs is \(options.verifyJobs); expected 1 to 64") }
         let archive: Archive
         do { archive = try Archive(path: options.archive, access: .readWrite) } catch { throw .unusable(error) }
         var timestampRoots: [Certificate] = []
@@ -65,7 +71,7 @@ public enum StarCertServer {
             throw .installation(error)
         }
         return Site(archive: archive, profile: profile, pages: pages, catalog: catalog, openAPI: openAPI, trustProxy: options.trustProxy,
-                    timestampTrustRoots: timestampRoots, logger: logger)
+                    timestampTrustRoots: timestampRoots, verifyJobs: options.verifyJobs, logger: logger)
     }
 
     /// The application for `site` (used directly by the tests, without sockets).
@@ -84,6 +90,10 @@ public enum StarCertServer {
             throw SetupFailure.refused("--listen is `\(options.listen)`; expected HOST:PORT, e.g. 127.0.0.1:8080")
         }
         let site = try site(options, logger: logger)
+        // Large buffers (uploads to /verify) straight from and back to the system, so that memory
+        // freed after a check is returned at once instead of growing the heap (glibc would
+        // otherwise raise this threshold to the largest block freed so far).
+        mallopt(M_MMAP_THRESHOLD, 256 << 10)
         let application = application(site, host: address.host, port: address.port)
         var configuration = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(20)

@@ -22,12 +22,18 @@ public struct Site: Sendable {
     let limiter = RateLimiter(capacity: 30, perSecond: 2)
     let cache = ResponseCache()
     let clock: TodayClock
+    /// Admission to `/verify`'s checks (`serve --verify-jobs`).
+    let verifyGate: CheckGate
+    /// How long an upload to `/verify` may take to arrive.
+    let uploadDeadline: Duration
 
     static let uploadLimit = 20 << 20
     static let pageSize = 20
 
     init(archive: Archive, profile: IssuerProfile, pages: Pages, catalog: StandardCatalog, openAPI: [UInt8], trustProxy: Bool,
-         timestampTrustRoots: [Certificate] = [], logger: Logger) {
+         timestampTrustRoots: [Certificate] = [], verifyJobs: Int = 2, uploadDeadline: Duration = .seconds(60), logger: Logger) {
+        verifyGate = CheckGate(slots: verifyJobs, queueLimit: 2 * verifyJobs)
+        self.uploadDeadline = uploadDeadline
         self.timestampTrustRoots = timestampTrustRoots
         self.archive = archive
         self.profile = profile
@@ -56,7 +62,7 @@ public struct Site: Sendable {
         }
         router.get("c") { request, context in try await self.certificatePage(request, context, number: nil) }
         router.get("register") { request, _ in try await self.registerPage(request) }
-        router.get("register.csv") { _, _ in try await self.registerCSV() }
+        router.get("register.csv") { request, _ in try await self.registerCSV(request) }
         router.get("api/v1/openapi.json") { request, _ in self.json(self.openAPI, request: request, cache: "public, max-age=3600") }
         router.get("api/v1/certificates/:number") { request, context in try await self.certificateJSON(request, number: context.parameters.get("number")) }
         let limited = router.group().add(middleware: RateLimitMiddleware(site: self, limiter: limiter))
@@ -69,6 +75,29 @@ public struct Site: Sendable {
             try await self.shareDownload(request, context, token: context.parameters.get("token"), document: context.parameters.get("document"))
         }
         return router
+    }
+
+    /// Every route's path and the methods it answers (GET routes answer HEAD too), for `405` with
+    /// `Allow` when a known address is asked with another method. Kept beside `router()`, which
+    /// registers the same paths; `everyRouteAnswersTheMethodsItIsListedWith` checks they agree.
+    var routes: [(path: String, methods: [HTTPRequest.Method])] {
+        let get: [HTTPRequest.Method] = [.get, .head]
+        var routes: [(String, [HTTPRequest.Method])] = [
+            ("healthz", get), ("c/:number", get), ("c", get), ("register", get), ("register.csv", get), ("api/v1/openapi.json", get),
+            ("api/v1/certificates/:number", get), ("", get), ("api/v1/certificates", get), ("verify", get + [.post]), ("s/:token", get),
+            ("s/:token/:document", get),
+        ]
+        if qrPath != "/c" { routes.append((String(qrPath.dropFirst()), get)) }
+        return routes
+    }
+
+    /// The methods the route at `path` answers, or nil when no route has that path.
+    func methods(at path: String) -> [HTTPRequest.Method]? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return routes.first { route in
+            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: true)
+            return pattern.count == segments.count && zip(pattern, segments).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        }?.methods
     }
 
     // MARK: Requests
@@ -160,11 +189,27 @@ public struct Site: Sendable {
     }
 
     func errorPage(_ status: HTTPResponse.Status, request: Request, headers: HTTPFields = [:]) throws -> Response {
-        var response = try html("error", ["status": status.code, "notFound": status == .notFound, "tooMany": status == .tooManyRequests,
-                                      "tooLarge": status == .contentTooLarge, "badRequest": status == .badRequest, "gone": status == .gone],
-                            request: request, status: status, samePageElsewhere: false)
+        let kind = Self.errorKinds[status.code] ?? "other"
+        let words = pages.labels(language(request))
+        let help = words.has("error.\(kind)-help") ? "error.\(kind)-help" : "error.help"
+        var response = try html("error", ["status": status.code, "title": words["error.\(kind)"], "help": words[help]],
+                                request: request, status: status, samePageElsewhere: false)
         for field in headers { response.headers.append(field) }
         return response
+    }
+
+    /// The label (`error.KIND`) of each error status the site answers with.
+    static let errorKinds: [Int: String] = [
+        400: "bad-request", 404: "not-found", 405: "method", 408: "timeout", 410: "gone", 413: "too-large", 429: "too-many", 503: "busy",
+    ]
+
+    /// An error as the API answers it (RFC 9457 `application/problem+json`), never a page.
+    static func problem(_ status: HTTPResponse.Status, detail: String?, headers: HTTPFields = [:]) -> Response {
+        var members: [(String, JSONValue)] = [("type", .string("about:blank")), ("title", .string(status.reasonPhrase)), ("status", .integer(status.code))]
+        if let detail { members.append(("detail", .string(detail))) }
+        var fields: HTTPFields = [.contentType: "application/problem+json", .cacheControl: "no-store"]
+        fields.append(contentsOf: headers)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: JSONValue.object(members).serialized() + "\n")))
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -34,13 +34,20 @@ struct SiteMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: SiteContext, next: (Request, SiteContext) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         var response: Response
-        do {
-            response = try await next(request, context)
-        } catch let error as any HTTPResponseError {
-            response = errorPage(error.status, request: request, context: context, headers: (error as? HTTPError)?.headers ?? [:])
-        } catch {
-            context.logger.error("internal error: \(error)")
-            response = errorPage(.internalServerError, request: request, context: context)
+        if let allowed = site.methods(at: request.uri.path), !allowed.contains(request.method) {
+            let allow: HTTPFields = [.allow: allowed.map(\.rawValue).joined(separator: ", ")]
+            response = request.method == .options
+                ? Response(status: .noContent, headers: allow) : failure(.methodNotAllowed, request: request, context: context, headers: allow)
+        } else {
+            do {
+                response = try await next(request, context)
+            } catch let error as any HTTPResponseError {
+                let httpError = error as? HTTPError
+                response = failure(error.status, request: request, context: context, headers: httpError?.headers ?? [:], detail: httpError?.body)
+            } catch {
+                context.logger.error("internal error: \(error)")
+                response = failure(.internalServerError, request: request, context: context)
+            }
         }
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
@@ -50,8 +57,10 @@ struct SiteMiddleware: RouterMiddleware {
         return response
     }
 
-    /// The site's error page, or plain text when even that cannot be rendered.
-    func errorPage(_ status: HTTPResponse.Status, request: Request, context: SiteContext, headers: HTTPFields = [:]) -> Response {
+    /// An error as the API answers it (problem JSON) or as a page: the site's error page, or plain
+    /// text when even that cannot be rendered. `detail` is said only to API clients.
+    func failure(_ status: HTTPResponse.Status, request: Request, context: SiteContext, headers: HTTPFields = [:], detail: String? = nil) -> Response {
+        if request.uri.path.hasPrefix("/api/") { return Site.problem(status, detail: detail, headers: headers) }
         do {
             return try site.errorPage(status, request: request, headers: headers)
         } catch {

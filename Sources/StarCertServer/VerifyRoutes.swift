@@ -14,21 +14,31 @@ extension Site {
 
     func verifyUpload(_ request: Request, _ context: SiteContext) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > Self.uploadLimit { throw HTTPError(.contentTooLarge) }
-        let body = try await request.body.collect(upTo: Self.uploadLimit)
-        let bytes = Array(buffer: body)
-        let contentType = request.headers[.contentType] ?? ""
-        let file: [UInt8]
-        if contentType.lowercased().hasPrefix("multipart/form-data") {
-            guard let part = Multipart.file(in: bytes, contentType: contentType) else {
+        return try await verifyGate.admitted(retryAfter: 5) {
+            guard let file = try await uploadedFile(request) else {
                 return try verifyPage(request, result: ["problem": pages.labels(language(request))["verify.no-file"]], status: .badRequest)
             }
-            file = part
-        } else {
-            file = bytes
+            guard file.starts(with: Array("%PDF-".utf8)) else {
+                return try verifyPage(request, result: ["problem": pages.labels(language(request))["verify.not-pdf"]], status: .badRequest)
+            }
+            return try await verifyPage(request, checking: file)
         }
-        guard file.starts(with: Array("%PDF-".utf8)) else {
-            return try verifyPage(request, result: ["problem": pages.labels(language(request))["verify.not-pdf"]], status: .badRequest)
-        }
+    }
+
+    /// The uploaded file: the whole body, or the file part of a form; nil for a form without one.
+    /// Read into one buffer reserved at the limit up front (untouched pages cost no memory), and
+    /// a form's file cut out of it in place: the upload is held in memory once.
+    func uploadedFile(_ request: Request) async throws -> [UInt8]? {
+        var bytes = try await request.body.bytes(upTo: Self.uploadLimit, within: uploadDeadline)
+        let contentType = request.headers[.contentType] ?? ""
+        guard contentType.lowercased().hasPrefix("multipart/form-data") else { return bytes }
+        guard let range = Multipart.file(in: bytes, contentType: contentType) else { return nil }
+        bytes.removeSubrange(range.upperBound...)
+        bytes.removeSubrange(..<range.lowerBound)
+        return bytes
+    }
+
+    func verifyPage(_ request: Request, checking file: [UInt8]) async throws -> Response {
         let labels = pages.labels(language(request))
         let result = try await Verification(archive: archive, trustRoots: [], timestampTrustRoots: timestampTrustRoots).verify(pdf: file, today: today)
         var values: [String: Any] = ["checked": true, "authentic": result.authentic]

@@ -106,6 +106,8 @@ final class Paginator {
     private var pageIsEmpty = true
     /// The structure elements that hold what is emitted now (see `Page.structure`).
     private var structure: [StructureNode] = []
+    /// The open headings, as asked for and as placed in the structure tree.
+    private var headingLevels: [(requested: Int, assigned: Int)] = []
     private var nextStructureID = 0
     /// The list the last block belonged to, so that consecutive list items share one list.
     private var currentList: StructureNode?
@@ -287,8 +289,18 @@ final class Paginator {
             let top = y + (pageIsEmpty ? 0 : heading.paragraph.spaceBefore)
             outline.append(OutlineEntry(title: heading.outlineTitle ?? heading.paragraph.text, level: level, page: pages.count, y: top))
         }
-        structure = [node(.heading(heading.level))]
+        structure = [node(.heading(structureLevel(heading.level)))]
         placeStack(headingStack, spaceAfter: heading.paragraph.spaceAfter)
+    }
+
+    /// The level a heading asking for `requested` gets in the structure tree: one below the
+    /// nearest earlier heading that asked for less, so that levels never skip (an H4 label right
+    /// under an H2 becomes H3) while headings that asked for the same level stay siblings.
+    private func structureLevel(_ requested: Int) -> Int {
+        while let last = headingLevels.last, last.requested >= requested { headingLevels.removeLast() }
+        let assigned = (headingLevels.last?.assigned ?? 0) + 1
+        headingLevels.append((requested, assigned))
+        return assigned
     }
 
     /// The least height the blocks after a heading need at the bottom of a page, so the heading is

@@ -72,10 +72,19 @@ import X509
         // The summary chapter: a heading, the result panel as a figure, the scores table with header cells.
         let summary = try #require(report.firstIndex(of: "  H1"))
         #expect(report[summary + 1].hasPrefix("  Figure alt=评价总分"))
-        #expect(report.contains("      TH") && report.contains("      TD") && report.contains("    TR"))
+        #expect(report.contains("      TH scope=Column") && report.contains("      TD") && report.contains("    TR"))
+        #expect(!report.contains("      TH"), "every header cell says what it heads")
         #expect(report.contains("    LI") && report.contains("      Lbl") && report.contains("      LBody"))
         #expect(report.contains { $0.hasPrefix("  Figure alt=丰台备件中心库") })
         #expect(report.contains("  H2") && report.contains("  H3") && report.contains("  H4"))
+        // Heading levels never skip one (H1 → H3), in the order a reader meets them.
+        var level = 0
+        for line in report where line.hasPrefix("  H") && line.count == 4 {
+            let next = Int(String(line.last!))!
+            #expect(next <= level + 1, "H\(level) is followed by \(line)")
+            level = next
+        }
+        #expect(level > 0)
     }
 
     @Test func textCopiedOutReadsInOrderWithoutStraySpaces() throws {

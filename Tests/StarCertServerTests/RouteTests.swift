@@ -543,3 +543,166 @@ extension TestResponse {
         }
     }
 }
+
+/// Methods, API errors and admission to `/verify`.
+@Suite(.serialized) struct ProtocolTests {
+    /// Every listed route answers its methods (not 404 or 405), and a known address asked with
+    /// another method gets 405 naming them; OPTIONS gets them with 204.
+    @Test func everyRouteAnswersTheMethodsItIsListedWithAndNoOther() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let token = try Archive(path: served.fixture.archive, access: .readWrite).createShare(evaluation: 1, days: 30).token
+        let concrete: [String: String] = [":number": "KB-ASM-2026-000001", ":token": token, ":document": "report.pdf"]
+        let queries: [String: String] = ["api/v1/certificates": "?q=KB", "c": "?n=KB-ASM-2026-000001"]
+        let routes = served.site.routes
+        #expect(routes.count >= 12)
+        try await served.test { client in
+            for route in routes {
+                let segments: [String] = route.path.split(separator: "/").map { concrete[String($0)] ?? String($0) }
+                let path: String = "/" + segments.joined(separator: "/")
+                let query: String = queries[route.path] ?? ""
+                let allow: String = route.methods.map(\.rawValue).joined(separator: ", ")
+                for method in route.methods where method != .post {
+                    let response = try await client.execute(uri: path + query, method: method)
+                    #expect(response.status != .notFound && response.status != .methodNotAllowed, "\(method) \(path): \(response.status)")
+                }
+                let others: [HTTPRequest.Method] = [.post, .put, .delete, .patch]
+                for method in others where !route.methods.contains(method) {
+                    let response = try await client.execute(uri: path + query, method: method)
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                }
+                let options = try await client.execute(uri: path, method: .options)
+                #expect(options.status == .noContent && options.headers[.allow] == allow, "OPTIONS \(path)")
+            }
+            // An address no route has stays 404 for every method.
+            let nowhere = try await client.execute(uri: "/nothing/here", method: .delete)
+            #expect(nowhere.status == .notFound)
+        }
+    }
+
+    /// Every error under /api/ is problem JSON with its status, never an HTML page.
+    @Test func apiErrorsAreProblemJSON() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let tooLong: String = String(repeating: "%E5%8C%97", count: 201)
+        let longest: String = String(repeating: "%E5%8C%97", count: 200)
+        var cases: [(String, HTTPRequest.Method, Int)] = []
+        cases.append(("/api/v1/certificates/KB-ASM-2026-000099", .get, 404))
+        cases.append(("/api/v1/certificates/%3Cx%3E", .get, 404))
+        cases.append(("/api/v1/nothing", .get, 404))
+        cases.append(("/api/v1/certificates", .get, 400))
+        cases.append(("/api/v1/certificates?q=%20%20", .get, 400))
+        for blank in ["%0C", "%09%0A", "%E3%80%80", "%EF%BB%BF", "%E2%80%A8"] { cases.append(("/api/v1/certificates?q=\(blank)", .get, 400)) }
+        cases.append(("/api/v1/certificates?q=\(tooLong)", .get, 400))
+        for page in ["0", "abc", "100001", "99999999999999999999", "-1", "1.5", ""] {
+            cases.append(("/api/v1/certificates?q=KB&page=\(page)", .get, 400))
+        }
+        cases.append(("/api/v1/certificates", .post, 405))
+        cases.append(("/api/v1/certificates/KB-ASM-2026-000001", .delete, 405))
+        let all = cases
+        try await served.test { client in
+            for (uri, method, status) in all {
+                let response = try await client.execute(uri: uri, method: method)
+                #expect(response.status.code == status, "\(method) \(uri)")
+                #expect(response.headers[.contentType] == "application/problem+json", "\(method) \(uri)")
+                let problem = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+                #expect(problem?["status"] as? Int == status, "\(uri)")
+                #expect(problem?["title"] as? String == response.status.reasonPhrase, "\(uri)")
+            }
+            let exactly200 = try await client.execute(uri: "/api/v1/certificates?q=\(longest)", method: .get)
+            #expect(exactly200.status == .ok)
+            // Pages keep answering with pages.
+            let page = try await client.execute(uri: "/c/KB-ASM-2026-000001", method: .post)
+            #expect(page.status == .methodNotAllowed && page.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(page.text.contains("不支持此请求方法"))
+        }
+    }
+
+    /// Screen readers read the star level as text on every page that shows stars.
+    @Test func starLevelsAreReadAsTextOnEveryPage() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        try await served.test { client in
+            for (uri, text) in [("/register", "（4/5 星）"), ("/register?lang=en", "(4 of 5 stars)"), ("/?q=%E5%8C%97%E4%BA%AC", "（4/5 星）"),
+                                ("/c/KB-ASM-2026-000002", "四星级"), ("/c/KB-ASM-2026-000002?lang=en", "(4 of 5 stars)")] {
+                let page = try await client.execute(uri: uri, method: .get).text
+                let stars = page.components(separatedBy: "<span class=\"stars\"").dropFirst()
+                #expect(!stars.isEmpty, "\(uri)")
+                for span in stars {
+                    #expect(span.hasPrefix(" role=\"img\" aria-label=\"") && span.prefix(80).contains(text), "\(uri): \(span.prefix(80))")
+                }
+            }
+        }
+    }
+
+    /// Status never kept by shared caches: no-cache with an ETag on every page and record that shows one.
+    @Test func statusesAreRevalidatedNeverKept() async throws {
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        let uris: [String] = ["/c/KB-ASM-2026-000001", "/register", "/register.csv", "/api/v1/certificates/KB-ASM-2026-000001", "/api/v1/certificates?q=KB"]
+        try await served.test { client in
+            for uri in uris {
+                let response = try await client.execute(uri: uri, method: .get)
+                #expect(response.status == .ok, "\(uri)")
+                #expect(response.headers[.cacheControl] == "no-cache" && response.headers[.eTag] != nil, "\(uri)")
+                let tag: String = "W/" + (response.headers[.eTag] ?? "")
+                let again = try await client.execute(uri: uri, method: .get, headers: [.ifNoneMatch: tag])
+                // (The certificate page carries the minute of the check, so its tag changes each minute.)
+                #expect(again.status == .notModified || uri.hasPrefix("/c/"), "\(uri)")
+            }
+        }
+    }
+
+    /// A declared body over the limit is refused before it is read; a full line of checks sends
+    /// the next upload away at once with 503 and a Retry-After.
+    @Test func uploadsAreAdmittedInBoundedNumbers() async throws {
+        let gate = CheckGate(slots: 1, queueLimit: 1)
+        #expect(await gate.enter())
+        let waiting = Task { await gate.enter() }
+        while await gate.waitingCount == 0 { await Task.yield() }
+        #expect(await gate.enter() == false)
+        do {
+            _ = try await gate.admitted(retryAfter: 5) { 1 }
+            Issue.record("admitted past a full line")
+        } catch let error as HTTPError {
+            #expect(error.status == .serviceUnavailable && error.headers[.retryAfter] == "5")
+        }
+        await gate.leave()
+        #expect(await waiting.value)
+        await gate.leave()
+        let admitted = try await gate.admitted(retryAfter: 5) { 2 }
+        #expect(admitted == 2)
+
+        let served = try ServedArchive()
+        defer { served.fixture.remove() }
+        // Over a real socket: the headers alone, declaring 21 MiB, are answered at once.
+        try await StarCertServer.application(served.site, port: 0).test(.live) { client in
+            let port = try #require(client.port)
+            let request: String = "POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\nContent-Length: \(21 << 20)\r\n\r\n%PDF-"
+            let answer = try Self.exchange(port: port, request)
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(200))")
+        }
+    }
+
+    /// Sends `request` over a TCP connection to loopback and reads the start of the answer (5 s at most).
+    static func exchange(port: Int, _ request: String) throws -> String {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let bytes = Array(request.utf8)
+        _ = bytes.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, 0) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        return String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+    }
+}
