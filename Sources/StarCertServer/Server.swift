@@ -46,6 +46,10 @@ public struct ServerOptions: Sendable {
 public enum StarCertServer {
     /// Checks everything the service needs, or says why it cannot start.
     public static func site(_ options: ServerOptions, logger: Logger) throws(SetupFailure) -> Site {
+        try site(options, uploadDeadline: .seconds(60), logger: logger)
+    }
+
+    static func site(_ options: ServerOptions, uploadDeadline: Duration, logger: Logger) throws(SetupFailure) -> Site {
         let profile: IssuerProfile
         switch IssuerProfile.load(file: options.issuerProfile) {
         case let .success(loaded): profile = loaded
@@ -71,7 +75,8 @@ public enum StarCertServer {
             throw .installation(error)
         }
         return Site(archive: archive, profile: profile, pages: pages, catalog: catalog, openAPI: openAPI, trustProxy: options.trustProxy,
-                    timestampTrustRoots: timestampRoots, verifyJobs: options.verifyJobs, logger: logger)
+                    timestampTrustRoots: timestampRoots, verifyJobs: options.verifyJobs,
+                    uploadDeadline: uploadDeadline, logger: logger)
     }
 
     /// The application for `site` (used directly by the tests, without sockets).

@@ -685,6 +685,26 @@ extension TestResponse {
         }
     }
 
+    /// An upload that trickles in is cut off at the deadline with 408, and its slot is free again.
+    @Test func aTrickledUploadIsCutOffAndFreesItsSlot() async throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let site = try StarCertServer.site(ServerOptions(archive: fixture.archive, issuerProfile: fixture.folder.appendingPathComponent("issuer.yaml").path,
+                                                         verifyJobs: 1), uploadDeadline: .seconds(1), logger: logger)
+        try await StarCertServer.application(site, port: 0).test(.live) { client in
+            let port = try #require(client.port)
+            for _ in 0..<3 {
+                let started = ContinuousClock.now
+                let answer = try Self.exchange(port: port, "POST /verify HTTP/1.1\r\nHost: x\r\nContent-Type: application/pdf\r\nContent-Length: 1000\r\n\r\n%PDF-")
+                #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(200))")
+                #expect(ContinuousClock.now - started < .seconds(4))
+            }
+        }
+    }
+
     /// Sends `request` over a TCP connection to loopback and reads the start of the answer (5 s at most).
     static func exchange(port: Int, _ request: String) throws -> String {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
