@@ -70,6 +70,13 @@ let package = Package(
             name: "CZlib",
             linkerSettings: [.linkedLibrary("z")]
         ),
+        // Office Open XML packages (.xlsx): ZIP read with every size checked before inflating, and
+        // XML that never accepts a document type; knows nothing of the standard.
+        .target(
+            name: "Spreadsheet",
+            dependencies: ["CZlib"],
+            exclude: ["README.md"]
+        ),
         // glibc's malloc tuning, for the server's memory bound.
         .target(name: "CMalloc"),
         // Reading a PDF's objects, incremental updates, the archival fix-up, signature fields.
@@ -164,6 +171,10 @@ let package = Package(
         .testTarget(
             name: "TypesettingTests",
             dependencies: ["Typesetting", "StarCertTestSupport"]
+        ),
+        .testTarget(
+            name: "SpreadsheetTests",
+            dependencies: ["Spreadsheet", "StarCertTestSupport"]
         ),
         .testTarget(
             name: "PDFObjectsTests",

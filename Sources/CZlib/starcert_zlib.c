@@ -18,10 +18,10 @@ int starcert_deflate(const unsigned char *data, size_t size, unsigned char **out
     return 0;
 }
 
-int starcert_inflate(const unsigned char *data, size_t size, size_t limit, unsigned char **out, size_t *out_size) {
+static int inflate_bounded(const unsigned char *data, size_t size, size_t limit, int window_bits, unsigned char **out, size_t *out_size) {
     z_stream stream;
     memset(&stream, 0, sizeof stream);
-    if (inflateInit(&stream) != Z_OK) return 3;
+    if (inflateInit2(&stream, window_bits) != Z_OK) return 3;
     size_t capacity = size * 4 + 1024;
     if (capacity > limit + 1) capacity = limit + 1;
     unsigned char *buffer = malloc(capacity);
@@ -76,6 +76,51 @@ int starcert_inflate(const unsigned char *data, size_t size, size_t limit, unsig
     *out = buffer;
     *out_size = produced;
     return 0;
+}
+
+int starcert_inflate(const unsigned char *data, size_t size, size_t limit, unsigned char **out, size_t *out_size) {
+    return inflate_bounded(data, size, limit, MAX_WBITS, out, out_size);
+}
+
+int starcert_inflate_raw(const unsigned char *data, size_t size, size_t limit, unsigned char **out, size_t *out_size) {
+    return inflate_bounded(data, size, limit, -MAX_WBITS, out, out_size);
+}
+
+int starcert_deflate_raw(const unsigned char *data, size_t size, unsigned char **out, size_t *out_size) {
+    z_stream stream;
+    memset(&stream, 0, sizeof stream);
+    if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return 3;
+    uLong bound = deflateBound(&stream, (uLong)size);
+    unsigned char *buffer = malloc(bound > 0 ? bound : 1);
+    if (buffer == NULL) {
+        deflateEnd(&stream);
+        return 3;
+    }
+    stream.next_in = (Bytef *)data;
+    stream.avail_in = (uInt)size;
+    stream.next_out = buffer;
+    stream.avail_out = (uInt)bound;
+    int status = deflate(&stream, Z_FINISH);
+    size_t written = bound - stream.avail_out;
+    deflateEnd(&stream);
+    if (status != Z_STREAM_END) {
+        free(buffer);
+        return 1;
+    }
+    *out = buffer;
+    *out_size = written;
+    return 0;
+}
+
+unsigned long starcert_crc32(const unsigned char *data, size_t size) {
+    uLong crc = crc32(0L, Z_NULL, 0);
+    while (size > 0) {
+        uInt chunk = size > 0x40000000u ? 0x40000000u : (uInt)size;
+        crc = crc32(crc, data, chunk);
+        data += chunk;
+        size -= chunk;
+    }
+    return crc;
 }
 
 void starcert_zlib_free(void *pointer) {
