@@ -36,7 +36,7 @@ public struct XMLScanner {
         func flushText() throws(XMLError) {
             guard !text.isEmpty else { return }
             if !open.isEmpty { try visit(.text(try decode(text, fail))) }
-            else if !text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { throw fail("text outside the root element") }
+            else if !text.allSatisfy(isSpace) { throw fail("text outside the root element") }
             text.removeAll(keepingCapacity: true)
         }
         func find(_ needle: [UInt8], from start: Int) -> Int? {
@@ -71,7 +71,8 @@ public struct XMLScanner {
                 index = close + 2
             } else if bytes[index...].starts(with: Array("</".utf8)) {
                 guard let close = find([UInt8(ascii: ">")], from: index + 2) else { throw fail("an end tag is not closed") }
-                let name = String(decoding: bytes[index + 2..<close], as: UTF8.self).trimmingSpace
+                // `</name >`: white space may follow the name.
+                let name = String(decoding: bytes[index + 2..<close].prefix { !isSpace($0) }, as: UTF8.self)
                 guard let last = open.popLast(), last == name else { throw fail("the end tag </\(name)> does not close the open element") }
                 try visit(.end(name: name))
                 index = close + 1
@@ -110,13 +111,15 @@ public struct XMLScanner {
         guard sawRoot else { throw fail("the part holds no element") }
     }
 
+    /// XML's white space: space, tab, line feed, carriage return.
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
     /// The name without its namespace prefix.
     public static func local(_ name: String) -> Substring {
         name.lastIndex(of: ":").map { name[name.index(after: $0)...] } ?? Substring(name)
     }
 
     static func tag(_ inner: ArraySlice<UInt8>, _ fail: (String) -> XMLError) throws(XMLError) -> (String, [String: String]) {
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
         var at = inner.startIndex
         while at < inner.endIndex, !isSpace(inner[at]) { at += 1 }
         let name = String(decoding: inner[inner.startIndex..<at], as: UTF8.self)
@@ -182,11 +185,3 @@ public struct XMLScanner {
     }
 }
 
-extension String {
-    var trimmingSpace: String {
-        var text = Substring(self)
-        while let first = text.first, first == " " || first == "\t" || first == "\n" || first == "\r" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" || last == "\n" || last == "\r" { text.removeLast() }
-        return String(text)
-    }
-}

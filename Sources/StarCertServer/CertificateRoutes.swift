@@ -102,13 +102,13 @@ extension Site {
 
     /// `body` with the time of this check in place of `checkedAtPlaceholder`.
     func stampingCheckTime(_ body: ByteBuffer) -> ByteBuffer {
-        let bytes = Array(buffer: body)
         let placeholder = Array(Self.checkedAtPlaceholder.utf8)
-        let now = Array(Self.minute(Date(), timeZone: profile.zone).utf8)
-        guard placeholder.count == now.count, let range = bytes.firstRange(of: placeholder) else { return body }
-        var stamped = bytes
-        stamped.replaceSubrange(range, with: now)
-        return ByteBuffer(bytes: stamped)
+        let now = Array(clock.minute.utf8)
+        guard placeholder.count == now.count,
+              let offset = body.withUnsafeReadableBytes({ $0.firstRange(of: placeholder)?.lowerBound }) else { return body }
+        var stamped = body
+        stamped.setBytes(now, at: body.readerIndex + offset)
+        return stamped
     }
 
     /// A certificate's history as both the page and the API list it: each recorded change (the
@@ -131,13 +131,6 @@ extension Site {
         let name = level.map { labels.isChinese ? $0.name : ($0.nameEnglish ?? $0.name) } ?? ""
         let maximum = standard?.starLevels.count ?? 5
         return (name, labels.format("stars_text", ["level": name, "stars": String(listing.starLevel), "max": String(maximum)]), maximum)
-    }
-
-    /// The label of the event that began the current status.
-    static func category(_ history: [StatusRow], status: Archive.Status, labels: Labels) -> String {
-        if status == .expired { return labels["event.expired"] }
-        guard let last = history.last else { return labels["event.issued"] }
-        return labels["event." + Archive.StatusEvent(last, index: history.count - 1).rawValue]
     }
 
     func certificateJSON(_ request: Request, number: String?) async throws -> Response {

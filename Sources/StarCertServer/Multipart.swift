@@ -2,7 +2,7 @@
 /// `filename`, as the range of its bytes in the body (so that a large upload is not copied to be
 /// read). Only what `/verify` needs; anything malformed gives nil.
 enum Multipart {
-    static func file<Bytes: RandomAccessCollection<UInt8>>(in body: Bytes, contentType: String) -> Range<Int>? where Bytes.Index == Int {
+    static func file(in body: [UInt8], contentType: String) -> Range<Int>? {
         guard let boundary = boundary(contentType), !boundary.isEmpty, boundary.utf8.count <= 70 else { return nil }
         let delimiter = Array("--\(boundary)".utf8)
         var start = 0
@@ -33,8 +33,8 @@ enum Multipart {
     }
 
     /// Where `needle` first starts in `bytes` at or after `start`.
-    static func find<Bytes: RandomAccessCollection<UInt8>>(_ needle: [UInt8], in bytes: Bytes, from start: Int) -> Int? where Bytes.Index == Int {
-        guard !needle.isEmpty, bytes.count >= needle.count, start >= bytes.startIndex, start <= bytes.count - needle.count else { return nil }
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, bytes.count >= needle.count, start >= 0, start <= bytes.count - needle.count else { return nil }
         var index = start
         let first = needle[0]
         while index <= bytes.count - needle.count {

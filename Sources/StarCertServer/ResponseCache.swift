@@ -82,4 +82,17 @@ final class TodayClock: Sendable {
         latest.withLock { $0 = (second, day) }
         return day
     }
+
+    private let latestMinute = Mutex<(minute: Int, text: String)>((-1, ""))
+
+    /// This minute as a visitor reads it (`Site.minute`, in the profile's time zone), formatted
+    /// once a minute rather than on every request.
+    var minute: String {
+        let now = Date()
+        let minute = Int(now.timeIntervalSince1970) / 60
+        if let text = latestMinute.withLock({ $0.minute == minute ? $0.text : nil }) { return text }
+        let text = Site.minute(now, timeZone: profile.zone)
+        latestMinute.withLock { $0 = (minute, text) }
+        return text
+    }
 }
