@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "Typesetting", targets: ["Typesetting"]),
         .library(name: "PDFObjects", targets: ["PDFObjects"]),
         .library(name: "StarCertTemplates", targets: ["StarCertTemplates"]),
+        .library(name: "Spreadsheet", targets: ["Spreadsheet"]),
+        .library(name: "StarCertWorkbook", targets: ["StarCertWorkbook"]),
         .library(name: "StarCertDocuments", targets: ["StarCertDocuments"]),
         .library(name: "StarCertArchive", targets: ["StarCertArchive"]),
         .library(name: "StarCertIssuing", targets: ["StarCertIssuing"]),
@@ -77,6 +79,13 @@ let package = Package(
             dependencies: ["CZlib"],
             exclude: ["README.md"]
         ),
+        // The scoring workbook (评分表): assessments read from and written to .xlsx, and the one
+        // entry point that reads an assessment in any format.
+        .target(
+            name: "StarCertWorkbook",
+            dependencies: ["StarCertCore", "Spreadsheet"],
+            exclude: ["README.md"]
+        ),
         // glibc's malloc tuning, for the server's memory bound.
         .target(name: "CMalloc"),
         // Reading a PDF's objects, incremental updates, the archival fix-up, signature fields.
@@ -98,7 +107,7 @@ let package = Package(
         // Report and certificate models, their PDF and HTML documents, the document pipeline.
         .target(
             name: "StarCertDocuments",
-            dependencies: ["StarCertCore", "Typesetting", "PDFObjects", "StarCertTemplates"],
+            dependencies: ["StarCertCore", "Typesetting", "PDFObjects", "StarCertTemplates", "StarCertWorkbook"],
             exclude: ["README.md"]
         ),
         // The archive's storage and read side, and verification of what was issued.
@@ -145,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "starcert",
             dependencies: [
-                "StarCertCore", "StarCertTemplates", "StarCertDocuments", "StarCertArchive", "StarCertIssuing", "StarCertApp",
+                "StarCertCore", "StarCertTemplates", "StarCertWorkbook", "StarCertDocuments", "StarCertArchive", "StarCertIssuing", "StarCertApp",
                 "StarCertServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -153,7 +162,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "starcert-bench",
-            dependencies: ["StarCertCore", "StarCertTemplates", "StarCertDocuments", "StarCertApp", "StarCertIssuing", "PDFObjects"]
+            dependencies: ["StarCertCore", "StarCertTemplates", "StarCertDocuments", "StarCertApp", "StarCertIssuing", "PDFObjects", "StarCertWorkbook", "Spreadsheet"]
         ),
         .target(
             name: "StarCertTestSupport",
@@ -175,6 +184,10 @@ let package = Package(
         .testTarget(
             name: "SpreadsheetTests",
             dependencies: ["Spreadsheet", "StarCertTestSupport"]
+        ),
+        .testTarget(
+            name: "StarCertWorkbookTests",
+            dependencies: ["StarCertWorkbook", "Spreadsheet", "StarCertCore", "StarCertTestSupport"]
         ),
         .testTarget(
             name: "PDFObjectsTests",

@@ -11,7 +11,7 @@ LAYERS = [
     ["CPangoCairo", "CQREncode", "CJPEG", "CZlib", "CMalloc"],
     ["StarCertCore"],
     ["Typesetting", "PDFObjects", "Spreadsheet"],
-    ["StarCertTemplates"],
+    ["StarCertTemplates", "StarCertWorkbook"],
     ["StarCertDocuments"],
     ["StarCertArchive"],
     ["StarCertIssuing"],
@@ -22,7 +22,7 @@ LAYERS = [
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 # Drawing libraries and the modules that wrap them: none may be reachable from these targets.
 DRAWING = {"Typesetting", "CPangoCairo", "CQREncode", "CJPEG", "StarCertDocuments"}
-WITHOUT_DRAWING = ["StarCertServer", "StarCertArchive", "PDFObjects", "StarCertTemplates", "Spreadsheet"]
+WITHOUT_DRAWING = ["StarCertServer", "StarCertArchive", "PDFObjects", "StarCertTemplates", "Spreadsheet", "StarCertWorkbook"]
 
 description = json.loads(subprocess.run(["swift", "package", "describe", "--type", "json"], check=True,
                                         capture_output=True, text=True).stdout)

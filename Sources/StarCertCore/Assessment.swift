@@ -103,6 +103,9 @@ public struct Assessment: Sendable {
         public let caption: String?
         /// Where the file is named in the assessment.
         public let location: SourceLocation
+        /// The picture's bytes when it travels inside the assessment (pasted into a workbook);
+        /// `resolvedPath` then names the workbook and the part it came from.
+        public var embedded: [UInt8]? = nil
     }
 
     public struct VetoJudgement: Sendable {

@@ -18,6 +18,9 @@ public struct ParsedAssessment: Sendable {
 /// Reads and validates assessment files against `../docs/assessment-format.md`.
 public struct AssessmentParser: Sendable {
     public let catalog: StandardCatalog
+    /// Whether each photo must be a readable JPEG or PNG file; off where only the names matter
+    /// (an archived assessment, whose photos stayed where it was written).
+    package var checksPhotoFiles = true
 
     public init(catalog: StandardCatalog) {
         self.catalog = catalog
@@ -39,7 +42,32 @@ public struct AssessmentParser: Sendable {
     /// Reads `bytes` as the assessment file `file`; photo paths are resolved against `baseDirectory`.
     public func parse(_ bytes: [UInt8], file: String, baseDirectory: String) -> ParsedAssessment {
         var run = AssessmentReading(catalog: catalog, reader: YAMLReader(file: file), baseDirectory: baseDirectory)
-        let assessment = run.read(bytes)
+        run.checksPhotoFiles = checksPhotoFiles
+        var assessment: Assessment?
+        if let root = run.reader.document(bytes, expected: AssessmentReading.expected) { assessment = run.read(root) }
+        run.reader.finish()
+        return parsed(run, assessment, source: bytes)
+    }
+
+    /// Reads an assessment already composed into a document tree from another format (a
+    /// workbook): `log` names its places; `preceding` is what reading that format found (one
+    /// problem per place: nothing more is said where it spoke); `pictures` are the embedded
+    /// pictures by the name the tree's photos give them. `root` nil: the format could not be read.
+    package func parse(document root: SourceNode?, log: DiagnosticLog, preceding: [Diagnostic], baseDirectory: String,
+                       source: [UInt8], pictures: [String: [UInt8]]) -> ParsedAssessment {
+        var run = AssessmentReading(catalog: catalog, reader: YAMLReader(log: log), baseDirectory: baseDirectory)
+        run.embeddedPictures = pictures
+        run.checksPhotoFiles = checksPhotoFiles
+        let assessment = root.flatMap { run.read($0) }
+        let spoken = Set(preceding.map(\.location))
+        for diagnostic in preceding { run.reader.log.append(diagnostic) }
+        let result = parsed(run, preceding.contains { $0.severity == .error } ? nil : assessment, source: source)
+        return ParsedAssessment(assessment: result.assessment, standard: result.standard,
+                                diagnostics: result.diagnostics.filter { !spoken.contains($0.location) || preceding.contains($0) },
+                                source: source, placeholders: result.placeholders)
+    }
+
+    private func parsed(_ run: AssessmentReading, _ assessment: Assessment?, source bytes: [UInt8]) -> ParsedAssessment {
         let hasErrors = run.reader.log.hasErrors
         return ParsedAssessment(
             assessment: hasErrors ? nil : assessment,
@@ -57,6 +85,8 @@ private struct AssessmentReading {
     let baseDirectory: String
     var standard: Standard?
     var placeholders: [Diagnostic] = []
+    var embeddedPictures: [String: [UInt8]] = [:]
+    var checksPhotoFiles = true
 
     init(catalog: StandardCatalog, reader: YAMLReader, baseDirectory: String) {
         self.catalog = catalog
@@ -67,9 +97,7 @@ private struct AssessmentReading {
     static let topKeys = ["format", "standard", "kind", "report_no", "organization", "audit", "veto", "items"]
     static let expected = "an assessment file (format 1; see docs/assessment-format.md)"
 
-    mutating func read(_ bytes: [UInt8]) -> Assessment? {
-        defer { reader.finish() }
-        guard let root = reader.document(bytes, expected: Self.expected) else { return nil }
+    mutating func read(_ root: SourceNode) -> Assessment? {
         guard let top = reader.fields(root, of: "the assessment") else { return nil }
         reader.checkKeys(top, known: Self.topKeys, of: "the assessment", severity: .warning)
 
@@ -150,7 +178,7 @@ private struct AssessmentReading {
         var locations: [String: SourceLocation] = [:]
         for key in ["name", "name_en", "credit_code", "address", "scope"] {
             if let node = fields[key]?.value {
-                locations[key] = SourceLocation(file: reader.log.file, line: node.position.line, column: node.position.column)
+                locations[key] = reader.log.location(of: node.position)
             }
         }
         return Assessment.Organization(name: name, nameEnglish: nameEnglish, creditCode: creditCode, address: address, scope: scope, locations: locations)
@@ -159,7 +187,7 @@ private struct AssessmentReading {
     /// A placeholder left from `starcert init`: an error where a certificate could follow, a
     /// warning in a self-assessment (a company's own workbook).
     private mutating func placeholder(_ message: String, at node: SourceNode, kind: Assessment.Kind?) {
-        let location = SourceLocation(file: reader.log.file, line: node.position.line, column: node.position.column)
+        let location = reader.log.location(of: node.position)
         placeholders.append(Diagnostic(.error, at: location, message))
         if kind == .selfAssessment {
             reader.warning(message, at: node)
@@ -376,14 +404,20 @@ private struct AssessmentReading {
                 caption = reader.optional("caption", in: fields).flatMap { reader.text($0, "the caption of \(what)") }
             }
             guard let file = reader.text(fileNode, "the file of \(what)") else { ok = false; continue }
+            if let bytes = embeddedPictures[file] {
+                var photo = Assessment.Photo(file: file, resolvedPath: reader.log.file + "#" + file, caption: caption, location: reader.log.location(of: fileNode.position))
+                photo.embedded = bytes
+                photos.append(photo)
+                continue
+            }
             let resolved = file.hasPrefix("/") ? file : (baseDirectory as NSString).appendingPathComponent(file)
-            if let problem = PhotoFile.problem(at: resolved) {
+            if checksPhotoFiles, let problem = PhotoFile.problem(at: resolved) {
                 reader.error("\(what) `\(file)` \(problem); expected a JPEG or PNG file (paths are relative to the assessment file)", at: fileNode)
                 ok = false
                 continue
             }
             photos.append(Assessment.Photo(file: file, resolvedPath: resolved, caption: caption,
-                                           location: SourceLocation(file: reader.log.file, line: fileNode.position.line, column: fileNode.position.column)))
+                                           location: reader.log.location(of: fileNode.position)))
         }
         return ok ? photos : nil
     }

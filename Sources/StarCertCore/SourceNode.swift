@@ -26,12 +26,24 @@ package enum SourceNode: Sendable {
         /// `plain` for unquoted YAML and for JSON numbers, `true`, `false` and `null`.
         package let style: Style
         package let position: SourcePosition
+
+        package init(string: String, style: Style, position: SourcePosition) {
+            self.string = string
+            self.style = style
+            self.position = position
+        }
     }
 
     /// The pairs of a mapping in the order written, duplicates included.
     package struct Mapping: Sendable, RandomAccessCollection {
         package let pairs: [(key: SourceNode, value: SourceNode)]
         package let position: SourcePosition
+
+        package init(pairs: [(key: SourceNode, value: SourceNode)], position: SourcePosition) {
+            self.pairs = pairs
+            self.position = position
+        }
+
         package var startIndex: Int { pairs.startIndex }
         package var endIndex: Int { pairs.endIndex }
         package subscript(index: Int) -> (key: SourceNode, value: SourceNode) { pairs[index] }
@@ -40,6 +52,12 @@ package enum SourceNode: Sendable {
     package struct SequenceNode: Sendable, RandomAccessCollection {
         package let elements: [SourceNode]
         package let position: SourcePosition
+
+        package init(elements: [SourceNode], position: SourcePosition) {
+            self.elements = elements
+            self.position = position
+        }
+
         package var startIndex: Int { elements.startIndex }
         package var endIndex: Int { elements.endIndex }
         package subscript(index: Int) -> SourceNode { elements[index] }

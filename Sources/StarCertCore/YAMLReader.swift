@@ -30,6 +30,11 @@ package struct YAMLReader {
         log = DiagnosticLog(file: file)
     }
 
+    /// A reader that logs into `log` (a workbook's, which names cells).
+    package init(log: DiagnosticLog) {
+        self.log = log
+    }
+
     /// Reads the document in `bytes`, or nil after logging why it cannot be read.
     package mutating func document(_ bytes: [UInt8], expected: String) -> SourceNode? {
         guard let root = SourceText.compose(bytes, log: &log, expected: expected) else { return nil }

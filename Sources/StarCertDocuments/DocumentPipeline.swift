@@ -1,5 +1,6 @@
 import Foundation
 import StarCertCore
+import StarCertWorkbook
 import Typesetting
 
 /// A document produced for an evaluation, by the name it is written under.
@@ -50,7 +51,7 @@ public final class DocumentPipeline {
     /// no font can show — so that `check` and `report` agree. `issuer` adds the issuer's texts to
     /// the font check.
     public func check(_ file: String, issuer: Issuer = .builtInDefault) -> Checked {
-        let parsed = AssessmentParser(catalog: catalog).parse(fileAt: file)
+        let parsed = AssessmentFiles.parse(fileAt: file, catalog: catalog)
         var diagnostics = parsed.diagnostics
         var images: [String: ImageData] = [:]
         var evaluation: Evaluation?
@@ -58,7 +59,7 @@ public final class DocumentPipeline {
             for record in assessment.itemRecords {
                 for (index, photo) in record.photos.enumerated() where images[photo.resolvedPath] == nil {
                     do {
-                        images[photo.resolvedPath] = try Picture.load(photo.resolvedPath, for: "photo \(index + 1) of item \(record.itemID)")
+                        images[photo.resolvedPath] = try Picture.load(photo, for: "photo \(index + 1) of item \(record.itemID)")
                     } catch {
                         let expected = error.problem.contains("; expected") ? "" : "; expected a readable JPEG or PNG picture"
                         diagnostics.append(Diagnostic(.error, at: photo.location, "photo \(index + 1) of item \(record.itemID) `\(TerminalText.quoted(photo.file))` cannot be used: \(error.problem)\(expected)"))

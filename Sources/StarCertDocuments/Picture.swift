@@ -14,6 +14,19 @@ public enum Picture {
         case let .success(read): bytes = read
         case let .failure(problem): throw PictureError(path: path, use: what, problem: problem.description)
         }
+        return try clean(bytes, path: path, for: what)
+    }
+
+    /// A photo of an assessment: its file, or the picture it carries inside (a workbook's).
+    public static func load(_ photo: Assessment.Photo, for what: String) throws(PictureError) -> ImageData {
+        guard let bytes = photo.embedded else { return try load(photo.resolvedPath, for: what) }
+        guard bytes.count <= InputFile.Limit.picture else {
+            throw PictureError(path: photo.resolvedPath, use: what, problem: InputFile.Problem.tooLarge(bytes: bytes.count, limit: InputFile.Limit.picture).description)
+        }
+        return try clean(bytes, path: photo.resolvedPath, for: what)
+    }
+
+    private static func clean(_ bytes: [UInt8], path: String, for what: String) throws(PictureError) -> ImageData {
         do {
             return try PictureCleaning.clean(bytes, maximumPixels: maximumPixels)
         } catch {

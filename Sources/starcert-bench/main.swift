@@ -6,6 +6,8 @@ import StarCertApp
 import StarCertCore
 import StarCertDocuments
 import StarCertIssuing
+import StarCertWorkbook
+import Spreadsheet
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var iterations = 20
@@ -99,6 +101,54 @@ for file in arguments {
     let signing = try median { signed = try PDFSigning.sign(compacted, with: identity, reason: "benchmark") }
     print((file as NSString).lastPathComponent.padding(toLength: 38, withPad: " ", startingAt: 0),
           String(format: "%9.1f  %9.1f  %13.1f  %10.1f  %23d  %12d", rendering, fixing, compacting, signing, archival.count, signed.count))
+}
+
+// The scoring workbook: YAML → xlsx (read, check, write the workbook) and reading a workbook back,
+// then a hostile sheet of 100,000 filled rows, which is refused after a read linear in its size.
+print("\nworkbook (in process, median of \(iterations))   YAML → xlsx ms  read xlsx ms  xlsx bytes")
+let workbookFolder = FileManager.default.temporaryDirectory.appendingPathComponent("starcert-bench-wb-\(getpid())")
+try FileManager.default.createDirectory(at: workbookFolder, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: workbookFolder) }
+let catalog = try StandardCatalog.installed()
+for file in arguments where AssessmentFormat(path: file) != .workbook {
+    let parsed = AssessmentFiles.parse(fileAt: file, catalog: catalog)
+    guard let assessment = parsed.assessment, let standard = parsed.standard else { continue }
+    let target = workbookFolder.appendingPathComponent("bench.xlsx").path
+    var bytes: [UInt8] = []
+    var times: [Double] = []
+    for _ in 0..<iterations {
+        let start = DispatchTime.now()
+        let again = AssessmentFiles.parse(fileAt: file, catalog: catalog)
+        bytes = try AssessmentFiles.write(again.assessment ?? assessment, standard: standard, format: .workbook, to: target)[0].bytes
+        times.append(milliseconds(start))
+    }
+    let converting = times.sorted()[times.count / 2]
+    times = []
+    for _ in 0..<iterations {
+        let start = DispatchTime.now()
+        let read = AssessmentFiles.parseWorkbook(bytes, file: "bench.xlsx", baseDirectory: workbookFolder.path, catalog: catalog)
+        precondition(read.assessment != nil, "\(read.errors)")
+        times.append(milliseconds(start))
+    }
+    print((file as NSString).lastPathComponent.padding(toLength: 42, withPad: " ", startingAt: 0),
+          String(format: "%14.1f  %12.1f  %10d", converting, times.sorted()[times.count / 2], bytes.count))
+    if file == arguments.first {
+        let package = try ZipArchive(bytes)
+        var writer = ZipWriter()
+        for entry in package.entries {
+            var data = try package.data(entry.name) ?? []
+            if entry.name == "xl/worksheets/sheet6.xml" {
+                let rows = (100...100_099).map { "<row r=\"\($0)\"><c r=\"B\($0)\" t=\"inlineStr\"><is><t>x</t></is></c></row>" }.joined()
+                data = Array(String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</sheetData>", with: rows + "</sheetData>").utf8)
+            }
+            writer.add(entry.name, data)
+        }
+        let hostile = writer.bytes
+        let start = DispatchTime.now()
+        let read = AssessmentFiles.parseWorkbook(hostile, file: "hostile.xlsx", baseDirectory: ".", catalog: catalog)
+        print(String(format: "a sheet of 100,000 filled rows (%d bytes): read in %.0f ms, %d errors (each row lacks its item id)",
+                     hostile.count, milliseconds(start), read.errors.count))
+    }
 }
 
 var usage = rusage()

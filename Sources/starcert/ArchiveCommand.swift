@@ -3,6 +3,7 @@ import Foundation
 import StarCertApp
 import StarCertArchive
 import StarCertCore
+import StarCertWorkbook
 import StarCertDocuments
 
 struct ArchiveCommand: ParsableCommand {
@@ -128,7 +129,10 @@ struct ArchiveCommand: ParsableCommand {
                 let row = try archive.evaluation(id)
                 let stored = (row.assessmentName as NSString).lastPathComponent
                 let name = [".", "..", ""].contains(stored) || stored.hasPrefix(".") ? "assessment.yaml" : stored
-                let files = [NamedOutput(name: name, bytes: Array(row.assessment))]
+                // The assessment in its other dress too (workbook ⇄ YAML), when it needs no pictures beside it.
+                let companion = AssessmentFiles.companion(of: Array(row.assessment), name: name, catalog: try loadCatalog())
+                    .flatMap { $0.count == 1 ? NamedOutput(name: $0[0].path, bytes: $0[0].bytes) : nil }
+                let files = [NamedOutput(name: name, bytes: Array(row.assessment))] + (companion.map { [$0] } ?? [])
                     + (try archive.documents(of: id)).map { NamedOutput(name: $0.name, bytes: Array($0.bytes)) }
                 try OutputFiles.write(files, for: OutputFiles.Target(input: "", folder: URL(fileURLWithPath: output), isSubfolder: false))
                 Console.out("wrote \(files.map(\.name).joined(separator: ", ")) to \(output)")

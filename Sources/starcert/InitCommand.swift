@@ -1,14 +1,17 @@
 import ArgumentParser
 import Foundation
 import StarCertCore
+import StarCertWorkbook
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Write a blank assessment: every item with its points and requirements as comments.",
+        abstract: "Write a blank assessment: YAML with every item as comments, or the .xlsx scoring workbook.",
         discussion: """
-            The workbook a company fills in to assess itself: fill in every percent, replace the \
-            placeholders, and `starcert check` passes. Without -o it is printed.
+            The format follows the output's extension: `-o 评分表.xlsx` writes the scoring workbook \
+            auditors fill in (locked form, lists, live subtotals); `.yaml` (or no -o, printed) the \
+            YAML file with every item's points and requirements as comments. Fill in every percent \
+            and the facts, and `starcert check` passes.
             """
     )
 
@@ -24,16 +27,19 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         let catalog = try loadCatalog()
         let chosen = try resolveStandard(standard, in: catalog)
-        let text = AssessmentTemplate.yaml(for: chosen, date: IssuerProfile.today(inTimeZone: TimeZone.current.identifier))
+        let today = IssuerProfile.today(inTimeZone: TimeZone.current.identifier)
         guard let output else {
-            Console.out(text, terminator: "")
+            Console.out(AssessmentTemplate.yaml(for: chosen, date: today), terminator: "")
             return
         }
         try running {
+            guard let format = AssessmentFormat(path: output) ?? ((output as NSString).pathExtension.isEmpty ? .yaml : nil) else {
+                throw SetupFailure.refused(AssessmentFormat.refusal(for: output))
+            }
             if !force, FileManager.default.fileExists(atPath: output) {
                 throw SetupFailure.refused("\(output) already exists; pass --force to replace it")
             }
-            try AtomicFile.write([(output, Array(text.utf8))])
+            try AtomicFile.write([(output, try AssessmentFiles.blank(for: chosen, format: format, date: today))])
         }
         Console.err("wrote \(output): fill in every percent, then run `starcert check \(output)`")
     }

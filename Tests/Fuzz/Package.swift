@@ -20,6 +20,15 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
+            name: "WorkbookFuzz",
+            dependencies: [
+                .product(name: "StarCertWorkbook", package: identity),
+                .product(name: "Spreadsheet", package: identity),
+                .product(name: "StarCertCore", package: identity),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
             name: "PDFFuzz",
             dependencies: [
                 .product(name: "PDFObjects", package: identity),

@@ -280,8 +280,12 @@ import Typesetting
         #expect(csv[1].hasSuffix(",北京华信家电服务有限公司,91110108MA01C2XK3R,Q/BJKB 006-2026,initial,2026-05-12,91.55,4,certified,KB-ASM-2026-000001,valid,"))
         try fixture.run(["archive", "files", "1", "-o", "restored"]).expectSuccess()
         let restored = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.appendingPathComponent("restored").path).sorted()
-        #expect(restored == ["certificate.html", "certificate.pdf", "four-star-certification.yaml", "report.html", "report.pdf"])
+        #expect(restored == ["certificate.html", "certificate.pdf", "four-star-certification.xlsx", "four-star-certification.yaml", "report.html", "report.pdf"])
         #expect(try Data(contentsOf: fixture.folder.appendingPathComponent("restored/four-star-certification.yaml")) == (try Data(contentsOf: Fixtures.fourStar)))
+        // The archived evaluation as the auditor's workbook too: it scores as the archive recorded.
+        try FileManager.default.copyItem(at: fixture.folder.appendingPathComponent("photos"), to: fixture.folder.appendingPathComponent("restored/photos"))
+        let scored = try fixture.run(["score", "restored/four-star-certification.xlsx", "--json"])
+        #expect(scored.status == 0 && scored.stdout.contains("\"total\": \"91.55\""), "\(scored.stderr)")
     }
 
     @Test func issuedRecordsAreLocked() throws {
