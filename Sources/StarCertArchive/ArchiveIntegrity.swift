@@ -34,6 +34,7 @@ extension Archive {
                     problems += try Self.certificateProblems(certificate, db)
                 }
                 problems += try Self.seriesProblems(certificates, db)
+                problems += try Self.journalProblems(db)
                 let check = try String.fetchAll(db, sql: "PRAGMA integrity_check")
                 if check != ["ok"] { problems += check.map { "SQLite: \($0)" } }
                 return problems

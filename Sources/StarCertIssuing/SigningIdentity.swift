@@ -157,23 +157,28 @@ public struct SigningIdentity: Sendable {
         } catch {
             throw KeyError(file: keyFile.deletingLastPathComponent().path, problem: "the folder cannot be created: \(error.localizedDescription)")
         }
-        // The private key file is created with mode 0600 before any byte is written to it.
-        let descriptor = open(keyFile.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw KeyError(file: keyFile.path, problem: "it cannot be created: \(String(cString: strerror(errno)))") }
-        let encoded = Array((key.pemRepresentation + "\n").utf8)
-        let written = encoded.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        fsync(descriptor)
-        close(descriptor)
-        guard written == encoded.count else {
-            unlink(keyFile.path)
-            throw KeyError(file: keyFile.path, problem: "it could not be written whole")
-        }
+        try writePrivateKey(key, to: keyFile)
         do {
             let pem = try chain.map { try $0.serializeAsPEM().pemString }.joined(separator: "\n") + "\n"
             try AtomicFile.write([(certificateFile.path, Array(pem.utf8))])
         } catch {
             unlink(keyFile.path)
             throw KeyError(file: certificateFile.path, problem: "it could not be written: \(error)")
+        }
+    }
+
+    /// Writes `key` as PEM to a new file created with mode 0600 before any byte is written to it;
+    /// an existing file is never replaced.
+    static func writePrivateKey(_ key: P256.Signing.PrivateKey, to keyFile: URL) throws(KeyError) {
+        let descriptor = open(keyFile.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw KeyError(file: keyFile.path, problem: "it cannot be created: \(String(cString: strerror(errno)))") }
+        let encoded = Array((key.pemRepresentation + "\n").utf8)
+        let written = encoded.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == encoded.count, synced else {
+            unlink(keyFile.path)
+            throw KeyError(file: keyFile.path, problem: "it could not be written whole")
         }
     }
 

@@ -160,7 +160,7 @@ struct ArchiveCommand: ParsableCommand {
         func run() throws {
             let problems = try running { try Archive.integrityProblems(at: archiveOptions.path) }
             if problems.isEmpty {
-                Console.out("\(archiveOptions.path): every stored file matches its SHA-256, every certificate its signed data, every number series is complete")
+                Console.out("\(archiveOptions.path): every stored file matches its SHA-256, every certificate its signed data, every number series is complete, every journal entry its signature and the entry before it")
             } else {
                 problems.forEach { Console.out($0) }
                 throw ExitCode.failure

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import StarCertArchive
+import StarCertTestSupport
+import Testing
+
+/// The body's people and the signed journal of what they do.
+@Suite struct StaffTests {
+    @Test func peopleAreAddedWithKeysOfTheirOwnAndRetiredNeverDeleted() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["archive", "init", fixture.archive]).expectSuccess()
+        let added = try fixture.run(["staff", "add", "王建国", "--roles", "auditor"])
+        #expect(added.status == 0, "\(added.stderr)")
+        try fixture.run(["staff", "add", "赵敏", "--roles", "reviewer,decider"]).expectSuccess()
+        let key = fixture.folder.appendingPathComponent("staff-1.key").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: key)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try String(contentsOfFile: key, encoding: .utf8).contains("PRIVATE KEY"))
+        #expect(FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("staff-2.key").path))
+        // Their own key, kept elsewhere.
+        try FileManager.default.copyItem(atPath: key, toPath: fixture.folder.appendingPathComponent("own.pem").path)
+        let own = try fixture.run(["staff", "add", "陈志远", "--roles", "auditor", "--key", "own.pem"])
+        #expect(own.status == 0 && own.stdout.contains("own.pem"), "\(own.stderr)")
+
+        for (arguments, message) in [
+            (["staff", "add", "王建国", "--roles", "auditor"], "already on the staff"),
+            (["staff", "add", "李四", "--roles", "auditor,auditor"], "--roles"),
+            (["staff", "add", "李四", "--roles", "boss"], "--roles"),
+            (["staff", "add", "李\u{202E}四", "--roles", "auditor"], "visible text"),
+            (["staff", "retire", "无名氏"], "no 无名氏 on the staff"),
+            (["staff", "add", "李四", "--roles", "auditor", "--keys", "elsewhere"], "issuer.key"),
+        ] as [([String], String)] {
+            let refused = try fixture.run(arguments)
+            #expect(refused.status != 0 && refused.stderr.contains(message), "\(arguments): \(refused.stderr)")
+        }
+        try fixture.run(["staff", "retire", "王建国", "--reason", "调岗"]).expectSuccess()
+        #expect(try fixture.run(["staff", "retire", "王建国"]).stderr.contains("retired on"))
+        let list = try fixture.run(["staff", "list"]).stdout
+        #expect(list.contains("王建国") && list.contains("retired") && list.contains("reviewer,decider"), "\(list)")
+        #expect(try fixture.run(["archive", "verify"]).status == 0)
+
+        let queue = try DatabaseQueue(path: fixture.archive)
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM staff WHERE name = '赵敏'") } }
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE staff SET roles = 'decider' WHERE name = '王建国'") } }
+        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE event SET reason = 'x'") } }
+    }
+
+    /// Each way of rewriting the journal by hand (triggers dropped first) is found and named.
+    @Test(arguments: [
+        ("UPDATE event SET reason = '另有原因' WHERE id = 4", "journal entry 4 (staff-retired by issuer): its fields were changed"),
+        ("DELETE FROM event WHERE id = 2", "journal entry 3 (staff-added by issuer): entries before it are missing"),
+        ("UPDATE staff SET roles = 'auditor,reviewer,decider' WHERE id = 1", "staff 1 王建国: the row differs from what the journal recorded"),
+        ("INSERT INTO staff (name, roles, public_key, added_at) VALUES ('冒名', 'decider', 'AAAA', '2026-01-01')", "staff 4 冒名: the journal never recorded this person"),
+        ("UPDATE event SET signature = (SELECT signature FROM event WHERE id = 1) WHERE id = 2", "journal entry 2 (staff-added by issuer): its signature does not verify"),
+    ])
+    func aRewrittenJournalIsFoundAndNamed(statement: String, problem: String) throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["archive", "init", fixture.archive]).expectSuccess()
+        for (name, roles) in [("王建国", "auditor"), ("赵敏", "reviewer"), ("钱坤", "decider")] {
+            try fixture.run(["staff", "add", name, "--roles", roles]).expectSuccess()
+        }
+        try fixture.run(["staff", "retire", "钱坤", "--reason", "离职"]).expectSuccess()
+        #expect(try fixture.run(["archive", "verify"]).status == 0)
+        let queue = try DatabaseQueue(path: fixture.archive)
+        try queue.write { db in
+            for trigger in ["event_locked", "event_kept", "staff_locked", "staff_kept"] { try db.execute(sql: "DROP TRIGGER \(trigger)") }
+            try db.execute(sql: statement)
+        }
+        let verified = try fixture.run(["archive", "verify"])
+        #expect(verified.status == 1)
+        #expect(verified.stdout.contains(problem) || verified.stderr.contains(problem), "\(verified.stdout)\(verified.stderr)")
+    }
+}
