@@ -18,6 +18,9 @@ public struct IssueJob: Sendable {
     public var date: CalendarDate?
     public var language: Labels.Language
     public var jobs: Int
+    /// Set by `decide`: the evaluation was reviewed and decided by people outside the audit team,
+    /// so a profile with `decision: separate` lets it be issued.
+    public var decidedThroughReview = false
 
     public init(inputs: [String], output: URL, archive: String, issuerProfile: String, keys: URL, replaces: Int64?,
                 date: CalendarDate?, language: Labels.Language, jobs: Int) {
@@ -45,6 +48,11 @@ public struct IssueJob: Sendable {
         }
         let issuer: Issuer
         do { issuer = try profile.issuer() } catch { throw .unusable(error) }
+        // A profile still to fill in is refused field by field first (below).
+        if profile.decisionProcess == .separate, !decidedThroughReview, profile.issuanceProblems.isEmpty {
+            throw .refused("\(issuerProfile) sets `decision: separate`: evaluations are reviewed and decided by people outside the audit team — "
+                + "`starcert submit FILE`, then `starcert review ID --by NAME --accept` and `starcert decide ID --by NAME --grant` (`decision: single-step` keeps `issue` for in-house use)")
+        }
         let identity: SigningIdentity
         do { identity = try SigningIdentity.load(from: keys) } catch { throw .unusable(error) }
         let setup = try DocumentSetup(language: language, html: true)
@@ -90,6 +98,8 @@ public struct IssueJob: Sendable {
             outcome.failed = true
         case let .success(issued):
             outcome.diagnostics = issued.warnings
+            outcome.evaluationID = issued.evaluationID
+            outcome.certificateNumber = issued.certificateNumber
             let certificate = issued.certificateNumber.map { "certificate \($0)" } ?? "no certificate (\(issued.decision.rawValue))"
             do {
                 try OutputFiles.write(issued.files, for: target)

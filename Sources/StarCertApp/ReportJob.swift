@@ -12,6 +12,9 @@ public struct FileOutcome: Sendable {
     /// A line that says what was done (the files written, the decision, the certificate number).
     public var summary: String?
     public var failed = false
+    /// What `issue` archived: the evaluation and its certificate, if any.
+    public var evaluationID: Int64?
+    public var certificateNumber: String?
 
     public init(input: String) {
         self.input = input

@@ -244,5 +244,6 @@ extension ArchiveSchema {
             );
             """)
         try lock("event", db)
+        try createSubmissions(db)
     }
 }

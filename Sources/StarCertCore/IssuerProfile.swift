@@ -22,6 +22,11 @@ public struct IssuerProfile: Sendable {
     /// An RFC 3161 timestamp service (`http` or `https`): every signature then carries a signature
     /// timestamp (PAdES B-T), and `issue` refuses when the service does not answer.
     public var timestampURL: String?
+    /// Who decides a certification: `separate` (review and decision by people outside the audit
+    /// team, through `submit`, `review` and `decide`) or `single-step` (`issue` decides at once).
+    public var decisionProcess: DecisionProcess = .singleStep
+    /// Whether the person who reviewed an evaluation may also decide it.
+    public var reviewerMayDecide = false
     /// The file the profile was read from.
     public var file: String
     /// Where each field is written in the profile.
@@ -31,7 +36,16 @@ public struct IssuerProfile: Sendable {
     public var issuanceProblems: [Diagnostic]
 
     static let keys = ["name", "name_en", "address", "approval_number", "logo", "seal", "verification_base_url",
-                       "certificate_number_pattern", "validity_years", "certify_one_star", "time_zone", "timestamp_url"]
+                       "certificate_number_pattern", "validity_years", "certify_one_star", "time_zone", "timestamp_url",
+                       "decision", "reviewer_may_decide"]
+
+    /// How a certification is decided.
+    public enum DecisionProcess: String, Sendable, CaseIterable {
+        /// Reviewed and decided by people who were not on the audit team (ISO/IEC 17065 7.5, 7.6).
+        case separate
+        /// `issue` decides in one step (a company's in-house use); recorded as such.
+        case singleStep = "single-step"
+    }
 
     /// Marks the texts `issuer init` leaves to fill in.
     public static let placeholderMarks = AssessmentTemplate.placeholderMarks + ["(to fill in)"]
@@ -124,6 +138,9 @@ public struct IssuerProfile: Sendable {
         certify_one_star: false                   # whether a one-star result gets a certificate
         time_zone: Asia/Shanghai                  # the zone the issue day is counted in
         # timestamp_url: http://timestamp.example.cn/tsa   # optional: an RFC 3161 timestamp service (PAdES B-T)
+        decision: separate                        # separate: submit → review → decide by people outside the audit team
+                                                  # single-step: `issue` decides at once (in-house use)
+        reviewer_may_decide: false                # whether the reviewer of an evaluation may also decide it
 
         """
     }
@@ -205,6 +222,10 @@ public struct IssuerProfile: Sendable {
                 r.error("`timestamp_url` is `\(TerminalText.quoted(value))`, not an http or https address; expected the address of an RFC 3161 timestamp service", at: node)
             }
         }
+        var decision = DecisionProcess.singleStep
+        if let node = r.optional("decision", in: fields), let value = r.choice(node, "`decision`", as: DecisionProcess.self) { decision = value }
+        var reviewerMayDecide = false
+        if let node = r.optional("reviewer_may_decide", in: fields), let value = r.boolean(node, "`reviewer_may_decide`") { reviewerMayDecide = value }
         guard let name, let nameEnglish, let address, let approval, let base, let pattern else { return nil }
         var locations: [String: SourceLocation] = [:]
         for entry in fields.entries {
@@ -213,7 +234,8 @@ public struct IssuerProfile: Sendable {
         return IssuerProfile(
             name: name, nameEnglish: nameEnglish, address: address, approvalNumber: approval, logo: logo, seal: seal,
             verificationBaseURL: base, numberPattern: pattern, validityYears: years, certifyOneStar: oneStar, timeZone: timeZone,
-            timestampURL: timestamp, file: file, locations: locations, issuanceProblems: placeholders)
+            timestampURL: timestamp, decisionProcess: decision, reviewerMayDecide: reviewerMayDecide, file: file, locations: locations,
+            issuanceProblems: placeholders)
     }
 }
 

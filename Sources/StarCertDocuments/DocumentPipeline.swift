@@ -95,12 +95,14 @@ public final class DocumentPipeline {
     }
 
     /// `report`: the report and, for a certified evaluation, a specimen certificate, in `formats`.
-    public func render(_ file: String, formats: Set<OutputFormat>, issuer: Issuer = .builtInDefault, archival: Bool = false) -> Result<Rendered, DiagnosedFailure> {
+    /// A `draft` (a submitted evaluation) is marked as one and has no specimen certificate.
+    public func render(_ file: String, formats: Set<OutputFormat>, issuer: Issuer = .builtInDefault, archival: Bool = false, draft: Bool = false) -> Result<Rendered, DiagnosedFailure> {
         let checked = check(file, issuer: issuer)
         guard let evaluation = checked.evaluation else { return .failure(DiagnosedFailure(checked.diagnostics)) }
         do {
-            let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: issuer)
-            let certificateModel = CertificateModel(evaluation, text: renderer.templates.certificate, issuer: issuer)
+            var model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: issuer)
+            if draft { model.markAsDraft() }
+            let certificateModel = draft ? nil : CertificateModel(evaluation, text: renderer.templates.certificate, issuer: issuer)
             let (report, certificate) = try renderer.renderDocuments(
                 report: model, images: checked.images, certificate: certificateModel, formats: formats, archival: archival)
             var warnings = checked.warnings

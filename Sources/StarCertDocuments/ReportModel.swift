@@ -12,7 +12,7 @@ public struct ReportModel: Sendable {
 
     public struct SectionRow: Sendable {
         public let id: String
-        public let title: String
+        public private(set) var title: String
         public let points: String
         public let score: String
         /// Score as a share of the section's points, in tenths of a percent (950 = 95.0 %).
@@ -34,7 +34,7 @@ public struct ReportModel: Sendable {
 
     public struct ItemDetail: Sendable {
         public let id: String
-        public let title: String
+        public private(set) var title: String
         /// `4.2.1 部门与岗位设置（得分率 100%，得分 3.00）`.
         public let heading: String
         public let points: String
@@ -53,7 +53,7 @@ public struct ReportModel: Sendable {
 
     public struct VetoDetail: Sendable {
         public let id: String
-        public let title: String
+        public private(set) var title: String
         public let heading: String
         /// The title as shown in the section's table row.
         public let rowTitle: String
@@ -69,7 +69,7 @@ public struct ReportModel: Sendable {
 
     public struct SectionDetail: Sendable {
         public let id: String
-        public let title: String
+        public private(set) var title: String
         /// `4.2 服务体系（14.00 分，得分 12.90）`.
         public let heading: String
         public let points: String
@@ -107,14 +107,14 @@ public struct ReportModel: Sendable {
     }
 
     public let labels: Labels
-    public let title: String
+    public private(set) var title: String
     public let subtitle: String
     public let standardLine: String
     public let organizationName: String
     /// The left of every page's running header: the title, and the report number when there is
     /// one, so that a loose page can be traced.
-    public let runningTitle: String
-    public let coverFields: [Field]
+    public private(set) var runningTitle: String
+    public private(set) var coverFields: [Field]
     public let issuer: Issuer
     public let reportDate: String
 
@@ -155,6 +155,14 @@ public struct ReportModel: Sendable {
     public struct Issue: Sendable {
         public var certificateNumber: String?
         public init(certificateNumber: String?) { self.certificateNumber = certificateNumber }
+    }
+
+    /// The report as a draft (submitted, not yet reviewed and decided): titled and headed as one on
+    /// every page, its cover saying that it is no certification result.
+    public mutating func markAsDraft() {
+        title = labels.format("report.draft-title", ["title": title])
+        runningTitle = labels.format("report.draft-title", ["title": runningTitle])
+        coverFields.insert(Field(label: labels["cover.draft"], value: labels["cover.draft-notice"]), at: 0)
     }
 
     public init(_ evaluation: Evaluation, labels: Labels, issuer: Issuer = .builtInDefault, previous: [PreviousEvaluation] = [], issue: Issue? = nil) {

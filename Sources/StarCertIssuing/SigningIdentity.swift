@@ -135,7 +135,8 @@ public struct SigningIdentity: Sendable {
         }
     }
 
-    static func readKey(_ path: String) throws(KeyError) -> P256.Signing.PrivateKey {
+    /// The ECDSA P-256 private key in the PEM file at `path`.
+    public static func readKey(_ path: String) throws(KeyError) -> P256.Signing.PrivateKey {
         let text: String
         switch InputFile.read(path, limit: InputFile.Limit.key) {
         case let .success(bytes): text = String(decoding: bytes, as: UTF8.self)

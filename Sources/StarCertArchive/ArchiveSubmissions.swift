@@ -1,0 +1,219 @@
+import Crypto
+import Foundation
+import GRDB
+import StarCertCore
+
+/// An evaluation on its way from the audit team to a certification decision.
+public struct SubmissionRow: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "submission"
+    public var id: Int64?
+    public var submittedAt: String
+    /// The assessment file as submitted (absolute path): a grant reads it again and refuses it
+    /// when its bytes are no longer the ones submitted.
+    public var file: String
+    public var assessmentSHA256: String
+    public var assessment: Data
+    public var organization: String
+    /// The audit team's names, one per line.
+    public var team: String
+    public var replaces: Int64?
+    public var state: Archive.SubmissionState
+    public var reviewer: String?
+    public var decider: String?
+    public var evaluationID: Int64?
+
+    public var teamNames: [String] { team.split(separator: "\n").map(String.init) }
+
+    public enum CodingKeys: String, CodingKey {
+        case id, file, assessment, organization, team, replaces, state, reviewer, decider
+        case submittedAt = "submitted_at"
+        case assessmentSHA256 = "assessment_sha256"
+        case evaluationID = "evaluation_id"
+    }
+
+    public enum Columns {
+        public static let id = Column(CodingKeys.id)
+    }
+}
+
+extension Archive {
+    /// Where a submitted evaluation stands.
+    public enum SubmissionState: String, Sendable, Codable, DatabaseValueConvertible {
+        case awaitingReview = "awaiting-review"
+        case returned
+        case accepted
+        /// A decider has taken it; the certificate is being issued.
+        case deciding
+        case granted
+        case refused
+    }
+
+    /// Archives a submitted evaluation as awaiting review. Every team member must be on the staff
+    /// and active; a resubmission names a returned evaluation it replaces.
+    public func submit(file: String, bytes: [UInt8], organization: String, team: [String], replaces: Int64?, signer: EventSigner) throws(ArchiveError) -> SubmissionRow {
+        let path = self.path
+        return try typed { try write { db in
+            let staff = try StaffRow.fetchAll(db)
+            let unknown = team.filter { name in !staff.contains { $0.name == name && $0.retiredAt == nil } }
+            if !unknown.isEmpty {
+                throw ArchiveError.refused("the audit team names \(unknown.map { TerminalText.quoted($0) }.joined(separator: ", ")), who \(unknown.count == 1 ? "is" : "are") not active staff of \(path); expected every member added with `starcert staff add NAME --roles auditor` (`starcert staff list` shows who is)")
+            }
+            if let replaces {
+                guard let earlier = try SubmissionRow.fetchOne(db, key: replaces) else {
+                    throw ArchiveError.notFound("there is no submitted evaluation \(replaces) to replace")
+                }
+                guard earlier.state == .returned else {
+                    throw ArchiveError.refused("evaluation \(replaces) is \(earlier.state.rawValue), not returned; only a returned evaluation is replaced by a new submission")
+                }
+                if try SubmissionRow.filter(Column(SubmissionRow.CodingKeys.replaces) == replaces).fetchCount(db) > 0 {
+                    throw ArchiveError.refused("evaluation \(replaces) was replaced already")
+                }
+            }
+            let at = Self.timestamp()
+            var row = SubmissionRow(submittedAt: at, file: file, assessmentSHA256: sha256Hex(bytes), assessment: Data(bytes), organization: organization,
+                                    team: team.joined(separator: "\n"), replaces: replaces, state: .awaitingReview)
+            try row.insert(db)
+            row.id = db.lastInsertedRowID
+            _ = try Self.appendEvent(db, kind: "submitted", subject: "submission:\(row.id!)", reason: "", body: .object([
+                ("file", .string(file)), ("assessment_sha256", .string(row.assessmentSHA256)), ("organization", .string(organization)),
+                ("team", .array(team.map(JSONValue.string))), ("replaces", replaces.map { .integer(Int($0)) } ?? .null),
+            ]), signer: signer, at: at)
+            return row
+        } }
+    }
+
+    public func submission(_ id: Int64) throws(ArchiveError) -> SubmissionRow {
+        let path = self.path
+        return try typed { try read { db in
+            guard let row = try SubmissionRow.fetchOne(db, key: id) else { throw ArchiveError.notFound("there is no submitted evaluation \(id) in \(path)") }
+            return row
+        } }
+    }
+
+    /// The person `name` as they may act in `role` on `row`, signing with `key`: active, holding
+    /// the role, not on the audit team, and signing with the key recorded for them.
+    static func actor(_ name: String, role: Role, on row: SubmissionRow, key: P256.Signing.PrivateKey, _ db: Database) throws -> StaffRow {
+        guard let person = try StaffRow.filter(StaffRow.Columns.name == name).fetchOne(db) else {
+            throw ArchiveError.refused("\(TerminalText.quoted(name)) is not on the staff; `starcert staff list` shows who is")
+        }
+        if let retired = person.retiredAt { throw ArchiveError.refused("\(TerminalText.quoted(name)) retired on \(retired.prefix(10)) and may act no more") }
+        guard person.roleSet.contains(role) else {
+            throw ArchiveError.refused("\(TerminalText.quoted(name)) holds the roles \(person.roles), not \(role.rawValue)")
+        }
+        if row.teamNames.contains(name) {
+            throw ArchiveError.refused("\(TerminalText.quoted(name)) was on the audit team of evaluation \(row.id ?? 0); its \(role == .reviewer ? "review" : "decision") must be made by someone who was not")
+        }
+        guard key.publicKey.rawRepresentation.base64EncodedString() == person.publicKey else {
+            throw ArchiveError.refused("the key given is not \(TerminalText.quoted(name))'s (it is not the key recorded when they were added)")
+        }
+        return person
+    }
+
+    static func reason(_ text: String?, required: Bool) throws -> String {
+        let reason = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if required, reason.isEmpty { throw ArchiveError.refused("a return or a refusal needs a reason; expected --reason with a few words on why") }
+        if let hidden = HiddenCharacter.first(in: reason) {
+            throw ArchiveError.refused("the reason holds \(hidden.kind.description) at character \(hidden.offset); expected visible text")
+        }
+        return reason
+    }
+
+    /// The review of a submitted evaluation: accepted for a decision, or returned to the team.
+    public func review(_ id: Int64, by name: String, key: P256.Signing.PrivateKey, accept: Bool, reason: String?) throws(ArchiveError) -> SubmissionRow {
+        let path = self.path
+        return try typed { try write { db in
+            guard var row = try SubmissionRow.fetchOne(db, key: id) else { throw ArchiveError.notFound("there is no submitted evaluation \(id) in \(path)") }
+            guard row.state == .awaitingReview else {
+                throw ArchiveError.refused("evaluation \(id) is \(row.state.rawValue)\(row.reviewer.map { " (reviewed by \(TerminalText.quoted($0)))" } ?? ""); only an evaluation awaiting review is reviewed")
+            }
+            _ = try Self.actor(name, role: .reviewer, on: row, key: key, db)
+            let why = try Self.reason(reason, required: !accept)
+            row.state = accept ? .accepted : .returned
+            row.reviewer = name
+            try row.update(db)
+            _ = try Self.appendEvent(db, kind: accept ? "review-accepted" : "review-returned", subject: "submission:\(id)", reason: why,
+                                     body: .object([("assessment_sha256", .string(row.assessmentSHA256))]), signer: EventSigner(actor: name, key: key), at: Self.timestamp())
+            return row
+        } }
+    }
+
+    /// Takes an accepted evaluation for a decision by `name`: the first decider wins, a second is told.
+    /// A refusal is recorded at once; a grant stays `deciding` until `recordGrant` or `releaseDecision`.
+    public func decide(_ id: Int64, by name: String, key: P256.Signing.PrivateKey, grant: Bool, reason: String?, reviewerMayDecide: Bool) throws(ArchiveError) -> SubmissionRow {
+        let path = self.path
+        return try typed { try write { db in
+            guard var row = try SubmissionRow.fetchOne(db, key: id) else { throw ArchiveError.notFound("there is no submitted evaluation \(id) in \(path)") }
+            guard row.state == .accepted else {
+                let by = row.decider.map { " by \(TerminalText.quoted($0))" } ?? ""
+                throw ArchiveError.refused("evaluation \(id) is \(row.state.rawValue)\(by); only an evaluation accepted in review is decided")
+            }
+            _ = try Self.actor(name, role: .decider, on: row, key: key, db)
+            if !reviewerMayDecide, row.reviewer == name {
+                throw ArchiveError.refused("\(TerminalText.quoted(name)) reviewed evaluation \(id) and may not decide it too (the issuer profile's reviewer_may_decide is false)")
+            }
+            let why = try Self.reason(reason, required: !grant)
+            row.state = grant ? .deciding : .refused
+            row.decider = name
+            try row.update(db)
+            if !grant {
+                _ = try Self.appendEvent(db, kind: "decision-refused", subject: "submission:\(id)", reason: why,
+                                         body: .object([("assessment_sha256", .string(row.assessmentSHA256))]), signer: EventSigner(actor: name, key: key), at: Self.timestamp())
+            }
+            return row
+        } }
+    }
+
+    /// Records the grant of a decision taken by `decide`, with the evaluation it issued.
+    public func recordGrant(_ id: Int64, evaluationID: Int64, certificateNumber: String?, key: P256.Signing.PrivateKey) throws(ArchiveError) {
+        try typed { try write { db in
+            guard var row = try SubmissionRow.fetchOne(db, key: id), row.state == .deciding, let decider = row.decider else {
+                throw ArchiveError.refused("evaluation \(id) is not being decided")
+            }
+            row.state = .granted
+            row.evaluationID = evaluationID
+            try row.update(db)
+            _ = try Self.appendEvent(db, kind: "decision-granted", subject: "submission:\(id)", reason: "", body: .object([
+                ("evaluation", .integer(Int(evaluationID))), ("certificate", certificateNumber.map(JSONValue.string) ?? .null),
+                ("reviewer", .string(row.reviewer ?? "")), ("assessment_sha256", .string(row.assessmentSHA256)),
+            ]), signer: EventSigner(actor: decider, key: key), at: Self.timestamp())
+        } }
+    }
+
+    /// Gives a decision back (the grant could not be issued): the evaluation is accepted again.
+    public func releaseDecision(_ id: Int64) throws(ArchiveError) {
+        try typed { try write { db in
+            guard var row = try SubmissionRow.fetchOne(db, key: id), row.state == .deciding else { return }
+            row.state = .accepted
+            row.decider = nil
+            try row.update(db)
+        } }
+    }
+}
+
+extension ArchiveSchema {
+    static func createSubmissions(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE submission (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              submitted_at TEXT NOT NULL,
+              file TEXT NOT NULL,
+              assessment_sha256 TEXT NOT NULL,
+              assessment BLOB NOT NULL,
+              organization TEXT NOT NULL,
+              team TEXT NOT NULL,
+              replaces INTEGER REFERENCES submission(id),
+              state TEXT NOT NULL CHECK (state IN ('awaiting-review', 'returned', 'accepted', 'deciding', 'granted', 'refused')),
+              reviewer TEXT,
+              decider TEXT,
+              evaluation_id INTEGER REFERENCES evaluation(id)
+            );
+            CREATE TRIGGER submission_kept BEFORE DELETE ON submission
+            BEGIN SELECT RAISE(ABORT, 'submitted evaluations are never deleted'); END;
+            CREATE TRIGGER submission_locked BEFORE UPDATE ON submission
+            WHEN NEW.submitted_at IS NOT OLD.submitted_at OR NEW.file IS NOT OLD.file OR NEW.assessment_sha256 IS NOT OLD.assessment_sha256
+              OR NEW.assessment IS NOT OLD.assessment OR NEW.organization IS NOT OLD.organization OR NEW.team IS NOT OLD.team
+              OR NEW.replaces IS NOT OLD.replaces OR OLD.state IN ('granted', 'refused', 'returned')
+            BEGIN SELECT RAISE(ABORT, 'a submitted evaluation only moves on through review and decision'); END;
+            """)
+    }
+}
