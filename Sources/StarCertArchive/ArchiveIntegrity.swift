@@ -85,10 +85,13 @@ extension Archive {
     /// Every series runs 1, 2, … up to the last number recorded: no gap, nothing past it, no rewind.
     static func seriesProblems(_ certificates: [CertificateRow], _ db: Database) throws -> [String] {
         var problems: [String] = []
-        let bySeries = Dictionary(grouping: certificates, by: \.series)
-        let recorded = try SeriesRow.fetchAll(db)
+        // A series spelt several ways (letter case, padding) is one series.
+        let bySeries = Dictionary(grouping: certificates) { Archive.seriesIdentity($0.series) }
+        let recorded = Dictionary(grouping: try SeriesRow.fetchAll(db)) { Archive.seriesIdentity($0.series) }.map { identity, rows in
+            (series: rows.map(\.series).sorted().joined(separator: " = "), last: rows.map(\.last).max() ?? 0, identity: identity)
+        }.sorted { $0.series < $1.series }
         for series in recorded {
-            let sequences = Set((bySeries[series.series] ?? []).map(\.sequence))
+            let sequences = Set((bySeries[series.identity] ?? []).map(\.sequence))
             let highest = sequences.max() ?? 0
             if highest > series.last {
                 problems.append("series \(series.series): certificate number \(highest) was issued, but the series was rewound to \(series.last)")
@@ -100,9 +103,17 @@ extension Archive {
                 problems.append("series \(series.series): numbers \(missing.prefix(10).map(String.init).joined(separator: ", "))\(missing.count > 10 ? ", …" : "") are missing")
             }
         }
-        for series in Set(bySeries.keys).subtracting(recorded.map(\.series)).sorted() {
+        for series in Set(bySeries.keys).subtracting(recorded.map(\.identity)).sorted() {
             problems.append("series \(series): certificates exist but the series has no counter")
         }
         return problems
+    }
+}
+
+extension Archive {
+    /// What makes two series one: the pattern in capitals, the sequence's padding left out
+    /// (`KB-ASM-2026-{seq:06}`, `kb-asm-2026-{seq:4}` and `KB-ASM-2026-{seq}` are one series).
+    public static func seriesIdentity(_ series: String) -> String {
+        series.uppercased().replacing(/\{SEQ(:\d+)?\}/, with: "{SEQ}")
     }
 }

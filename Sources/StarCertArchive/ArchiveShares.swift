@@ -162,10 +162,16 @@ extension Archive {
         let url = URL(fileURLWithPath: destination)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).backup").path
         defer { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) } }
-        try typed {
+        do {
             let copy = try DatabaseQueue(path: temporary)
             try reader.backup(to: copy)
             try copy.close()
+        } catch let error as DatabaseError where [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+            // Only the copy is written: a full or unwritable disk is the destination's.
+            throw error.resultCode == .SQLITE_FULL ? .diskFull(destination)
+                : .database(destination, "the backup cannot be written there (\(error.message ?? "\(error.resultCode)")); the archive itself was only read")
+        } catch {
+            throw ArchiveError(error, path: path)
         }
         guard link(temporary, destination) == 0 else {
             throw .database(destination, "the backup cannot be put in place: \(String(cString: strerror(errno)))")

@@ -170,11 +170,15 @@ extension Archive {
             var issued: NewCertificate?
             var sequence = 0
             if let series {
-                sequence = (try SeriesRow.fetchOne(db, key: series)?.last ?? 0) + 1
+                // One series however its pattern is spelt (letter case, padding of the sequence).
+                let identity = Archive.seriesIdentity(series)
+                let spellings = try SeriesRow.fetchAll(db).filter { Archive.seriesIdentity($0.series) == identity }
+                sequence = (spellings.map(\.last).max() ?? 0) + 1
                 issued = try certificate(sequence)
                 try SeriesRow(series: series, last: sequence).upsert(db)
             }
-            if let number = issued?.canonical.number, try CertificateRow.fetchOne(db, key: number) != nil {
+            if let number = issued?.canonical.number,
+               try CertificateRow.filter(sql: "upper(number) = upper(?)", arguments: [number]).fetchCount(db) > 0 {
                 throw ArchiveError.refused("certificate number \(number) was issued already, in another series (a number pattern written differently, such as {seq:06} and {seq:6}); expected a pattern that makes new numbers")
             }
             var row = evaluation

@@ -132,8 +132,12 @@ struct ArchiveCommand: ParsableCommand {
                 // The assessment in its other dress too (workbook ⇄ YAML), when it needs no pictures beside it.
                 let companion = AssessmentFiles.companion(of: Array(row.assessment), name: name, catalog: try loadCatalog())
                     .flatMap { $0.count == 1 ? NamedOutput(name: $0[0].path, bytes: $0[0].bytes) : nil }
-                let files = [NamedOutput(name: name, bytes: Array(row.assessment))] + (companion.map { [$0] } ?? [])
-                    + (try archive.documents(of: id)).map { NamedOutput(name: $0.name, bytes: Array($0.bytes)) }
+                let documents = (try archive.documents(of: id)).map { NamedOutput(name: $0.name, bytes: Array($0.bytes)) }
+                // The assessment never takes a document's place (an assessment named report.pdf).
+                let taken = Set(documents.map(\.name))
+                let assessmentName = taken.contains(name) ? "assessment-" + name : name
+                let files = [NamedOutput(name: assessmentName, bytes: Array(row.assessment))]
+                    + (companion.map { taken.contains($0.name) || $0.name == assessmentName ? [] : [$0] } ?? []) + documents
                 try OutputFiles.write(files, for: OutputFiles.Target(input: "", folder: URL(fileURLWithPath: output), isSubfolder: false))
                 Console.out("wrote \(files.map(\.name).joined(separator: ", ")) to \(output)")
             }

@@ -73,3 +73,37 @@ import Testing
         #expect(verified.stdout.contains(problem) || verified.stderr.contains(problem), "\(verified.stdout)\(verified.stderr)")
     }
 }
+
+/// A number series is one series however its pattern is spelt.
+@Suite struct SeriesSpellingTests {
+    @Test(arguments: ["kb-asm-{year}-{seq:4}", "KB-ASM-{year}-{seq}", "Kb-Asm-{year}-{seq:12}"])
+    func anotherSpellingContinuesTheSeries(pattern: String) throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "first", "--date", "2026-06-10"]).expectSuccess()
+        let profile = fixture.folder.appendingPathComponent("issuer.yaml")
+        let text = try String(contentsOf: profile, encoding: .utf8).replacingOccurrences(of: "KB-ASM-{year}-{seq:06}", with: pattern)
+        try text.write(to: profile, atomically: true, encoding: .utf8)
+        let second = try fixture.run(["issue", "four-star-certification.yaml", "-o", "second", "--date", "2026-06-10"])
+        let number = pattern.replacingOccurrences(of: "{year}", with: "2026").replacing(/\{seq(:\d+)?\}/) { match in
+            let width = match.output.1.map { Int($0.dropFirst()) ?? 0 } ?? 0
+            return String(repeating: "0", count: max(0, width - 1)) + "2"
+        }
+        #expect(second.status == 0 && second.stdout.contains("certificate \(number)"), "\(second.stdout)\(second.stderr)")
+        #expect(try fixture.run(["archive", "verify"]).status == 0)
+    }
+}
+
+/// `archive files` never lets the assessment and a document take one name.
+@Suite struct ArchiveFilesNamingTests {
+    @Test func anAssessmentNamedLikeADocumentKeepsItsBytes() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try FileManager.default.copyItem(at: fixture.folder.appendingPathComponent("four-star-certification.yaml"), to: fixture.folder.appendingPathComponent("report.html"))
+        try fixture.run(["issue", "report.html", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        try fixture.run(["archive", "files", "1", "-o", "restored"]).expectSuccess()
+        let restored = fixture.folder.appendingPathComponent("restored")
+        #expect(try Data(contentsOf: restored.appendingPathComponent("assessment-report.html")) == (try Data(contentsOf: Fixtures.fourStar)))
+        #expect(try String(contentsOf: restored.appendingPathComponent("report.html"), encoding: .utf8).contains("<html"))
+    }
+}
