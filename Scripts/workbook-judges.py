@@ -112,7 +112,7 @@ scoring = book["评分表"]
 scoring.insert_cols(columns["得分率（%）"])
 scoring.cell(3, columns["得分率（%）"]).value = "备注"
 first, second = rows["4.1.2"], rows["4.2.1"]
-for column in range(1, scoring.max_column + 1):
+for column in range(2, scoring.max_column + 1):  # column A: the section, merged down its rows
     a, b = scoring.cell(first, column), scoring.cell(second, column)
     a.value, b.value = b.value, a.value
     a.number_format, b.number_format = b.number_format, a.number_format

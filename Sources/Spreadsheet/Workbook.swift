@@ -185,11 +185,17 @@ public struct Workbook: Sendable {
         }
         var reading = PackageReading(package: package, limits: limits)
         let workbookPart = try reading.target(of: "officeDocument", from: "_rels/.rels", base: "")
-        guard let workbookPart else { throw WorkbookError("the package is not a workbook (no office document is named in _rels/.rels)") }
+        guard let workbookPart else {
+            if let mimetype = try reading.part("mimetype"), String(decoding: mimetype, as: UTF8.self).contains("opendocument") {
+                throw WorkbookError("this is an OpenDocument file (.ods) named .xlsx; save it as Excel 2007-365 (.xlsx)")
+            }
+            throw WorkbookError("the package is not a workbook (no office document is named in _rels/.rels)")
+        }
         let relations = try reading.relations(of: workbookPart)
         var listed: [(name: String, state: Worksheet.State, part: String)] = []
         var uses1904 = false
-        try reading.scan(workbookPart) { event throws(WorkbookError) in
+        var sheetNames: Set<String> = []
+        try reading.scan(workbookPart, spreadsheetOnly: true) { event throws(WorkbookError) in
             guard case let .start(name, attributes, _) = event else { return }
             switch XMLScanner.local(name) {
             case "workbookPr":
@@ -200,6 +206,9 @@ public struct Workbook: Sendable {
                 }
                 guard relation.type.hasSuffix("/worksheet") else { return }
                 guard listed.count < limits.sheets else { throw WorkbookError("the workbook has more than \(limits.sheets) sheets") }
+                guard sheetNames.insert(sheetName.lowercased()).inserted else {
+                    throw WorkbookError("the workbook has two sheets named `\(sheetName)`; expected each sheet name once")
+                }
                 let state = Worksheet.State(rawValue: attributes["state"] ?? "visible") ?? .visible
                 listed.append((sheetName, state, relation.target))
             default:
@@ -248,11 +257,44 @@ private struct PackageReading {
         }
     }
 
-    func scan(_ name: String, _ visit: (XMLEvent) throws(WorkbookError) -> Void) throws(WorkbookError) {
+    /// The SpreadsheetML namespaces (transitional and strict).
+    static let spreadsheetNamespaces: Set<String> = ["http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main"]
+
+    /// Calls `visit` with the events of the XML part `name`. With `spreadsheetOnly`, elements of
+    /// other namespaces (extensions, markup-compatibility alternatives, anything foreign) and
+    /// `extLst` extensions are passed over whole, so that only what spreadsheet programs show is read.
+    func scan(_ name: String, spreadsheetOnly: Bool = false, _ visit: (XMLEvent) throws(WorkbookError) -> Void) throws(WorkbookError) {
         guard let bytes = try part(name) else { throw WorkbookError("the package lacks its part `\(name)`") }
         var failure: WorkbookError?
+        var scopes: [[String: String]] = [[:]]
+        var skipping = 0
         do throws(XMLError) {
             try XMLScanner.scan(bytes, part: name) { event throws(XMLError) in
+                if spreadsheetOnly {
+                    switch event {
+                    case let .start(element, attributes, _):
+                        // Every start has its end (the scanner ends a self-closing element too).
+                        var scope = scopes[scopes.count - 1]
+                        for (key, value) in attributes where key == "xmlns" || key.hasPrefix("xmlns:") {
+                            scope[key == "xmlns" ? "" : String(key.dropFirst(6))] = value
+                        }
+                        scopes.append(scope)
+                        let prefix = element.contains(":") ? String(element.prefix { $0 != ":" }) : ""
+                        let foreign = !Self.spreadsheetNamespaces.contains(scope[prefix] ?? "") || XMLScanner.local(element) == "extLst"
+                        if skipping > 0 || foreign {
+                            skipping += 1
+                            return
+                        }
+                    case .end:
+                        scopes.removeLast()
+                        if skipping > 0 {
+                            skipping -= 1
+                            return
+                        }
+                    case .text:
+                        if skipping > 0 { return }
+                    }
+                }
                 do throws(WorkbookError) {
                     try visit(event)
                 } catch {
@@ -290,8 +332,9 @@ private struct PackageReading {
         guard package.contains(relsPart) else { return nil }
         var target: String?
         try scan(relsPart) { event throws(WorkbookError) in
-            guard target == nil, case let .start(element, attributes, _) = event, XMLScanner.local(element) == "Relationship",
+            guard case let .start(element, attributes, _) = event, XMLScanner.local(element) == "Relationship",
                   attributes["Type"]?.hasSuffix("/" + type) == true, let value = attributes["Target"] else { return }
+            guard target == nil else { throw WorkbookError("\(relsPart) names two office documents; expected one workbook per package") }
             target = Self.resolve(value, from: base)
         }
         return target
@@ -312,7 +355,7 @@ private struct PackageReading {
         var inText = false
         var phoneticDepth = 0
         let limits = self.limits
-        try scan(name) { event throws(WorkbookError) in
+        try scan(name, spreadsheetOnly: true) { event throws(WorkbookError) in
             switch event {
             case let .start(element, _, selfClosing):
                 switch XMLScanner.local(element) {
@@ -351,7 +394,7 @@ private struct PackageReading {
         var custom: [Int: NumberFormat] = [:]
         var formats: [NumberFormat] = []
         var inCellFormats = false
-        try scan(name) { event throws(WorkbookError) in
+        try scan(name, spreadsheetOnly: true) { event throws(WorkbookError) in
             switch event {
             case let .start(element, attributes, selfClosing):
                 switch XMLScanner.local(element) {
@@ -439,6 +482,7 @@ private struct PackageReading {
         var drawingIDs: [String] = []
         var row = 0
         var column = 0
+        var values = 0
         // The cell being read.
         var address: CellAddress?
         var type = "n"
@@ -453,7 +497,7 @@ private struct PackageReading {
         let formats = self.formats
         var count = cellCount
         func place(_ at: CellAddress?) -> String { "\(name)!\(at?.description ?? "?")" }
-        try scan(part) { event throws(WorkbookError) in
+        try scan(part, spreadsheetOnly: true) { event throws(WorkbookError) in
             switch event {
             case let .start(element, attributes, selfClosing):
                 switch XMLScanner.local(element) {
@@ -462,6 +506,8 @@ private struct PackageReading {
                         guard let number = Int(text), (1...CellAddress.maximumRow).contains(number) else {
                             throw WorkbookError("a row is numbered `\(text)`; expected 1 to \(CellAddress.maximumRow)", place: name)
                         }
+                        // Rows and cells come in order, each once: a second copy could hide what a program shows.
+                        guard number > row else { throw WorkbookError("row \(number) is given twice or out of order", place: name) }
                         row = number
                     } else {
                         row += 1
@@ -473,6 +519,9 @@ private struct PackageReading {
                         guard let found = CellAddress(reference) else {
                             throw WorkbookError("a cell is named `\(reference)`, which is no cell of a sheet", place: "\(name)!row \(row)")
                         }
+                        guard found.row == row, found.column > column else {
+                            throw WorkbookError("the cell \(found) is given twice, out of order or outside its row", place: "\(name)!\(found)")
+                        }
                         address = found
                         column = found.column
                     } else {
@@ -481,12 +530,20 @@ private struct PackageReading {
                         address = CellAddress(row: row, column: column)
                     }
                     type = attributes["t"] ?? "n"
+                    guard ["n", "s", "str", "inlineStr", "b", "e", "d"].contains(type) else {
+                        throw WorkbookError("the cell has the type `\(type)`, which no spreadsheet program writes", place: place(address))
+                    }
+                    values = 0
                     style = attributes["s"].flatMap(Int.init) ?? 0
                     value = nil
                     formula = nil
                     inline = nil
                     if selfClosing { address = nil }
                 case "v", "f":
+                    if XMLScanner.local(element) == "v" {
+                        values += 1
+                        guard values == 1 else { throw WorkbookError("the cell holds two values", place: place(address)) }
+                    }
                     reading = selfClosing ? nil : String(XMLScanner.local(element))
                     if XMLScanner.local(element) == "f", formula == nil { formula = "" }
                 case "t" where inline != nil && !selfClosing:
@@ -533,13 +590,19 @@ private struct PackageReading {
                         }
                         cellValue = .text(strings[index])
                     case "str", "d": cellValue = value.map { .text(Self.unescaped($0)) } ?? .empty
-                    case "inlineStr": cellValue = .text(Self.unescaped(inline ?? ""))
-                    case "b": cellValue = .boolean(value == "1" || value == "true")
+                    case "inlineStr":
+                        guard value == nil else { throw WorkbookError("the cell holds both an inline text and a value", place: place(at)) }
+                        cellValue = .text(Self.unescaped(inline ?? ""))
+                    case "b":
+                        switch value {
+                        case "1", "true": cellValue = .boolean(true)
+                        case "0", "false": cellValue = .boolean(false)
+                        default: cellValue = .error("a logical value stored as `\(String((value ?? "").prefix(20)))`")
+                        }
                     case "e": cellValue = .error(value ?? "#N/A")
                     default:
                         if let number = value?.trimmingCharacters(in: .whitespaces), !number.isEmpty {
-                            guard Self.isNumber(number) else { throw WorkbookError("the cell's number is stored as `\(number)`, which is no number", place: place(at)) }
-                            cellValue = .number(number)
+                            cellValue = Self.isNumber(number) ? .number(number) : .error("a number stored as `\(String(number.prefix(20)))`")
                         } else {
                             cellValue = .empty
                         }

@@ -30,6 +30,8 @@ public struct XMLScanner {
     /// Calls `visit` with each event of `bytes`, in order.
     public static func scan(_ bytes: [UInt8], part: String, _ visit: (XMLEvent) throws(XMLError) -> Void) throws(XMLError) {
         func fail(_ reason: String) -> XMLError { XMLError(part: part, reason: reason) }
+        // Text that is not UTF-8 would be read as replacement characters, not as what was written.
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw fail("it is not valid UTF-8") }
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var open: [String] = []
         var text: [UInt8] = []

@@ -67,6 +67,7 @@ public struct ZipArchive: Sendable {
         guard directoryOffset + directorySize <= end else { throw .malformed("the ZIP central directory lies outside the file") }
         var entries: [Entry] = []
         var byName: [String: Int] = [:]
+        var folded: Set<String> = []
         var total = 0
         var offset = directoryOffset
         for _ in 0..<count {
@@ -95,6 +96,8 @@ public struct ZipArchive: Sendable {
             guard method == 8 || compressed == size else { throw .malformed("the stored entry `\(name)` records two different sizes") }
             guard header + 30 <= directoryOffset else { throw .malformed("the entry `\(name)` points outside the file") }
             guard byName.updateValue(entries.count, forKey: name) == nil else { throw .malformed("the package holds two entries named `\(name)`") }
+            // Part names compare without letter case (ECMA-376 part 2): `Sheet1.xml` and `sheet1.xml` are one part.
+            guard folded.insert(name.lowercased()).inserted else { throw .malformed("the package holds two entries named `\(name)` apart from letter case") }
             entries.append(Entry(name: name, method: method, crc: crc, compressedSize: compressed, size: size, headerOffset: header))
         }
         self.entries = entries
@@ -109,6 +112,11 @@ public struct ZipArchive: Sendable {
         let entry = entries[index]
         let header = entry.headerOffset
         guard Self.u32(bytes, header) == 0x0403_4B50 else { throw .malformed("the entry `\(name)` is damaged (no local header)") }
+        let localNameLength = Int(Self.u16(bytes, header + 26))
+        guard header + 30 + localNameLength <= bytes.count,
+              bytes[(header + 30)..<(header + 30 + localNameLength)].elementsEqual(name.utf8) else {
+            throw .malformed("the entry `\(name)` is named differently in its local header; a package reads the same in every program or not at all")
+        }
         let start = header + 30 + Int(Self.u16(bytes, header + 26)) + Int(Self.u16(bytes, header + 28))
         guard start <= bytes.count, entry.compressedSize <= bytes.count - start else { throw .malformed("the entry `\(name)` is cut short") }
         let stored = bytes[start..<start + entry.compressedSize]

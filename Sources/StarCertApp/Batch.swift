@@ -6,9 +6,10 @@ import Foundation
 public enum Batch {
     /// Runs `work` for inputs `0..<count` on at most `jobs` workers; `completed` gets each result as
     /// it is done (in completion order, one at a time). When a worker cannot be made, the inputs
-    /// not yet taken get `failure(error)` instead.
+    /// not yet taken get `failure(error)` instead. Once `stops()` says so, no input is taken up
+    /// any more: those in hand finish, the others get `failure(Interrupted())`.
     public static func run<Worker, Outcome: Sendable>(
-        _ count: Int, jobs: Int,
+        _ count: Int, jobs: Int, stops: @escaping @Sendable () -> Bool = { false },
         makeWorker: @escaping @Sendable () throws -> Worker,
         work: @escaping @Sendable (Worker, Int) -> Outcome,
         failure: @escaping @Sendable (Int, any Error) -> Outcome,
@@ -23,11 +24,12 @@ public enum Batch {
                 while let index = state.next() { state.complete { completed(failure(index, error)) } }
                 return
             }
-            while let index = state.next() {
+            while !stops(), let index = state.next() {
                 let outcome = work(worker, index)
                 state.complete { completed(outcome) }
             }
         }
+        while let index = state.next() { state.complete { completed(failure(index, Interrupted())) } }
     }
 }
 

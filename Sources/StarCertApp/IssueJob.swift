@@ -65,7 +65,8 @@ public struct IssueJob: Sendable {
         for (input, first) in repeats { notice("\(input) is the same file as \(first); issued once") }
         let replaces = self.replaces
         let failures = Counter()
-        Batch.run(targets.count, jobs: jobs, makeWorker: {
+        Interruption.finishInputsInHand()
+        Batch.run(targets.count, jobs: jobs, stops: { Interruption.received != nil }, makeWorker: {
             Issuance(terms: terms, identity: identity, archive: archive, pipeline: try setup.pipeline())
         }, work: { issuance, index in
             Self.issue(targets[index], with: issuance, replaces: replaces)
@@ -78,12 +79,15 @@ public struct IssueJob: Sendable {
         return failures.value
     }
 
+    /// Every document `issue` writes into an evaluation's folder.
+    static let documentNames = ["report.pdf", "report.html", "certificate.pdf", "certificate.html"]
+
     static func issue(_ target: OutputFiles.Target, with issuance: Issuance, replaces: Int64?) -> FileOutcome {
         var outcome = FileOutcome(input: target.input)
         let here = SourceLocation(file: target.input, line: 0, column: 0)
         // Where the documents go is checked before anything is numbered.
         do {
-            try OutputFiles.check(target, names: ["report.pdf", "report.html", "certificate.pdf", "certificate.html"])
+            try OutputFiles.check(target, names: documentNames)
         } catch {
             outcome.diagnostics = [Diagnostic(.error, at: here, "\(error); nothing was issued")]
             outcome.failed = true
@@ -103,6 +107,7 @@ public struct IssueJob: Sendable {
             let certificate = issued.certificateNumber.map { "certificate \($0)" } ?? "no certificate (\(issued.decision.rawValue))"
             do {
                 try OutputFiles.write(issued.files, for: target)
+                OutputFiles.removeStale(documentNames, besides: issued.files, in: target)
                 outcome.summary = "\(target.input): archived as evaluation \(issued.evaluationID), \(certificate); wrote \(target.folder.relativePath)/"
             } catch {
                 outcome.diagnostics.append(Diagnostic(.error, at: here, """

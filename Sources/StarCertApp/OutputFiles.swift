@@ -72,6 +72,18 @@ public enum OutputFiles {
     /// Writes every output into `folder` (created when missing): each to a temporary file first,
     /// synced; only when all are written are they renamed into place. After any failure nothing
     /// new is left behind, not even a temporary file.
+    /// Removes from `target`'s folder the files among `names` that `written` did not replace (a
+    /// certificate left from an earlier issue beside a vetoed correction's report): regular files
+    /// only, never through a link.
+    public static func removeStale(_ names: [String], besides written: [NamedOutput], in target: Target) {
+        let kept = Set(written.map(\.name))
+        for name in names where !kept.contains(name) {
+            let path = target.folder.appendingPathComponent(name).path
+            var status = stat()
+            if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG { unlink(path) }
+        }
+    }
+
     public static func write(_ outputs: [NamedOutput], for target: Target) throws(AtomicFile.WriteError) {
         try check(target, names: outputs.map(\.name))
         try AtomicFile.makeFolder(target.folder, followingLinks: !target.isSubfolder)

@@ -266,11 +266,15 @@ extension Archive {
     }
 
     /// Earlier evaluations of the organization with `creditCode`, oldest first.
-    public func history(creditCode: String, before auditEnd: String) throws(ArchiveError) -> [EvaluationRow] {
+    /// The organization's evaluations before `auditEnd` that stand: none a correction replaced,
+    /// and not `replacing` (the one being corrected now).
+    public func history(creditCode: String, before auditEnd: String, replacing: Int64? = nil) throws(ArchiveError) -> [EvaluationRow] {
         try typed {
             try read { db in
                 try EvaluationRow
                     .filter(EvaluationRow.Columns.creditCode == creditCode && EvaluationRow.Columns.auditEnd < auditEnd)
+                    .filter(sql: "id NOT IN (SELECT replaces FROM evaluation WHERE replaces IS NOT NULL)")
+                    .filter(EvaluationRow.Columns.id != (replacing ?? -1))
                     .order(EvaluationRow.Columns.auditEnd, EvaluationRow.Columns.id)
                     .fetchAll(db)
             }

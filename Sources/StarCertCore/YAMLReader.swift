@@ -76,7 +76,8 @@ package struct YAMLReader {
         case .sequence: return "a list"
         case let .scalar(scalar):
             if isNull(node) { return "nothing" }
-            let shown = TerminalText.quoted(scalar.string)
+            // A long value is shown by its start: a message stays one readable line.
+            let shown = TerminalText.quoted(scalar.string.count > 80 ? String(scalar.string.prefix(80)) + "…" : scalar.string)
             return scalar.style == .plain ? "`\(shown)`" : "the text \"\(shown)\""
         }
     }

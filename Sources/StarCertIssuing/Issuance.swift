@@ -49,8 +49,8 @@ public struct Issuance {
     }
 
     /// The organization's archived evaluations before this one's audit, for the report's history.
-    func history(of assessment: Assessment) throws -> [PreviousEvaluation] {
-        try archive.existing?.history(creditCode: assessment.organization.creditCode.value, before: assessment.audit.end.description)
+    func history(of assessment: Assessment, replacing: Int64?) throws -> [PreviousEvaluation] {
+        try archive.existing?.history(creditCode: assessment.organization.creditCode.value, before: assessment.audit.end.description, replacing: replacing)
             .compactMap(Self.previousEvaluation) ?? []
     }
 
@@ -58,7 +58,7 @@ public struct Issuance {
     public func issue(file: String, replaces: Int64? = nil) -> Result<Outcome, Failure> {
         let here = SourceLocation(file: file, line: 0, column: 0)
         let prepared: PreparedIssue
-        switch prepare(file) {
+        switch prepare(file, replacing: replaces) {
         case let .success(ready): prepared = ready
         case let .failure(failure): return .failure(.refused(failure.diagnostics))
         }

@@ -59,7 +59,7 @@ extension Issuance {
     /// Checks `file` and every rule that keeps a certificate from being signed, then renders the
     /// report with the organization's earlier evaluations from the archive and signs it. Nothing is
     /// numbered or archived here; a failure lists every reason.
-    func prepare(_ file: String) -> Result<PreparedIssue, DiagnosedFailure> {
+    func prepare(_ file: String, replacing: Int64?) -> Result<PreparedIssue, DiagnosedFailure> {
         let renderer = pipeline.renderer
         let checked = pipeline.check(file, issuer: terms.issuer)
         let here = SourceLocation(file: file, line: 0, column: 0)
@@ -110,7 +110,7 @@ extension Issuance {
         }
         guard problems.isEmpty else { return .failure(DiagnosedFailure(DocumentPipeline.sorted(problems))) }
         do {
-            let previous = try history(of: evaluation.assessment)
+            let previous = try history(of: evaluation.assessment, replacing: replacing)
             var prepared = PreparedIssue(file: file, evaluation: evaluation, source: checked.source, previous: previous, checked: checked,
                                          report: [], warnings: checked.warnings, certifies: certifies)
             if !certifies {

@@ -35,8 +35,18 @@ public enum AssessmentFiles {
     /// Reads the assessment at `path` by its extension (YAML and JSON by the YAML reader, `.xlsx`
     /// as the scoring workbook); every diagnostic names the file and its line or sheet and cell.
     public static func parse(fileAt path: String, catalog: StandardCatalog) -> ParsedAssessment {
-        guard AssessmentFormat(path: path) == .workbook else { return AssessmentParser(catalog: catalog).parse(fileAt: path) }
-        switch InputFile.read(path, limit: InputFile.Limit.document) {
+        guard AssessmentFormat(path: path) == .workbook else {
+            if ["xls", "et", "ods", "csv"].contains((path as NSString).pathExtension.lowercased()) {
+                return failed(path, AssessmentFormat.refusal(for: path), source: [])
+            }
+            let parsed = AssessmentParser(catalog: catalog).parse(fileAt: path)
+            // A workbook under another name: said as such, not as a broken text.
+            if parsed.assessment == nil, parsed.source.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+                return failed(path, "`\(path)` is a ZIP package (a workbook?), not a YAML or JSON text; expected a workbook named .xlsx", source: parsed.source)
+            }
+            return parsed
+        }
+        switch InputFile.read(path, limit: workbookLimit) {
         case let .success(bytes):
             let folder = (path as NSString).deletingLastPathComponent
             return parseWorkbook(bytes, file: path, baseDirectory: folder.isEmpty ? "." : folder, catalog: catalog)
@@ -44,6 +54,9 @@ public enum AssessmentFiles {
             return failed(path, "cannot open the workbook: \(problem); expected a readable .xlsx workbook", source: [])
         }
     }
+
+    /// A workbook may carry its photos: it may be larger than a text file.
+    public static let workbookLimit = 64 << 20
 
     /// Reads `bytes` as the scoring workbook `file`.
     public static func parseWorkbook(_ bytes: [UInt8], file: String, baseDirectory: String, catalog: StandardCatalog) -> ParsedAssessment {
@@ -125,19 +138,12 @@ public enum AssessmentFiles {
 }
 
 extension AssessmentFiles {
-    /// Converts the assessment at `input` into the format of `output` (by extensions) and writes
-    /// it with any pictures it carried, all or nothing. An input with errors, an output that
-    /// exists (without `replacing`) or a format that would lose something is refused.
-    /// Returns the warnings of the input and the paths written.
-    public static func convert(_ input: String, to output: String, catalog: StandardCatalog, replacing: Bool) throws(SetupFailure) -> (warnings: [Diagnostic], written: [String]) {
-        guard AssessmentFormat(path: input) != nil || !["xls", "et", "ods", "csv"].contains((input as NSString).pathExtension.lowercased()) else {
-            throw .refused(AssessmentFormat.refusal(for: input))
-        }
+    /// Writes `assessment` to `output` in the format its extension names, with any pictures it
+    /// carried, all or nothing: an output that exists (without `replacing`) or a format that
+    /// would lose something is refused. Returns the paths written. (`convert` checks the input
+    /// first, as `check` does: `AssessmentConversion` in the application layer.)
+    public static func save(_ assessment: Assessment, standard: Standard, to output: String, replacing: Bool) throws(SetupFailure) -> [String] {
         guard let format = AssessmentFormat(path: output) else { throw .refused(AssessmentFormat.refusal(for: output)) }
-        let parsed = parse(fileAt: input, catalog: catalog)
-        guard let assessment = parsed.assessment, let standard = parsed.standard else {
-            throw .diagnostics(parsed.diagnostics)
-        }
         let files: [(path: String, bytes: [UInt8])]
         do {
             files = try write(assessment, standard: standard, format: format, to: output)
@@ -155,7 +161,7 @@ extension AssessmentFiles {
         } catch {
             throw .unusable(error)
         }
-        return (parsed.warnings, files.map(\.path))
+        return files.map(\.path)
     }
 }
 

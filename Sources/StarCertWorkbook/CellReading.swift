@@ -100,6 +100,9 @@ enum CellReading {
         case problem(String)
     }
 
+    /// What Excel and WPS keep in one cell.
+    static let cellCharacters = 32_767
+
     /// A text typed into a cell (a whole number stored as a number is taken as its digits).
     static func text(_ cell: Cell?) -> Outcome<String> {
         guard let cell else { return .empty }
@@ -108,6 +111,9 @@ enum CellReading {
         }
         switch cell.value {
         case let .text(text):
+            if text.utf8.count > cellCharacters, text.count > cellCharacters {
+                return .problem("holds \(text.count) characters, more than the \(cellCharacters) a cell of Excel or WPS holds; expected shorter text (a long record belongs in an attachment)")
+            }
             let lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             return lines.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? .empty : .value(lines)
         case let .number(stored):
@@ -184,7 +190,8 @@ enum CellReading {
         case let .text(typed):
             let text = typed.trimmingCharacters(in: .whitespaces)
             guard !text.isEmpty else { return .empty }
-            guard let date = typedDate(text) else { return .problem("is the text \"\(TerminalText.quoted(String(typed.prefix(40))))\"; \(expected)") }
+            let day = text.hasSuffix("T00:00:00") || text.hasSuffix("T00:00:00Z") ? String(text.prefix { $0 != "T" }) : text
+        guard let date = typedDate(day) else { return .problem("is the text \"\(TerminalText.quoted(String(typed.prefix(40))))\"; \(expected)") }
             return .value(date)
         case .boolean, .error:
             return .problem("holds no date; \(expected)")

@@ -17,6 +17,10 @@ enum WorkbookLayout {
 
     /// The sheets read, in the order diagnostics are listed.
     static let readSheets = [facts, team, scoring, findings, photos]
+    /// The sheets diagnostics may name.
+    static let namedSheets = readSheets + [meta]
+    /// Every sheet the form has.
+    static let allSheets = [instructions] + namedSheets
     /// The row the header row is written in (a title above, a note between).
     static let headerRow = 3
 

@@ -19,6 +19,13 @@ struct WorkbookReading {
     /// Rows of one sheet are numbered apart from every other sheet's, so that ordering by line
     /// orders by sheet, then row.
     static let sheetSpan = 2_000_000
+    /// All the text one evaluation's workbook may hold: far beyond any real record, well within
+    /// what a report lays out in seconds.
+    static let textCharacters = 500_000
+    var textBudget = textCharacters
+    var budgetSpent = false
+    /// Rows read from the sheets of lists, at most.
+    static let rowLimits = [WorkbookLayout.team: 100, WorkbookLayout.findings: 2_000, WorkbookLayout.photos: 200]
 
     init(workbook: Workbook, file: String, catalog: StandardCatalog) {
         self.workbook = workbook
@@ -26,13 +33,13 @@ struct WorkbookReading {
         self.catalog = catalog
         log = DiagnosticLog(file: file) { line, column in
             let index = line / Self.sheetSpan - 1
-            guard WorkbookLayout.readSheets.indices.contains(index) else { return nil }
-            return WorkbookLayout.readSheets[index] + "!" + CellAddress(row: line % Self.sheetSpan, column: max(1, column)).description
+            guard WorkbookLayout.namedSheets.indices.contains(index) else { return nil }
+            return WorkbookLayout.namedSheets[index] + "!" + CellAddress(row: line % Self.sheetSpan, column: max(1, column)).description
         }
     }
 
     func position(_ sheet: String, _ address: CellAddress) -> SourcePosition {
-        let index = WorkbookLayout.readSheets.firstIndex(of: sheet) ?? 0
+        let index = WorkbookLayout.namedSheets.firstIndex(of: sheet) ?? 0
         return SourcePosition(line: (index + 1) * Self.sheetSpan + address.row, column: address.column)
     }
 
@@ -79,7 +86,7 @@ struct WorkbookReading {
             return nil
         }
         let versionCell = meta[2, 2]
-        guard case let .number(version)? = versionCell?.value, version == String(WorkbookLayout.formatVersion) else {
+        guard case let .number(version)? = versionCell?.value, CellReading.Decimal(version)?.whole() == WorkbookLayout.formatVersion else {
             let found = versionCell?.value.shown ?? "nothing"
             wholeFileProblem("the hidden sheet `\(WorkbookLayout.meta)` gives the format version as \(found); expected \(WorkbookLayout.formatVersion) (this StarCert reads scoring workbooks of format \(WorkbookLayout.formatVersion))")
             return nil
@@ -90,18 +97,41 @@ struct WorkbookReading {
             wholeFileProblem("the workbook has no sheet \(missing.map { "`\($0)`" }.joined(separator: ", ")) (renamed or deleted?); expected the sheets \(WorkbookLayout.readSheets.joined(separator: ", ")) as `starcert init` writes them (found: \(found))")
             return nil
         }
+        for sheet in workbook.sheets where !WorkbookLayout.allSheets.contains(sheet.name) && !(sheet.cells.isEmpty && sheet.pictures.isEmpty) {
+            problems.append(Diagnostic(.warning, at: SourceLocation(file: file, line: 0, column: 0),
+                                       "the sheet `\(TerminalText.quoted(sheet.name))` is not part of the form; what it holds is not read (ignored)"))
+        }
+        for sheet in workbook.sheets where sheet.name != WorkbookLayout.photos && !sheet.pictures.isEmpty {
+            problems.append(Diagnostic(.warning, at: SourceLocation(file: file, line: 0, column: 0),
+                                       "\(sheet.pictures.count) picture(s) on the sheet `\(TerminalText.quoted(sheet.name))` are not read (ignored); expected photos pasted into 「\(WorkbookLayout.photos)」, in their item's row"))
+        }
         let standardID: String
         switch CellReading.text(meta[3, 2]) {
-        case let .value(id): standardID = id
+        case let .value(id): standardID = id.trimmingCharacters(in: .whitespacesAndNewlines)
         default:
             wholeFileProblem("the hidden sheet `\(WorkbookLayout.meta)` names no standard; expected the id of the standard the workbook was written for")
             return nil
         }
         vetoIDs = Set(catalog.standard(standardID)?.vetoItems.map(\.id) ?? [])
+        if let standard = catalog.standard(standardID) {
+            // The item list the form was written with: an edited one means an edited structure.
+            var listed: [String] = []
+            var row = 10
+            while case let .value(id) = CellReading.text(meta[row, 1]), listed.count <= 1_000 {
+                listed.append(id)
+                row += 1
+            }
+            let expected = standard.vetoItems.map(\.id) + standard.items.map(\.id)
+            if listed != expected {
+                wholeFileProblem("the hidden sheet `\(WorkbookLayout.meta)` lists other items than \(standard.id) has (its structure was edited); expected a workbook written by `starcert init -o FILE.xlsx` for this standard")
+                return nil
+            }
+        }
         let scoringAnchor = CellAddress(row: 1, column: 1)
+        let metaAnchor = CellAddress(row: 3, column: 2)
         var top: [(String, SourceNode)] = [
-            ("format", plain(String(WorkbookLayout.formatVersion), WorkbookLayout.scoring, scoringAnchor)),
-            ("standard", text(standardID, WorkbookLayout.scoring, scoringAnchor)),
+            ("format", plain(String(WorkbookLayout.formatVersion), WorkbookLayout.meta, CellAddress(row: 2, column: 2))),
+            ("standard", text(standardID, WorkbookLayout.meta, metaAnchor)),
         ]
         top += readFacts()
         let (veto, items) = readScoring()
@@ -118,17 +148,15 @@ struct WorkbookReading {
     /// The header row of `sheet` and the column of each header found; missing required headers
     /// are errors naming them.
     mutating func headers(of sheet: Worksheet, required: [String]) -> (row: Int, columns: [String: Int])? {
-        var best: (row: Int, columns: [String: Int]) = (0, [:])
-        let wanted = Dictionary(uniqueKeysWithValues: required.map { (WorkbookLayout.normalizedHeader($0), $0) })
-        var byRow: [Int: [String: Int]] = [:]
+        let wanted = Set(required.map(WorkbookLayout.normalizedHeader))
+        var byRow: [Int: [String: [Int]]] = [:]
         for (address, cell) in sheet.cells where address.row <= 50 {
             guard case let .text(value) = cell.value else { continue }
-            let key = WorkbookLayout.normalizedHeader(value)
-            byRow[address.row, default: [:]][key] = byRow[address.row]?[key] ?? address.column
+            byRow[address.row, default: [:]][WorkbookLayout.normalizedHeader(value), default: []].append(address.column)
         }
+        var best: (row: Int, columns: [String: [Int]]) = (0, [:])
         for (row, columns) in byRow.sorted(by: { $0.key < $1.key }) {
-            let count = wanted.keys.filter { columns[$0] != nil }.count
-            if count > best.columns.keys.filter({ wanted[$0] != nil }).count { best = (row, columns) }
+            if wanted.filter({ columns[$0] != nil }).count > wanted.filter({ best.columns[$0] != nil }).count { best = (row, columns) }
         }
         let absent = required.filter { best.columns[WorkbookLayout.normalizedHeader($0)] == nil }
         guard absent.isEmpty else {
@@ -136,7 +164,17 @@ struct WorkbookReading {
             problem("the sheet has no column headed \(absent.map { "「\($0)」" }.joined(separator: ", ")); expected the headers \(required.map { "「\($0)」" }.joined(separator: ", ")) in one row, as `starcert init` writes them", sheet.name, anchor)
             return nil
         }
-        return best
+        // Two columns under one header: either could be meant, so neither is read.
+        var twice = false
+        for header in required {
+            let columns = best.columns[WorkbookLayout.normalizedHeader(header)]!.sorted()
+            guard columns.count > 1 else { continue }
+            twice = true
+            let cells = columns.map { CellAddress(row: best.row, column: $0).description }
+            problem("\(columns.count) columns are headed 「\(header)」 (\(cells.joined(separator: ", "))); expected each header once, so that no entry is read from the wrong column", sheet.name, CellAddress(row: best.row, column: columns[1]))
+        }
+        if twice { return nil }
+        return (best.row, best.columns.mapValues { $0.min()! })
     }
 
     /// Merged ranges that cover an input cell below the header row are errors: a merged cell
@@ -154,7 +192,13 @@ struct WorkbookReading {
     /// The value of a text cell as a tree node: a text, or empty after an error said at the cell.
     mutating func textNode(_ sheet: Worksheet, _ address: CellAddress, what: String) -> SourceNode? {
         switch CellReading.text(sheet[address]) {
-        case let .value(value): return text(value, sheet.name, address)
+        case let .value(value):
+            textBudget -= value.count
+            if textBudget < 0, !budgetSpent {
+                budgetSpent = true
+                problem("the workbook's texts run past \(Self.textCharacters) characters here; expected the record of one evaluation (a long record belongs in an attachment)", sheet.name, address)
+            }
+            return text(value, sheet.name, address)
         case .empty: return nil
         case let .problem(message):
             problem("\(what) \(message)", sheet.name, address)
@@ -209,6 +253,15 @@ struct WorkbookReading {
         }
         let anchor = CellAddress(row: header.row, column: valueColumn)
         let addresses = rows.mapValues { CellAddress(row: $0, column: valueColumn) }
+        warnUnread(sheet, headerRow: header.row, known: [Column.label, Column.value, Column.note])
+        if let noteColumn = header.columns[WorkbookLayout.normalizedHeader(Column.note)] {
+            for (fact, row) in rows.sorted(by: { $0.value < $1.value }) {
+                let address = CellAddress(row: row, column: noteColumn)
+                if case let .value(note) = CellReading.text(sheet[address]), note != fact.note {
+                    warning("「\(Column.note)」 is not read (ignored); expected what 「\(fact.label)」 holds under 「\(Column.value)」", sheet.name, address)
+                }
+            }
+        }
         func value(_ fact: WorkbookLayout.Fact) -> SourceNode? { addresses[fact].map { factValue(fact, sheet, $0) } ?? nil }
         var facts: [(String, SourceNode)] = []
         if let kind = value(.kind) { facts.append(("kind", kind)) }
@@ -258,7 +311,8 @@ struct WorkbookReading {
         let roleColumn = header.columns[WorkbookLayout.normalizedHeader(Column.role)]!
         checkMerged(sheet, headerRow: header.row, inputColumns: [nameColumn, roleColumn])
         var members: [SourceNode] = []
-        for row in rowsBelow(header.row, in: sheet, columns: [nameColumn, roleColumn]) {
+        warnUnread(sheet, headerRow: header.row, known: [Column.number, Column.name, Column.role])
+        for row in listRows(header.row, in: sheet, columns: [nameColumn, roleColumn]) {
             let nameAddress = CellAddress(row: row, column: nameColumn)
             let roleAddress = CellAddress(row: row, column: roleColumn)
             var pairs: [(String, SourceNode)] = []
@@ -267,6 +321,43 @@ struct WorkbookReading {
             members.append(mapping(pairs, sheet.name, pairs.count == 1 && pairs[0].0 == "role" ? roleAddress : nameAddress))
         }
         return .sequence(.init(elements: members, position: position(sheet.name, CellAddress(row: header.row, column: nameColumn))))
+    }
+
+    /// `rowsBelow`, at most as many as a list sheet may hold (more is an error at the first row too many).
+    mutating func listRows(_ headerRow: Int, in sheet: Worksheet, columns: [Int]) -> [Int] {
+        let rows = rowsBelow(headerRow, in: sheet, columns: columns)
+        guard let limit = Self.rowLimits[sheet.name], rows.count > limit else { return rows }
+        problem("the sheet has \(rows.count) filled rows, more than the \(limit) one evaluation needs; expected at most \(limit)", sheet.name, CellAddress(row: rows[limit], column: columns[0]))
+        return Array(rows.prefix(limit))
+    }
+
+    mutating func warning(_ message: String, _ sheet: String, _ address: CellAddress) {
+        guard problems.count < Self.listedProblems else { return }
+        problems.append(Diagnostic(.warning, at: log.location(of: position(sheet, address)), message))
+    }
+
+    /// Entries below the header in columns StarCert does not read (an added column, a column
+    /// without a header) are said, never silently passed over.
+    mutating func warnUnread(_ sheet: Worksheet, headerRow: Int, known: [String]) {
+        let knownHeaders = Set(known.map(WorkbookLayout.normalizedHeader))
+        var headers: [Int: String] = [:]
+        for (address, cell) in sheet.cells where address.row == headerRow {
+            if case let .text(text) = cell.value { headers[address.column] = text }
+        }
+        var said: Set<Int> = []
+        for address in sheet.cells.keys.sorted() where address.row > headerRow && !said.contains(address.column) {
+            let header = headers[address.column]
+            if let header, knownHeaders.contains(WorkbookLayout.normalizedHeader(header)) { continue }
+            if case .empty = CellReading.text(sheet[address]) { continue }
+            said.insert(address.column)
+            warning(unreadMessage(header, address), sheet.name, address)
+        }
+    }
+
+    func unreadMessage(_ header: String?, _ address: CellAddress) -> String {
+        let column = CellAddress.columnName(address.column)
+        let place = header.map { "under 「\(TerminalText.quoted(String($0.prefix(30))))」 (column \(column))" } ?? "in column \(column), which has no header,"
+        return "entries \(place) are not read by StarCert (ignored); expected them in the form's own columns"
     }
 
     /// Rows below the header with something typed in one of `columns`, in order.
@@ -295,6 +386,7 @@ struct WorkbookReading {
         let evidenceColumn = column(Column.evidence)
         let strengthsColumn = column(Column.strengths)
         let inputs = [percentColumn, evidenceColumn, strengthsColumn]
+        warnUnread(sheet, headerRow: header.row, known: Column.written)
         let findings = readFindings()
         var photos = readPhotos()
 
@@ -390,7 +482,8 @@ struct WorkbookReading {
         let columns = Column.written.map { header.columns[WorkbookLayout.normalizedHeader($0)]! }
         checkMerged(sheet, headerRow: header.row, inputColumns: columns)
         var found: [String: [SourceNode]] = [:]
-        for row in rowsBelow(header.row, in: sheet, columns: columns) {
+        warnUnread(sheet, headerRow: header.row, known: Column.written)
+        for row in listRows(header.row, in: sheet, columns: columns) {
             let idAddress = CellAddress(row: row, column: columns[0])
             let textAddress = CellAddress(row: row, column: columns[1])
             let severityAddress = CellAddress(row: row, column: columns[2])
@@ -414,6 +507,12 @@ struct WorkbookReading {
             problem("the item id \(message)", sheet.name, address)
         }
         return nil
+    }
+
+    /// Whether a photo's path leaves the workbook's folder (absolute, a drive, or a `..` step).
+    static func leavesFolder(_ path: String) -> Bool {
+        let parts = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        return path.hasPrefix("/") || path.hasPrefix("\\") || path.dropFirst().hasPrefix(":") || parts.contains("..") || path.hasPrefix("~")
     }
 
     /// Photos by item id, in row order: a file name, or a picture pasted into the row.
@@ -443,7 +542,8 @@ struct WorkbookReading {
             pasted[picture.anchor.row] = picture
         }
         var found: [String: [SourceNode]] = [:]
-        let rows = Set(rowsBelow(header.row, in: sheet, columns: columns)).union(pasted.keys).sorted()
+        warnUnread(sheet, headerRow: header.row, known: Column.written)
+        let rows = Set(listRows(header.row, in: sheet, columns: columns)).union(pasted.keys).sorted()
         for row in rows where !refused.contains(row) {
             let idAddress = CellAddress(row: row, column: columns[0])
             let fileAddress = CellAddress(row: row, column: columns[1])
@@ -458,6 +558,9 @@ struct WorkbookReading {
                 }
                 pictures[picture.part] = picture.bytes
                 pairs.append(("file", text(picture.part, sheet.name, picture.anchor)))
+            } else if case let .scalar(scalar)? = file, scalar.style == .quoted, Self.leavesFolder(scalar.string) {
+                problem("the photo's file `\(TerminalText.quoted(String(scalar.string.prefix(80))))` lies outside the workbook's folder; expected a name relative to it, without .. (photos travel with the workbook)", sheet.name, fileAddress)
+                continue
             } else {
                 pairs.append(("file", file ?? plain("", sheet.name, fileAddress)))
             }

@@ -9,9 +9,6 @@ public struct WorkbookWriteError: Error, Sendable, CustomStringConvertible {
 /// Writes the scoring workbook: blank for a standard, or holding an assessment (with the results
 /// StarCert computed stored beside the formulas).
 enum WorkbookWriting {
-    /// Excel keeps at most this many characters in a cell.
-    static let cellCharacters = 32_767
-
     static func workbook(standard: Standard, assessment: Assessment?, photoPath: (Assessment.Photo) -> String) throws(WorkbookWriteError) -> [UInt8] {
         var draft = WorkbookDraft()
         draft.lockStructure = true
@@ -58,8 +55,8 @@ enum WorkbookWriting {
         var idList: String { "\(WorkbookDraft.quotedSheet(WorkbookLayout.meta))!$A$10:$A$\(9 + itemIDs.count)" }
 
         mutating func checked(_ text: String, _ what: String) -> CellContent {
-            if text.count > WorkbookWriting.cellCharacters, problem == nil {
-                problem = WorkbookWriteError(description: "\(what) has \(text.count) characters; a workbook cell holds at most \(WorkbookWriting.cellCharacters)")
+            if text.count > CellReading.cellCharacters, problem == nil {
+                problem = WorkbookWriteError(description: "\(what) has \(text.count) characters; a workbook cell holds at most \(CellReading.cellCharacters)")
             }
             return .text(text)
         }

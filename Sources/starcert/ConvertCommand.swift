@@ -1,6 +1,6 @@
 import ArgumentParser
+import StarCertApp
 import StarCertCore
-import StarCertWorkbook
 
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,8 +24,7 @@ struct ConvertCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        let catalog = try loadCatalog()
-        let converted = try running { try AssessmentFiles.convert(input, to: output, catalog: catalog, replacing: force) }
+        let converted = try running { try AssessmentConversion.convert(input, to: output, replacing: force) }
         Console.report(converted.warnings)
         Console.err("wrote " + converted.written.map(Console.escapedLine).joined(separator: ", "))
     }

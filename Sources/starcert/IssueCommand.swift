@@ -57,6 +57,10 @@ struct IssueCommand: ParsableCommand {
             try job.run(notice: { Console.err($0) }, completed: { Console.show($0, progress: progress) })
         }
         progress.end()
+        if let signal = Interruption.received {
+            Console.err("starcert: interrupted (signal \(signal)): every file archived above was written; the files named \"not issued\" were not taken up")
+            throw ExitCode(128 + signal)
+        }
         if failures > 0 { throw ExitCode.failure }
     }
 }

@@ -107,3 +107,68 @@ import Testing
         #expect(try String(contentsOf: restored.appendingPathComponent("report.html"), encoding: .utf8).contains("<html"))
     }
 }
+
+/// A correction stands in place of what it corrects: in the output folder and in the history.
+@Suite struct CorrectionTests {
+    @Test func aVetoedCorrectionLeavesNoCertificateBesideItsReportAndTheHistoryForgetsTheCorrected() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--date", "2026-06-10"]).expectSuccess()
+        let folder = fixture.folder.appendingPathComponent("out/four-star-certification")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("certificate.pdf").path))
+        try fixture.example("four-star-certification.yaml") { text in
+            text.replacingOccurrences(of: "passed: true", with: "passed: false\n    findings: [近三年有一次行政处罚]")
+        }
+        let corrected = try fixture.run(["issue", "four-star-certification.yaml", "-o", "out", "--replaces", "1", "--date", "2026-06-11"])
+        #expect(corrected.status == 0 && corrected.stdout.contains("no certificate (vetoed)"), "\(corrected.stdout)\(corrected.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("certificate.pdf").path))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("certificate.html").path))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report.pdf").path))
+        let history = try Archive(path: fixture.archive, access: .readOnly).history(creditCode: "91110108MA01C2XK3R", before: "2099-01-01")
+        #expect(history.map(\.id) == [2])
+    }
+}
+
+/// Interrupted during a batch `issue`, nothing is archived and left unwritten.
+@Suite struct InterruptedIssueTests {
+    @Test(arguments: [SIGINT, SIGTERM])
+    func everyArchivedEvaluationIsWrittenAndTheRestNamed(signal: Int32) throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        let names = (1...24).map { "copy-\($0).yaml" }
+        for name in names {
+            try FileManager.default.copyItem(at: fixture.folder.appendingPathComponent("four-star-certification.yaml"), to: fixture.folder.appendingPathComponent(name))
+        }
+        let process = Process()
+        process.executableURL = try StarCertExecutable.url()
+        process.arguments = ["issue"] + names + ["-o", "out", "--jobs", "1", "--date", "2026-06-10"]
+        process.currentDirectoryURL = fixture.folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["STARCERT_ARCHIVE"] = fixture.archive
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        // Interrupt as soon as the first evaluation is written (standard output is buffered).
+        let first = fixture.folder.appendingPathComponent("out/copy-1/certificate.pdf").path
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: first), process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        kill(process.processIdentifier, signal)
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + signal, "\(stderr)")
+        let archived = try Archive(path: fixture.archive, access: .readOnly).evaluations()
+        #expect(!archived.isEmpty && archived.count < names.count, "\(archived.count) archived")
+        for evaluation in archived {
+            let folder = fixture.folder.appendingPathComponent("out").appendingPathComponent((evaluation.assessmentName as NSString).deletingPathExtension)
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("certificate.pdf").path), "\(evaluation.assessmentName) archived, not written")
+        }
+        let issuedNames = Set(archived.map(\.assessmentName))
+        for name in names where !issuedNames.contains(name) {
+            #expect(stderr.contains("\(name)") && stderr.contains("not issued"), "\(name) is neither issued nor named:\n\(stdout)\n\(stderr)")
+        }
+    }
+}

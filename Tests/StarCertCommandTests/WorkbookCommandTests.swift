@@ -30,6 +30,21 @@ import Testing
         #expect(again.status == 1 && again.stderr.contains("already exists"))
     }
 
+    /// `convert` takes only what `check` passes: a photo that does not decode stops it, nothing written.
+    @Test func convertRefusesWhatCheckRefuses() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Fixtures.examples.appendingPathComponent("photos"), to: folder.appendingPathComponent("photos"))
+        try FileManager.default.copyItem(at: Fixtures.fourStar, to: folder.appendingPathComponent("four.yaml"))
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("photos").path) {
+            let path = folder.appendingPathComponent("photos").appendingPathComponent(name)
+            try Data(try Data(contentsOf: path).prefix(40)).write(to: path)
+        }
+        let converted = try StarCertExecutable.run(["convert", "four.yaml", "-o", "four.xlsx"], in: folder)
+        #expect(converted.status == 1 && converted.stderr.contains("cannot be used"), "\(converted.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("four.xlsx").path))
+    }
+
     @Test func initWritesTheWorkbookByItsExtensionAndCheckNamesCells() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

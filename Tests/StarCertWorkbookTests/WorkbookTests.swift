@@ -22,7 +22,8 @@ import Testing
             let catalog = try Fixtures.catalog()
             original = AssessmentFiles.parse(fileAt: yaml, catalog: catalog)
             workbook = folder.appendingPathComponent("评分表.xlsx").path
-            _ = try AssessmentFiles.convert(yaml, to: workbook, catalog: catalog, replacing: false)
+            let parsed = try #require(original.assessment)
+            _ = try AssessmentFiles.save(parsed, standard: try #require(original.standard), to: workbook, replacing: false)
         }
 
         func reading(_ bytes: [UInt8]) throws -> ParsedAssessment {
@@ -48,7 +49,7 @@ import Testing
         #expect(first.summaryJSON.serialized() == second.summaryJSON.serialized())
         // And back to YAML, read again: the same once more.
         let yaml = converted.folder.appendingPathComponent("again.yaml").path
-        _ = try AssessmentFiles.convert(converted.workbook, to: yaml, catalog: try Fixtures.catalog(), replacing: false)
+        _ = try AssessmentFiles.save(try #require(back.assessment), standard: standard, to: yaml, replacing: false)
         #expect(Self.yaml(AssessmentFiles.parse(fileAt: yaml, catalog: try Fixtures.catalog())) == Self.yaml(converted.original))
     }
 
@@ -286,5 +287,118 @@ extension CellReading.Outcome {
     var value: Value? {
         if case let .value(value) = self { return value }
         return nil
+    }
+}
+
+/// What a hostile probe tried: each class refused or said, never read two ways or passed over.
+@Suite struct WorkbookProbeTests {
+    typealias Converted = WorkbookTests.Converted
+
+    /// `cells` added at the end of row `row` of `part`.
+    static func adding(_ cells: String, row: Int, to part: String, in bytes: [UInt8]) throws -> [UInt8] {
+        let text = String(decoding: try #require(try ZipArchive(bytes).data(part)), as: UTF8.self)
+        let range = try #require(text.range(of: "<row r=\"\(row)\"[^>]*>.*?</row>", options: .regularExpression))
+        let old = String(text[range])
+        return try WorkbookTests.patched(bytes, part, old, String(old.dropLast("</row>".count)) + cells + "</row>")
+    }
+
+    static func inline(_ reference: String, _ text: String) -> String { "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>" }
+
+    @Test func twoColumnsUnderOneHeaderAreRefusedNamingBoth() throws {
+        let converted = try Converted()
+        defer { converted.remove() }
+        var bytes = try Self.adding(Self.inline("K3", "得分率(%)"), row: 3, to: "xl/worksheets/sheet4.xml", in: converted.bytes)
+        let row = try WorkbookTests.row(of: "4.2.1", in: converted.bytes)
+        bytes = try Self.adding("<c r=\"K\(row)\"><v>60</v></c>", row: row, to: "xl/worksheets/sheet4.xml", in: bytes)
+        let parsed = try converted.reading(bytes)
+        #expect(parsed.assessment == nil)
+        #expect(parsed.errors.contains { $0.description.contains("评分表!K3") && $0.message.contains("F3, K3") }, "\(parsed.errors)")
+        let facts = try Self.adding(Self.inline("D3", "内容 "), row: 3, to: "xl/worksheets/sheet2.xml", in: converted.bytes)
+        #expect(try converted.reading(facts).errors.contains { $0.message.contains("「内容」 (B3, D3)") })
+    }
+
+    @Test(arguments: [
+        // Foreign namespaces and extensions are passed over: the value shown (95) is the one read.
+        ("</worksheet>", "<extLst><ext uri=\"{X}\"><x:sheetData xmlns:x=\"urn:evil\"><x:row r=\"5\"><x:c r=\"F5\"><x:v>5</x:v></x:c></x:row></x:sheetData></ext></extLst></worksheet>", nil),
+        ("<sheetData>", "<sheetData><e:row xmlns:e=\"urn:evil\" r=\"5\"><e:c r=\"F5\"><e:v>5</e:v></e:c></e:row>", nil),
+        // A cell or row given twice, values doubled, types no program writes: errors.
+        ("</row></sheetData>", "<c r=\"A200\"><v>1</v></c></row><row r=\"5\"><c r=\"F5\"><v>5</v></c></row></sheetData>", "out of order"),
+        ("</row></sheetData>", "</row><row r=\"5\"><c r=\"F5\"><v>5</v></c></row></sheetData>", "row 5 is given twice or out of order"),
+        ("<c r=\"F5\" s=\"", "<c r=\"F5\" t=\"inlineStr\" s=\"", "both an inline text and a value"),
+        ("<c r=\"D5\" s=\"", "<c r=\"D5\" t=\"zzz\" s=\"", "which no spreadsheet program writes"),
+    ] as [(String, String, String?)])
+    func whatAProgramDoesNotShowIsNotRead(old: String, new: String, expected: String?) throws {
+        let converted = try Converted()
+        defer { converted.remove() }
+        let parsed = try converted.reading(try WorkbookTests.patched(converted.bytes, "xl/worksheets/sheet4.xml", old, new))
+        if let expected {
+            #expect(parsed.errors.contains { $0.message.contains(expected) }, "\(parsed.errors)")
+        } else {
+            #expect(parsed.errors.isEmpty, "\(parsed.errors)")
+            #expect(parsed.assessment?.itemRecords.first?.percent == 95)
+        }
+    }
+
+    @Test func foreignTextInASharedStringIsNotAppended() throws {
+        let converted = try Converted()
+        defer { converted.remove() }
+        let name = "北京华信家电服务有限公司"
+        let bytes = try WorkbookTests.patched(converted.bytes, "xl/sharedStrings.xml", "<t>\(name)</t>", "<t>\(name)</t><x:t xmlns:x=\"urn:evil\">EVIL</x:t>")
+        #expect(try converted.reading(bytes).assessment?.organization.name == name)
+        let broken = try WorkbookTests.patched(converted.bytes, "xl/sharedStrings.xml", "<t>\(name)</t>", "<t>\(name)\u{FFFD}</t>")
+        let invalid = Array(String(decoding: try #require(try ZipArchive(broken).data("xl/sharedStrings.xml")), as: UTF8.self).utf8)
+            .split(separator: 0xEF, omittingEmptySubsequences: false).joined(separator: [0xC3, 0x28] as [UInt8])
+        var writer = ZipWriter()
+        let package = try ZipArchive(broken)
+        for entry in package.entries { writer.add(entry.name, entry.name == "xl/sharedStrings.xml" ? Array(invalid) : try #require(try package.data(entry.name))) }
+        #expect(try converted.reading(writer.bytes).errors.first?.message.contains("not valid UTF-8") == true)
+    }
+
+    @Test func entriesOutsideTheFormAreSaidAndPhotosStayBesideTheWorkbook() throws {
+        let converted = try Converted()
+        defer { converted.remove() }
+        let row = try WorkbookTests.row(of: "4.2.1", in: converted.bytes)
+        let noted = try Self.adding(Self.inline("K\(row)", "重要备注"), row: row, to: "xl/worksheets/sheet4.xml", in: converted.bytes)
+        let parsed = try converted.reading(noted)
+        #expect(parsed.errors.isEmpty)
+        #expect(parsed.warnings.contains { $0.description.contains("评分表!K\(row)") && $0.message.contains("not read") }, "\(parsed.warnings)")
+        for path in ["../photos/dashboard.png", "/etc/hosts", "photos/../../x.png", "C:\\\\x.png"] {
+            let sheet = String(decoding: try #require(try ZipArchive(converted.bytes).data("xl/worksheets/sheet6.xml")), as: UTF8.self)
+            let blank = try #require(sheet.range(of: "<c r=\"A20\" s=\"[0-9]+\"/>", options: .regularExpression).map { String(sheet[$0]) })
+            var bytes = try WorkbookTests.patched(converted.bytes, "xl/worksheets/sheet6.xml", blank, Self.inline("A20", "4.2.1"))
+            let file = try #require(sheet.range(of: "<c r=\"B20\" s=\"[0-9]+\"/>", options: .regularExpression).map { String(sheet[$0]) })
+            bytes = try WorkbookTests.patched(bytes, "xl/worksheets/sheet6.xml", file, Self.inline("B20", path))
+            let read = try converted.reading(bytes)
+            #expect(read.errors.map(\.location.description) == ["评分表.xlsx:照片!B20"], "\(path): \(read.errors)")
+        }
+    }
+
+    @Test func anEditedItemListAndOversizedTextsAreRefused() throws {
+        let converted = try Converted()
+        defer { converted.remove() }
+        let listEdited = try WorkbookTests.patched(converted.bytes, "xl/sharedStrings.xml", "<t>4.13</t>", "<t>4.14</t>")
+        #expect(try converted.reading(listEdited).errors.contains { $0.message.contains("lists other items") })
+        let row = try WorkbookTests.row(of: "4.2.1", in: converted.bytes)
+        let sheet = String(decoding: try #require(try ZipArchive(converted.bytes).data("xl/worksheets/sheet4.xml")), as: UTF8.self)
+        let evidence = try #require(sheet.range(of: "<c r=\"I\(row)\" s=\"[0-9]+\" t=\"s\"><v>[0-9]+</v></c>", options: .regularExpression).map { String(sheet[$0]) })
+        let long = try WorkbookTests.patched(converted.bytes, "xl/worksheets/sheet4.xml", evidence, Self.inline("I\(row)", String(repeating: "证", count: 32_768)))
+        let refused = try converted.reading(long)
+        #expect(refused.errors.map(\.location.description) == ["评分表.xlsx:评分表!I\(row)"])
+        #expect(refused.errors.first?.message.contains("32767") == true)
+        var findings = ""
+        for index in 0..<2_001 { findings += "<row r=\"\(100 + index)\">\(Self.inline("A\(100 + index)", "4.2.1"))\(Self.inline("B\(100 + index)", "问题"))</row>" }
+        let many = try WorkbookTests.patched(converted.bytes, "xl/worksheets/sheet5.xml", "</sheetData>", findings + "</sheetData>")
+        #expect(try converted.reading(many).errors.contains { $0.message.contains("more than the 2000 one evaluation needs") })
+    }
+
+    @Test func partNamesApartOnlyInLetterCaseAreRefused() throws {
+        let converted = try Converted()
+        defer { converted.remove() }
+        var writer = ZipWriter()
+        let package = try ZipArchive(converted.bytes)
+        for entry in package.entries { writer.add(entry.name, try #require(try package.data(entry.name))) }
+        writer.add("xl/worksheets/Sheet4.xml", Array("<worksheet/>".utf8))
+        let parsed = AssessmentFiles.parseWorkbook(writer.bytes, file: "x.xlsx", baseDirectory: ".", catalog: try Fixtures.catalog())
+        #expect(parsed.errors.first?.message.contains("apart from letter case") == true)
     }
 }
