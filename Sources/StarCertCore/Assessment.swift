@@ -113,6 +113,8 @@ public struct Assessment: Sendable {
         public let passed: Bool
         public let evidence: [String]
         public let findings: [Finding]
+        /// Where the judgement is given (its key; in a workbook, its item's row).
+        public var location: SourceLocation? = nil
     }
 
     public struct ItemRecord: Sendable {
@@ -122,5 +124,7 @@ public struct Assessment: Sendable {
         public let strengths: [String]
         public let findings: [Finding]
         public let photos: [Photo]
+        /// Where the record is given (its key; in a workbook, its item's row).
+        public var location: SourceLocation? = nil
     }
 }

@@ -329,7 +329,9 @@ private struct AssessmentReading {
             reader.warning("\(what) failed but has no findings; expected the reason under `findings`, since it rules out any star level", at: entry.keyNode)
         }
         guard let passed else { return nil }
-        return Assessment.VetoJudgement(itemID: entry.key, passed: passed, evidence: evidence ?? [], findings: findings ?? [])
+        var judgement = Assessment.VetoJudgement(itemID: entry.key, passed: passed, evidence: evidence ?? [], findings: findings ?? [])
+        judgement.location = reader.log.location(of: entry.keyNode.position)
+        return judgement
     }
 
     private mutating func readItemRecord(_ entry: MappingEntry) -> Assessment.ItemRecord? {
@@ -357,9 +359,11 @@ private struct AssessmentReading {
         let optionalPartsOK = (fields["evidence"] == nil || evidence != nil) && (fields["strengths"] == nil || strengths != nil)
             && (fields["findings"] == nil || findings != nil) && (fields["photos"] == nil || photos != nil)
         guard let percent, optionalPartsOK else { return nil }
-        return Assessment.ItemRecord(
+        var record = Assessment.ItemRecord(
             itemID: entry.key, percent: percent, evidence: evidence ?? [], strengths: strengths ?? [],
             findings: findings ?? [], photos: photos ?? [])
+        record.location = reader.log.location(of: entry.keyNode.position)
+        return record
     }
 
     private mutating func readFindings(_ node: SourceNode, of owner: String) -> [Assessment.Finding]? {

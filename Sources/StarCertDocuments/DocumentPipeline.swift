@@ -69,8 +69,10 @@ public final class DocumentPipeline {
             let scored = Evaluation(assessment: assessment, standard: standard)
             let model = ReportModel(scored, labels: renderer.templates.labels, issuer: issuer)
             let glyphs = renderer.checkGlyphs(model.userTexts + Self.texts(of: issuer))
-            if !glyphs.missing.isEmpty {
-                diagnostics.append(Diagnostic(.error, at: SourceLocation(file: file, line: 0, column: 0), ReportError.unshowableCharacters(glyphs.missing).description))
+            // Said where each text is written: its line, or its sheet and cell (the item's row).
+            let byPlace = Dictionary(grouping: glyphs.missing) { Self.location(of: $0.field, in: assessment) ?? SourceLocation(file: file, line: 0, column: 0) }
+            for (place, missing) in byPlace {
+                diagnostics.append(Diagnostic(.error, at: place, ReportError.unshowableCharacters(missing).description))
             }
             diagnostics += glyphs.warnings.map { Diagnostic(.warning, at: SourceLocation(file: file, line: 0, column: 0), $0) }
             if !diagnostics.contains(where: { $0.severity == .error }) { evaluation = scored }
@@ -78,6 +80,17 @@ public final class DocumentPipeline {
         diagnostics.sort { $0.location < $1.location }
         return Checked(file: file, evaluation: evaluation, diagnostics: diagnostics, placeholders: parsed.placeholders,
                        source: parsed.source, images: images)
+    }
+
+    /// Where the text `field` of a report's user texts (`organization.name`, `items.4.2.1.evidence[2]`)
+    /// is written in the assessment, as far as the assessment records it.
+    static func location(of field: String, in assessment: Assessment) -> SourceLocation? {
+        if field.hasPrefix("organization.") { return assessment.organization.locations[String(field.dropFirst("organization.".count))] }
+        // The longest id that fits (`4.1.2` before a `4.1`, were there one).
+        if let record = assessment.itemRecords.filter({ field.hasPrefix("items.\($0.itemID).") }).max(by: { $0.itemID.count < $1.itemID.count }) {
+            return record.location
+        }
+        return assessment.vetoJudgements.filter { field.hasPrefix("veto.\($0.itemID).") }.max { $0.itemID.count < $1.itemID.count }?.location
     }
 
     package static func texts(of issuer: Issuer) -> [(field: String, text: String)] {

@@ -29,8 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A root certificate (PEM) trusted for timestamp services only: /verify judges a signer at the time of a signature timestamp that chains to it.")
     var timestampTrust: String?
 
-    @Option(help: "How many uploads /verify checks at once (1 to 64); as many again wait, more are asked to come back. Each holds up to 20 MiB.")
-    var verifyJobs = 2
+    @Option(help: "How many uploads /verify checks at once (1 to 64; default: half the cores, 1 or 2); as many again wait, more are asked to come back. Each holds up to 20 MiB.")
+    var verifyJobs = ProcessInfo.processInfo.activeProcessorCount >= 4 ? 2 : 1
 
     func run() async throws {
         let options = ServerOptions(archive: archiveOptions.path, issuerProfile: issuer, listen: listen, trustProxy: trustProxy, timestampTrust: timestampTrust,

@@ -45,6 +45,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("four.xlsx").path))
     }
 
+    /// A character no font shows is named where it is written: the field's line, or its item's.
+    @Test func unshowableCharactersAreNamedWhereTheyAreWritten() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Fixtures.examples.appendingPathComponent("photos"), to: folder.appendingPathComponent("photos"))
+        let text = try String(contentsOf: Fixtures.fourStar, encoding: .utf8)
+        let lines = text.components(separatedBy: "\n")
+        let keyLine = try #require(lines.firstIndex { $0.hasPrefix("  \"4.2.2\":") }) + 1
+        let evidence = try #require(lines[keyLine...].firstIndex { $0.hasPrefix("      - ") })
+        var edited = lines
+        edited[evidence] += "\u{1FAE8}"
+        try edited.joined(separator: "\n").write(to: folder.appendingPathComponent("x.yaml"), atomically: true, encoding: .utf8)
+        let checked = try StarCertExecutable.run(["check", "x.yaml"], in: folder)
+        #expect(checked.status == 1)
+        #expect(checked.stderr.contains("x.yaml:\(keyLine):3: error: the fonts cannot show"), "\(checked.stderr)")
+    }
+
     @Test func initWritesTheWorkbookByItsExtensionAndCheckNamesCells() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
