@@ -231,7 +231,14 @@ public struct Workbook: Sendable {
 
     /// The relationship id of an element (`r:id`, whatever the prefix).
     static func relationID(_ attributes: [String: String]) -> String? {
-        attributes.first { $0.key.contains(":") && XMLScanner.local($0.key) == "id" }?.value
+        relationAttribute("id", attributes)
+    }
+
+    /// The prefixed attribute `local` (`r:id`, `r:embed`), only when there is exactly one: two
+    /// under different prefixes could each be the one a program follows.
+    static func relationAttribute(_ local: String, _ attributes: [String: String]) -> String? {
+        let found = attributes.filter { $0.key.contains(":") && XMLScanner.local($0.key) == local }
+        return found.count == 1 ? found.first?.value : nil
     }
 }
 
@@ -462,6 +469,7 @@ private struct PackageReading {
         var scalars = Array(text.unicodeScalars)[...]
         while let first = scalars.first {
             if first == "_", scalars.count >= 7, scalars[scalars.startIndex + 1] == "x", scalars[scalars.startIndex + 6] == "_",
+               scalars[(scalars.startIndex + 2)..<(scalars.startIndex + 6)].allSatisfy({ $0.properties.isASCIIHexDigit }),
                let value = UInt32(String(String.UnicodeScalarView(scalars[(scalars.startIndex + 2)..<(scalars.startIndex + 6)])), radix: 16),
                let scalar = Unicode.Scalar(value) {
                 result.unicodeScalars.append(scalar)
@@ -567,12 +575,12 @@ private struct PackageReading {
                 }
             case let .text(text):
                 switch reading {
-                case "v": value = (value ?? "") + text
-                case "f": formula = (formula ?? "") + text
-                case "t" where phoneticDepth == 0: inline = (inline ?? "") + text
+                case "v": value = value.map { $0 + text } ?? text
+                case "f": formula = formula.map { $0 + text } ?? text
+                case "t" where phoneticDepth == 0: inline = inline.map { $0 + text } ?? text
                 default: break
                 }
-                if (value?.utf8.count ?? 0) + (inline?.utf8.count ?? 0) > limits.cellCharacters * 4 {
+                if (value?.utf8.count ?? 0) + (inline?.utf8.count ?? 0) + (formula?.utf8.count ?? 0) > limits.cellCharacters * 4 {
                     throw WorkbookError("the cell holds more than \(limits.cellCharacters) characters", place: place(address))
                 }
             case let .end(element):
@@ -673,7 +681,9 @@ private struct PackageReading {
                 case "row" where inFrom, "col" where inFrom:
                     field = String(XMLScanner.local(element))
                 case "blip":
-                    guard let id = attributes.first(where: { XMLScanner.local($0.key) == "embed" })?.value else { return }
+                    guard let id = Workbook.relationAttribute("embed", attributes) else {
+                        throw WorkbookError("a picture names its part ambiguously or not at all", place: sheet)
+                    }
                     guard let at = anchor else {
                         throw WorkbookError("a picture is not anchored to a cell; expected each picture placed in its item's row", place: sheet)
                     }

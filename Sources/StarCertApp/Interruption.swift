@@ -6,6 +6,7 @@ import Foundation
 public enum Interruption {
     /// Installs the handlers (once per process).
     public static func finishInputsInHand() {
+        interruptionRequested = 0
         // A parent may have started this process with the signals blocked (they would then wait
         // unseen until the end): take them on this thread.
         var signals = sigset_t()
@@ -21,6 +22,12 @@ public enum Interruption {
                 signal(SIGTERM, SIG_DFL)
             }
         }
+    }
+
+    /// Gives SIGINT and SIGTERM back their default (the batch is over).
+    public static func restoreDefaults() {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 
     /// The signal received, or nil.

@@ -76,6 +76,7 @@ public struct IssueJob: Sendable {
             if outcome.failed { failures.increment() }
             completed(outcome)
         })
+        Interruption.restoreDefaults()
         return failures.value
     }
 

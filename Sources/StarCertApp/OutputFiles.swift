@@ -69,9 +69,6 @@ public enum OutputFiles {
         return name.isEmpty ? "input" : name
     }
 
-    /// Writes every output into `folder` (created when missing): each to a temporary file first,
-    /// synced; only when all are written are they renamed into place. After any failure nothing
-    /// new is left behind, not even a temporary file.
     /// Removes from `target`'s folder the files among `names` that `written` did not replace (a
     /// certificate left from an earlier issue beside a vetoed correction's report): regular files
     /// only, never through a link.
@@ -84,6 +81,9 @@ public enum OutputFiles {
         }
     }
 
+    /// Writes every output into `folder` (created when missing): each to a temporary file first,
+    /// synced; only when all are written are they renamed into place. After any failure nothing
+    /// new is left behind, not even a temporary file.
     public static func write(_ outputs: [NamedOutput], for target: Target) throws(AtomicFile.WriteError) {
         try check(target, names: outputs.map(\.name))
         try AtomicFile.makeFolder(target.folder, followingLinks: !target.isSubfolder)

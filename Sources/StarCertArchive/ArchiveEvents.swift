@@ -104,7 +104,8 @@ extension Archive {
     /// Adds a person with `roles` and the public half of their key, recorded in the journal and
     /// signed by the issuer.
     public func addStaff(name: String, roles: Set<Role>, publicKey: P256.Signing.PublicKey, signer: EventSigner) throws(ArchiveError) -> StaffRow {
-        let name = name.trimmingCharacters(in: .whitespaces)
+        // Names are kept composed (NFC), so that two spellings of one name are one person.
+        let name = name.trimmingCharacters(in: .whitespaces).precomposedStringWithCanonicalMapping
         guard !name.isEmpty, HiddenCharacter.first(in: name, allowingLineBreaks: false) == nil, name.count <= 100 else {
             throw .refused("a person's name must be one line of visible text (at most 100 characters)")
         }
@@ -114,8 +115,11 @@ extension Archive {
             if let existing = try StaffRow.filter(StaffRow.Columns.name == name).fetchOne(db) {
                 throw ArchiveError.refused("\(TerminalText.quoted(name)) is already on the staff (id \(existing.id ?? 0)\(existing.retiredAt == nil ? "" : ", retired")) in \(path); names identify people, so expected a name not yet used")
             }
-            let at = Self.timestamp()
             let key = publicKey.rawRepresentation.base64EncodedString()
+            if let holder = try StaffRow.filter(Column(StaffRow.CodingKeys.publicKey) == key).fetchOne(db) {
+                throw ArchiveError.refused("this key is already recorded for \(TerminalText.quoted(holder.name)); expected a key of \(TerminalText.quoted(name))'s own, so that what each person signs is theirs alone")
+            }
+            let at = Self.timestamp()
             let ordered = Role.allCases.filter(roles.contains).map(\.rawValue).joined(separator: ",")
             var row = StaffRow(name: name, roles: ordered, publicKey: key, addedAt: at, retiredAt: nil)
             try row.insert(db)
@@ -130,7 +134,9 @@ extension Archive {
     /// Retires a person: they keep their place in the record but may act no more.
     public func retireStaff(name: String, reason: String, signer: EventSigner) throws(ArchiveError) -> StaffRow {
         let path = self.path
+        let name = name.precomposedStringWithCanonicalMapping
         return try typed { try write { db in
+            let reason = try Self.reason(reason, required: false)
             guard var row = try StaffRow.filter(StaffRow.Columns.name == name).fetchOne(db) else {
                 throw ArchiveError.notFound("there is no \(TerminalText.quoted(name)) on the staff of \(path); `starcert staff list` shows who is")
             }
@@ -182,6 +188,17 @@ extension Archive {
                 if issuerKey != event.signerKey { problems.append("\(name): it is signed by a key that is not the issuer's") }
             } else if staffKeys[event.actor] != event.signerKey {
                 problems.append("\(name): it is not signed with the key recorded for \(TerminalText.quoted(event.actor))")
+            }
+            // Who may sign what: the issuer records people and submissions; reviews and decisions
+            // are signed by a person holding the role and not retired at the time.
+            let role: Role? = event.kind.hasPrefix("review-") ? .reviewer : event.kind.hasPrefix("decision-") ? .decider : nil
+            if let role {
+                let person = staffFacts.values.first { $0.name == event.actor }
+                if person == nil || person!.retired || !person!.roles.split(separator: ",").contains(Substring(role.rawValue)) {
+                    problems.append("\(name): \(TerminalText.quoted(event.actor)) could not sign it (not an active \(role.rawValue) at the time)")
+                }
+            } else if event.actor != EventSigner.issuerActor {
+                problems.append("\(name): only the issuer signs a \(TerminalText.quoted(event.kind)) entry")
             }
             let body = event.body
             if event.kind == "staff-added", let id = Int64(event.subject.dropFirst("staff:".count)),

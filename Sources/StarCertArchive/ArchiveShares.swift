@@ -166,10 +166,9 @@ extension Archive {
             let copy = try DatabaseQueue(path: temporary)
             try reader.backup(to: copy)
             try copy.close()
-        } catch let error as DatabaseError where [.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
-            // Only the copy is written: a full or unwritable disk is the destination's.
-            throw error.resultCode == .SQLITE_FULL ? .diskFull(destination)
-                : .database(destination, "the backup cannot be written there (\(error.message ?? "\(error.resultCode)")); the archive itself was only read")
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            // Only the copy is written: a full disk is the destination's.
+            throw .diskFull(destination)
         } catch {
             throw ArchiveError(error, path: path)
         }

@@ -69,6 +69,14 @@ extension Archive {
                     throw ArchiveError.refused("evaluation \(replaces) was replaced already")
                 }
             }
+            // The same file again, while an earlier submission of it is open or was returned: a
+            // second path to a certificate, unless it says which returned one it replaces.
+            let hash = sha256Hex(bytes)
+            if replaces == nil, let open = try SubmissionRow.fetchAll(db).first(where: {
+                $0.assessmentSHA256 == hash && [.awaitingReview, .accepted, .deciding, .returned].contains($0.state)
+            }) {
+                throw ArchiveError.refused("this file was submitted already as evaluation \(open.id ?? 0) (\(open.state.rawValue)); expected --replaces \(open.id ?? 0) for a returned one, or a decision on the open one")
+            }
             let at = Self.timestamp()
             var row = SubmissionRow(submittedAt: at, file: file, assessmentSHA256: sha256Hex(bytes), assessment: Data(bytes), organization: organization,
                                     team: team.joined(separator: "\n"), replaces: replaces, state: .awaitingReview)
@@ -93,6 +101,7 @@ extension Archive {
     /// The person `name` as they may act in `role` on `row`, signing with `key`: active, holding
     /// the role, not on the audit team, and signing with the key recorded for them.
     static func actor(_ name: String, role: Role, on row: SubmissionRow, key: P256.Signing.PrivateKey, _ db: Database) throws -> StaffRow {
+        let name = name.precomposedStringWithCanonicalMapping
         guard let person = try StaffRow.filter(StaffRow.Columns.name == name).fetchOne(db) else {
             throw ArchiveError.refused("\(TerminalText.quoted(name)) is not on the staff; `starcert staff list` shows who is")
         }

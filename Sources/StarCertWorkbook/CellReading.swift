@@ -43,7 +43,8 @@ enum CellReading {
                 guard let shift = Int(exponentText), (-400...400).contains(shift) else { return nil }
                 exponent += shift
             }
-            while mantissa.first == 0 { mantissa.removeFirst() }
+            // Leading zeros dropped in one step (a hostile cell may hold millions).
+            mantissa.removeFirst(mantissa.firstIndex { $0 != 0 } ?? mantissa.count)
             while mantissa.last == 0, !mantissa.isEmpty { mantissa.removeLast(); exponent += 1 }
             self.negative = negative && !mantissa.isEmpty
             digits = mantissa
@@ -140,7 +141,7 @@ enum CellReading {
         case .empty:
             return cell.formula == nil ? .empty : .problem("holds a formula whose result was never stored; \(expected), typed in (or open and save the workbook in a spreadsheet program)")
         case let .number(stored):
-            guard let decimal = Decimal(stored) else { return .problem("holds `\(stored)`; \(expected)") }
+            guard let decimal = Decimal(stored) else { return .problem("holds `\(String(stored.prefix(40)))`; \(expected)") }
             if cell.format == .percent {
                 guard let whole = decimal.whole(shiftedBy: 2) else {
                     return .problem("is \(Decimal(stored).map { shifted($0) } ?? stored)%, not a whole percent; \(expected)")

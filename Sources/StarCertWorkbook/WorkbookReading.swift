@@ -97,6 +97,12 @@ struct WorkbookReading {
             wholeFileProblem("the workbook has no sheet \(missing.map { "`\($0)`" }.joined(separator: ", ")) (renamed or deleted?); expected the sheets \(WorkbookLayout.readSheets.joined(separator: ", ")) as `starcert init` writes them (found: \(found))")
             return nil
         }
+        // A hidden copy of a sheet would be read while another shows.
+        let hidden = WorkbookLayout.readSheets.filter { workbook.sheet(named: $0)?.state != .visible }
+        if !hidden.isEmpty {
+            wholeFileProblem("the sheet \(hidden.map { "`\($0)`" }.joined(separator: ", ")) is hidden; expected the form's sheets visible, so that what is read is what a reader sees")
+            return nil
+        }
         for sheet in workbook.sheets where !WorkbookLayout.allSheets.contains(sheet.name) && !(sheet.cells.isEmpty && sheet.pictures.isEmpty) {
             problems.append(Diagnostic(.warning, at: SourceLocation(file: file, line: 0, column: 0),
                                        "the sheet `\(TerminalText.quoted(sheet.name))` is not part of the form; what it holds is not read (ignored)"))
@@ -179,10 +185,12 @@ struct WorkbookReading {
 
     /// Merged ranges that cover an input cell below the header row are errors: a merged cell
     /// keeps one value, so what was typed in the others is gone.
-    mutating func checkMerged(_ sheet: Worksheet, headerRow: Int, inputColumns: [Int], rows: ((Int) -> Bool)? = nil) {
+    mutating func checkMerged(_ sheet: Worksheet, headerRow: Int, inputColumns: [Int], rows: Set<Int>? = nil) {
+        // Ranges are tested against the rows that matter, never walked row by row (a range may span a million).
+        let rowsToCheck = rows ?? []
         for range in sheet.merged where range.last.row > headerRow {
             let coversInput = inputColumns.contains { (range.first.column...range.last.column).contains($0) }
-                && (max(range.first.row, headerRow + 1)...range.last.row).contains { rows?($0) ?? true }
+                && (rows == nil || rowsToCheck.contains { (max(range.first.row, headerRow + 1)...range.last.row).contains($0) })
             if coversInput {
                 problem("the cells \(range) are merged over input cells; expected each entry in a cell of its own (unmerge them)", sheet.name, range.first)
             }
@@ -454,7 +462,7 @@ struct WorkbookReading {
                 itemPairs.append((keyNode, mapping(pairs, sheet.name, idAddress)))
             }
         }
-        checkMerged(sheet, headerRow: header.row, inputColumns: inputs) { itemRows.contains($0) }
+        checkMerged(sheet, headerRow: header.row, inputColumns: inputs, rows: itemRows)
         for id in findings.keys.sorted() where seen[id] == nil {
             if let node = findings[id]?.first { problemAt(node, "a finding names item \(TerminalText.quoted(id)), which has no row in 「\(WorkbookLayout.scoring)」; expected the id of an item of the standard") }
         }

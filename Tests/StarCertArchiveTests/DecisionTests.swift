@@ -59,6 +59,8 @@ import Testing
         let unknown = try fixture.run(["submit", stranger])
         #expect(unknown.status == 1 && unknown.stderr.contains("周八") && unknown.stderr.contains("not active staff"), "\(unknown.stderr)")
         try fixture.run(["submit", "four-star-certification.yaml", "-o", "drafts"]).expectSuccess()
+        let twice = try fixture.run(["submit", "four-star-certification.yaml", "-o", "drafts-again"])
+        #expect(twice.status == 1 && twice.stderr.contains("submitted already as evaluation 1"), "\(twice.stderr)")
         try fixture.run(["review", "1", "--by", "赵敏", "--return", "--reason", "证据不足"]).expectSuccess()
         #expect(try fixture.run(["review", "1", "--by", "赵敏", "--accept"]).stderr.contains("is returned"))
         #expect(try fixture.run(["submit", "four-star-certification.yaml", "--replaces", "2"]).stderr.contains("no submitted evaluation 2"))

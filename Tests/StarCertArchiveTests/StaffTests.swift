@@ -13,18 +13,25 @@ import Testing
         let added = try fixture.run(["staff", "add", "王建国", "--roles", "auditor"])
         #expect(added.status == 0, "\(added.stderr)")
         try fixture.run(["staff", "add", "赵敏", "--roles", "reviewer,decider"]).expectSuccess()
+        try fixture.run(["staff", "add", "Jos\u{E9}", "--roles", "auditor"]).expectSuccess()
         let key = fixture.folder.appendingPathComponent("staff-1.key").path
         let attributes = try FileManager.default.attributesOfItem(atPath: key)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(try String(contentsOfFile: key, encoding: .utf8).contains("PRIVATE KEY"))
         #expect(FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("staff-2.key").path))
-        // Their own key, kept elsewhere.
-        try FileManager.default.copyItem(atPath: key, toPath: fixture.folder.appendingPathComponent("own.pem").path)
+        // Their own key, kept elsewhere; a key already someone's is refused.
+        try FileManager.default.copyItem(atPath: key, toPath: fixture.folder.appendingPathComponent("taken.pem").path)
+        let taken = try fixture.run(["staff", "add", "陈志远", "--roles", "auditor", "--key", "taken.pem"])
+        #expect(taken.status == 1 && taken.stderr.contains("already recorded for 王建国"), "\(taken.stderr)")
+        let made = try ExternalProgram.run("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", fixture.folder.appendingPathComponent("own.pem").path])
+        #expect(made.status == 0)
         let own = try fixture.run(["staff", "add", "陈志远", "--roles", "auditor", "--key", "own.pem"])
         #expect(own.status == 0 && own.stdout.contains("own.pem"), "\(own.stderr)")
 
         for (arguments, message) in [
             (["staff", "add", "王建国", "--roles", "auditor"], "already on the staff"),
+            // One name in two Unicode spellings is one person.
+            (["staff", "add", "Jose\u{301}", "--roles", "auditor"], "already on the staff"),
             (["staff", "add", "李四", "--roles", "auditor,auditor"], "--roles"),
             (["staff", "add", "李四", "--roles", "boss"], "--roles"),
             (["staff", "add", "李\u{202E}四", "--roles", "auditor"], "visible text"),

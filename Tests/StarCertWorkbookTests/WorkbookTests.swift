@@ -191,6 +191,7 @@ import Testing
         ("xl/worksheets/sheet4.xml", "</mergeCells>", "<mergeCell ref=\"E{4.2.1}:F{4.2.2}\"/></mergeCells>", "merged over input cells"),
         ("xl/worksheets/sheet2.xml", "</mergeCells>", "<mergeCell ref=\"B6:C6\"/></mergeCells>", "merged over input cells"),
         ("xl/workbook.xml", "state=\"hidden\"", "state=\"visible\"", nil),
+        ("xl/workbook.xml", "name=\"评分表\" sheetId=\"4\"", "name=\"评分表\" sheetId=\"4\" state=\"hidden\"", "is hidden"),
         ("xl/worksheets/sheet4.xml", "</mergeCells>", "<mergeCell ref=\"A1:J2\"/></mergeCells>", nil),
     ] as [(String, String, String, String?)])
     func anEditedStructureIsRefusedWithItsReason(part: String, old: String, new: String, expected: String?) throws {
