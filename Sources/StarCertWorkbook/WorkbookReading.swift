@@ -311,16 +311,23 @@ struct WorkbookReading {
         }
     }
 
+    /// A sheet of rows (team, findings, photos): its header row and the columns of `required`,
+    /// after merged input cells and unread columns were said.
+    mutating func listSheet(_ name: String, required: [String], known: [String]) -> (sheet: Worksheet, row: Int, columns: [Int])? {
+        let sheet = workbook.sheet(named: name)!
+        guard let header = headers(of: sheet, required: required) else { return nil }
+        let columns = required.map { header.columns[WorkbookLayout.normalizedHeader($0)]! }
+        checkMerged(sheet, headerRow: header.row, inputColumns: columns)
+        warnUnread(sheet, headerRow: header.row, known: known)
+        return (sheet, header.row, columns)
+    }
+
     mutating func readTeam() -> SourceNode? {
-        let sheet = workbook.sheet(named: WorkbookLayout.team)!
         typealias Column = WorkbookLayout.TeamColumn
-        guard let header = headers(of: sheet, required: [Column.name, Column.role]) else { return nil }
-        let nameColumn = header.columns[WorkbookLayout.normalizedHeader(Column.name)]!
-        let roleColumn = header.columns[WorkbookLayout.normalizedHeader(Column.role)]!
-        checkMerged(sheet, headerRow: header.row, inputColumns: [nameColumn, roleColumn])
+        guard let (sheet, headerRow, columns) = listSheet(WorkbookLayout.team, required: [Column.name, Column.role], known: [Column.number, Column.name, Column.role]) else { return nil }
+        let (nameColumn, roleColumn) = (columns[0], columns[1])
         var members: [SourceNode] = []
-        warnUnread(sheet, headerRow: header.row, known: [Column.number, Column.name, Column.role])
-        for row in listRows(header.row, in: sheet, columns: [nameColumn, roleColumn]) {
+        for row in listRows(headerRow, in: sheet, columns: columns) {
             let nameAddress = CellAddress(row: row, column: nameColumn)
             let roleAddress = CellAddress(row: row, column: roleColumn)
             var pairs: [(String, SourceNode)] = []
@@ -328,7 +335,7 @@ struct WorkbookReading {
             if let role = choice(sheet, roleAddress, what: "the role", Assessment.TeamMember.Role.self, chinese: \.chineseName) { pairs.append(("role", role)) }
             members.append(mapping(pairs, sheet.name, pairs.count == 1 && pairs[0].0 == "role" ? roleAddress : nameAddress))
         }
-        return .sequence(.init(elements: members, position: position(sheet.name, CellAddress(row: header.row, column: nameColumn))))
+        return .sequence(.init(elements: members, position: position(sheet.name, CellAddress(row: headerRow, column: nameColumn))))
     }
 
     /// `rowsBelow`, at most as many as a list sheet may hold (more is an error at the first row too many).
@@ -479,19 +486,19 @@ struct WorkbookReading {
     func vetoID(_ id: String) -> Bool { vetoIDs.contains(id) }
 
     mutating func problemAt(_ node: SourceNode, _ message: String) {
+        guard problems.count < Self.listedProblems else {
+            unlisted += 1
+            return
+        }
         problems.append(Diagnostic(.error, at: log.location(of: node.position), message))
     }
 
     /// Findings by item id, in row order.
     mutating func readFindings() -> [String: [SourceNode]] {
-        let sheet = workbook.sheet(named: WorkbookLayout.findings)!
         typealias Column = WorkbookLayout.FindingColumn
-        guard let header = headers(of: sheet, required: Column.written) else { return [:] }
-        let columns = Column.written.map { header.columns[WorkbookLayout.normalizedHeader($0)]! }
-        checkMerged(sheet, headerRow: header.row, inputColumns: columns)
+        guard let (sheet, headerRow, columns) = listSheet(WorkbookLayout.findings, required: Column.written, known: Column.written) else { return [:] }
         var found: [String: [SourceNode]] = [:]
-        warnUnread(sheet, headerRow: header.row, known: Column.written)
-        for row in listRows(header.row, in: sheet, columns: columns) {
+        for row in listRows(headerRow, in: sheet, columns: columns) {
             let idAddress = CellAddress(row: row, column: columns[0])
             let textAddress = CellAddress(row: row, column: columns[1])
             let severityAddress = CellAddress(row: row, column: columns[2])
@@ -525,16 +532,13 @@ struct WorkbookReading {
 
     /// Photos by item id, in row order: a file name, or a picture pasted into the row.
     mutating func readPhotos() -> [String: [SourceNode]] {
-        let sheet = workbook.sheet(named: WorkbookLayout.photos)!
         typealias Column = WorkbookLayout.PhotoColumn
-        guard let header = headers(of: sheet, required: Column.required) else { return [:] }
-        let columns = Column.required.map { header.columns[WorkbookLayout.normalizedHeader($0)]! }
-        checkMerged(sheet, headerRow: header.row, inputColumns: columns)
+        guard let (sheet, headerRow, columns) = listSheet(WorkbookLayout.photos, required: Column.required, known: Column.written) else { return [:] }
         var pasted: [Int: AnchoredPicture] = [:]
         // Rows whose picture was refused: said once, at the picture.
         var refused: Set<Int> = []
         for picture in sheet.pictures {
-            guard picture.anchor.row > header.row else {
+            guard picture.anchor.row > headerRow else {
                 problem("a picture is placed above the table; expected it pasted into the row of the photo it is", sheet.name, picture.anchor)
                 continue
             }
@@ -550,8 +554,7 @@ struct WorkbookReading {
             pasted[picture.anchor.row] = picture
         }
         var found: [String: [SourceNode]] = [:]
-        warnUnread(sheet, headerRow: header.row, known: Column.written)
-        let rows = Set(listRows(header.row, in: sheet, columns: columns)).union(pasted.keys).sorted()
+        let rows = Set(listRows(headerRow, in: sheet, columns: columns)).union(pasted.keys).sorted()
         for row in rows where !refused.contains(row) {
             let idAddress = CellAddress(row: row, column: columns[0])
             let fileAddress = CellAddress(row: row, column: columns[1])
