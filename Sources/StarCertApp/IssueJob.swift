@@ -19,8 +19,8 @@ public struct IssueJob: Sendable {
     public var language: Labels.Language
     public var jobs: Int
     /// Set by `decide`: the evaluation was reviewed and decided by people outside the audit team,
-    /// so a profile with `decision: separate` lets it be issued.
-    public var decidedThroughReview = false
+    /// so a profile with `decision: separate` lets it be issued, and the decision is recorded with it.
+    public var decision: Issuance.Decision?
 
     public init(inputs: [String], output: URL, archive: String, issuerProfile: String, keys: URL, replaces: Int64?,
                 date: CalendarDate?, language: Labels.Language, jobs: Int) {
@@ -49,7 +49,7 @@ public struct IssueJob: Sendable {
         let issuer: Issuer
         do { issuer = try profile.issuer() } catch { throw .unusable(error) }
         // A profile still to fill in is refused field by field first (below).
-        if profile.decisionProcess == .separate, !decidedThroughReview, profile.issuanceProblems.isEmpty {
+        if profile.decisionProcess == .separate, decision == nil, profile.issuanceProblems.isEmpty {
             throw .refused("\(issuerProfile) sets `decision: separate`: evaluations are reviewed and decided by people outside the audit team — "
                 + "`starcert submit FILE`, then `starcert review ID --by NAME --accept` and `starcert decide ID --by NAME --grant` (`decision: single-step` keeps `issue` for in-house use)")
         }
@@ -64,12 +64,13 @@ public struct IssueJob: Sendable {
         let (targets, repeats) = OutputFiles.targets(for: inputs, in: output, alwaysSubfolders: true)
         for (input, first) in repeats { notice("\(input) is the same file as \(first); issued once") }
         let replaces = self.replaces
+        let decision = self.decision
         let failures = Counter()
         Interruption.finishInputsInHand()
         Batch.run(targets.count, jobs: jobs, stops: { Interruption.received != nil }, makeWorker: {
             Issuance(terms: terms, identity: identity, archive: archive, pipeline: try setup.pipeline())
         }, work: { issuance, index in
-            Self.issue(targets[index], with: issuance, replaces: replaces)
+            Self.issue(targets[index], with: issuance, replaces: replaces, decision: decision)
         }, failure: { index, error in
             FileOutcome(input: targets[index].input, failure: "\(error)")
         }, completed: { outcome in
@@ -83,7 +84,7 @@ public struct IssueJob: Sendable {
     /// Every document `issue` writes into an evaluation's folder.
     static let documentNames = ["report.pdf", "report.html", "certificate.pdf", "certificate.html"]
 
-    static func issue(_ target: OutputFiles.Target, with issuance: Issuance, replaces: Int64?) -> FileOutcome {
+    static func issue(_ target: OutputFiles.Target, with issuance: Issuance, replaces: Int64?, decision: Issuance.Decision?) -> FileOutcome {
         var outcome = FileOutcome(input: target.input)
         let here = SourceLocation(file: target.input, line: 0, column: 0)
         // Where the documents go is checked before anything is numbered.
@@ -94,7 +95,7 @@ public struct IssueJob: Sendable {
             outcome.failed = true
             return outcome
         }
-        switch issuance.issue(file: target.input, replaces: replaces) {
+        switch issuance.issue(file: target.input, replaces: replaces, decision: decision) {
         case let .failure(.refused(diagnostics)):
             outcome.diagnostics = diagnostics
             outcome.failed = true
@@ -105,7 +106,15 @@ public struct IssueJob: Sendable {
             outcome.diagnostics = issued.warnings
             outcome.evaluationID = issued.evaluationID
             outcome.certificateNumber = issued.certificateNumber
-            let certificate = issued.certificateNumber.map { "certificate \($0)" } ?? "no certificate (\(issued.decision.rawValue))"
+            var certificate = issued.certificateNumber.map { "certificate \($0)" } ?? "no certificate (\(issued.decision.rawValue))"
+            switch issued.continued {
+            case let (number, .maintained)?: certificate = "certificate \(number) maintained"
+            case let (number, .changed)?: certificate += " at the new star level, replacing \(number)"
+            case let (number, .granted)?: certificate += ", replacing \(number)"
+            case let (number, .suspended)?: certificate = "certificate \(number) suspended"
+            case let (number, .withdrawn)?: certificate = "certificate \(number) withdrawn"
+            case nil: break
+            }
             do {
                 try OutputFiles.write(issued.files, for: target)
                 OutputFiles.removeStale(documentNames, besides: issued.files, in: target)

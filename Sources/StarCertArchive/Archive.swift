@@ -23,7 +23,7 @@ public final class Archive: Sendable {
     /// `PRAGMA application_id` of a StarCert archive ("STAR").
     static let applicationID: Int32 = 0x5354_4152
     /// `PRAGMA user_version` of the schema this version writes.
-    static let schemaVersion = 6
+    static let schemaVersion = 7
     /// The migration identifier earlier StarCert versions recorded (GRDB's migrator) for schema 1.
     static let legacyMigration = "v1: evaluations, documents, certificates"
     /// How long a process waits on an archive another process is writing.
@@ -214,6 +214,7 @@ public final class Archive: Sendable {
             if version < 4 { try ArchiveSchema.upgradeToVersion4(db) }
             if version < 5 { try ArchiveSchema.upgradeToVersion5(db) }
             if version < 6 { try ArchiveSchema.upgradeToVersion6(db) }
+            if version < 7 { try ArchiveSchema.upgradeToVersion7(db) }
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
             return .commit

@@ -189,13 +189,15 @@ extension Archive {
             } else if staffKeys[event.actor] != event.signerKey {
                 problems.append("\(name): it is not signed with the key recorded for \(TerminalText.quoted(event.actor))")
             }
-            // Who may sign what: the issuer records people and submissions; reviews and decisions
-            // are signed by a person holding the role and not retired at the time.
-            let role: Role? = event.kind.hasPrefix("review-") ? .reviewer : event.kind.hasPrefix("decision-") ? .decider : nil
-            if let role {
+            // Who may sign what: the issuer records people, submissions, issues and status changes;
+            // reviews, decisions and closed findings are signed by a person holding a role for
+            // them and not retired at the time.
+            let roles: [Role]? = event.kind.hasPrefix("review-") ? [.reviewer] : event.kind.hasPrefix("decision-") ? [.decider]
+                : event.kind == "finding-closed" ? [.auditor, .reviewer] : nil
+            if let roles {
                 let person = staffFacts.values.first { $0.name == event.actor }
-                if person == nil || person!.retired || !person!.roles.split(separator: ",").contains(Substring(role.rawValue)) {
-                    problems.append("\(name): \(TerminalText.quoted(event.actor)) could not sign it (not an active \(role.rawValue) at the time)")
+                if person == nil || person!.retired || !roles.contains(where: { person!.roles.split(separator: ",").contains(Substring($0.rawValue)) }) {
+                    problems.append("\(name): \(TerminalText.quoted(event.actor)) could not sign it (not an active \(roles.map(\.rawValue).joined(separator: " or ")) at the time)")
                 }
             } else if event.actor != EventSigner.issuerActor {
                 problems.append("\(name): only the issuer signs a \(TerminalText.quoted(event.kind)) entry")
@@ -209,6 +211,7 @@ extension Archive {
                 staffFacts[id]?.retired = true
             }
         }
+        problems += try cycleProblems(db)
         for row in try StaffRow.order(StaffRow.Columns.id).fetchAll(db) {
             guard let facts = staffFacts[row.id ?? 0] else {
                 problems.append("staff \(row.id ?? 0) \(TerminalText.quoted(row.name)): the journal never recorded this person")
@@ -217,6 +220,32 @@ extension Archive {
             if facts.name != row.name || facts.roles != row.roles || facts.key != row.publicKey || facts.retired != (row.retiredAt != nil) {
                 problems.append("staff \(row.id ?? 0) \(TerminalText.quoted(row.name)): the row differs from what the journal recorded")
             }
+        }
+        return problems
+    }
+
+    /// Decisions of certificates' cycles and status changes made by the rules that the journal
+    /// never recorded (a row slipped into the tables by hand).
+    static func cycleProblems(_ db: Database) throws -> [String] {
+        guard try db.tableExists("cycle_step") else { return [] }
+        var decisions: Set<String> = []
+        var ruled: Set<String> = []
+        for event in try EventRow.filter(sql: "kind LIKE 'decision-%' OR kind = 'issued-single-step' OR kind LIKE 'status-%'").fetchAll(db) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any] else { continue }
+            if let evaluation = object["evaluation"] as? Int, let outcome = object["outcome"] as? String {
+                decisions.insert("\(evaluation) \(outcome)")
+            }
+            if event.kind.hasPrefix("status-"), let number = object["number"] as? String, let rule = object["rule"] as? String {
+                ruled.insert([number, String(event.kind.dropFirst("status-".count)), object["effective_on"] as? String ?? "", rule].joined(separator: "\n"))
+            }
+        }
+        var problems: [String] = []
+        for step in try CycleStepRow.order(CycleStepRow.Columns.id).fetchAll(db) where !decisions.contains("\(step.evaluationID) \(step.outcome.rawValue)") {
+            problems.append("the \(step.activity.rawValue) decision on certificate \(TerminalText.quoted(step.certificate)) (evaluation \(step.evaluationID), \(step.outcome.rawValue)) is not in the journal")
+        }
+        for row in try StatusRow.filter(sql: "rule IS NOT NULL").order(StatusRow.Columns.id).fetchAll(db)
+        where !ruled.contains([row.number, row.status.rawValue, row.effectiveOn ?? "", row.rule ?? ""].joined(separator: "\n")) {
+            problems.append("certificate \(TerminalText.quoted(row.number)): the change to \(row.status.rawValue) by the rule \(row.rule ?? "") is not in the journal")
         }
         return problems
     }

@@ -35,6 +35,8 @@ extension Archive {
         public let archivedDataIntact: Bool
         /// What the certificate prints beyond its signed data (nil when issued before schema 5).
         public let printed: PrintedFacts?
+        /// The latest passing surveillance of the certificate's cycle, if any.
+        public let lastSurveillance: CycleStepRow?
     }
 
     /// Certificates with their evaluation and their latest status change (the newest row of
@@ -58,7 +60,7 @@ extension Archive {
 
     static let listingSQL = """
         SELECT c.number, e.organization, e.credit_code, e.standard, e.star_level, e.total_hundredths, c.issued_on, c.expires_on,
-               s.status AS status, s.at AS status_at,
+               s.status AS status, s.at AS status_at, s.effective_on AS status_on,
                (SELECT COUNT(*) FROM certificate_status n WHERE n.number = c.number) AS changes
         FROM certificate c JOIN evaluation e ON e.id = c.evaluation_id
         LEFT JOIN certificate_status s ON s.id = (SELECT MAX(l.id) FROM certificate_status l WHERE l.number = c.number)
@@ -73,7 +75,7 @@ extension Archive {
         var status: Status = row["status"] ?? .valid
         // Since the issue day while nothing changed after issuing; else the day of the last change.
         let changes: Int = row["changes"] ?? 1
-        var since: String = changes <= 1 ? row["issued_on"] : Archive.day(of: row["status_at"] as String? ?? "", in: zone)
+        var since: String = changes <= 1 ? row["issued_on"] : (row["status_on"] as String?) ?? Archive.day(of: row["status_at"] as String? ?? "", in: zone)
         if status == .valid, today > expires {
             // Valid through the last day printed; expired from the next.
             status = .expired
@@ -94,10 +96,12 @@ extension Archive {
             let record = try Self.record(certificate, db, path: path)
             let issuer = try String.fetchOne(db, EvaluationRow.select(EvaluationRow.Columns.issuer).filter(key: certificate.evaluationID))
             let intact = (try? SignerRecord(certificate.publicKey)).map { record.canonical.verify(signature: certificate.signature, signer: $0) } ?? false
+            let cycle = try Self.cycle(of: number, db).cycle
+            let surveillance = try CycleStepRow.filter(CycleStepRow.Columns.cycle == cycle).order(CycleStepRow.Columns.id).fetchAll(db).last(where: \.isPassingSurveillance)
             return PublicCertificate(
                 listing: Self.listing(row, today: today, zone: zone), scope: record.canonical.scope, issuer: issuer ?? "",
                 history: record.history, successor: record.successor, canonical: record.canonical, signature: certificate.signature,
-                archivedDataIntact: intact, printed: PrintedFacts(json: certificate.printed))
+                archivedDataIntact: intact, printed: PrintedFacts(json: certificate.printed), lastSurveillance: surveillance)
         }
     }
 

@@ -178,15 +178,30 @@ public struct StatusRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     /// The body's own words on why (never shown on public pages).
     public var reason: String
     public var at: String
+    /// The day the change took effect (YYYY-MM-DD); nil for changes recorded before schema 7,
+    /// which took effect on the day of `at`.
+    public var effectiveOn: String?
+    /// The lifecycle rule that made the change (`Archive.LifecycleRule`), nil when a person did.
+    public var rule: String?
 
-
-    package init(id: Int64? = nil, number: String, status: Archive.Status, reason: String, at: String) {
+    package init(id: Int64? = nil, number: String, status: Archive.Status, reason: String, at: String, effectiveOn: String? = nil, rule: String? = nil) {
         self.id = id
         self.number = number
         self.status = status
         self.reason = reason
         self.at = at
+        self.effectiveOn = effectiveOn
+        self.rule = rule
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, number, status, reason, at, rule
+        case effectiveOn = "effective_on"
+    }
+
+    /// The day the change took effect, for a body counting days in `zone`.
+    public func day(in zone: TimeZone) -> String { effectiveOn ?? Archive.day(of: at, in: zone) }
+
     public enum Columns {
         public static let id = Column(CodingKeys.id)
         public static let number = Column(CodingKeys.number)
@@ -214,6 +229,30 @@ extension Archive {
     /// A certificate's status as the register shows it.
     public enum Status: String, Sendable, CaseIterable, Codable, DatabaseValueConvertible {
         case valid, suspended, withdrawn, superseded, expired
+
+        /// The regulator's status code (CNCA certification information reporting): 01 有效, 02 暂停,
+        /// 03 撤销, 04 注销, 05 过期失效. A certificate replaced by a new one is no longer in force:
+        /// reported as 04 注销, with the new certificate naming it.
+        public var regulatorCode: String {
+            switch self {
+            case .valid: return "01"
+            case .suspended: return "02"
+            case .withdrawn: return "03"
+            case .superseded: return "04"
+            case .expired: return "05"
+            }
+        }
+
+        /// The regulator's name for the status: 有效, 暂停, 撤销, 注销, 过期失效.
+        public var regulatorName: String {
+            switch self {
+            case .valid: return "有效"
+            case .suspended: return "暂停"
+            case .withdrawn: return "撤销"
+            case .superseded: return "注销"
+            case .expired: return "过期失效"
+            }
+        }
 
         /// 有效 / 暂停 / 撤销 / 已替换 / 过期.
         public var chinese: String {
@@ -346,8 +385,9 @@ extension Archive {
         return CertificateRecord(row: row, canonical: canonical, history: history, certificatePDFHash: hash, successor: successor)
     }
 
-    /// Records a status change (suspend, withdraw, restore) with its time and reason.
-    public func setStatus(_ number: String, to status: Status, reason: String) throws(ArchiveError) {
+    /// Records a status change (suspend, withdraw, restore) made by hand, with its time and reason,
+    /// journaled and signed by `signer`.
+    public func setStatus(_ number: String, to status: Status, reason: String, signer: EventSigner) throws(ArchiveError) {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw .refused("a status change needs a reason; expected --reason with a few words on why") }
         if let hidden = HiddenCharacter.first(in: reason) {
@@ -368,7 +408,11 @@ extension Archive {
             if current == .withdrawn { throw ArchiveError.refused("certificate \(number) is withdrawn; a withdrawal is final") }
             if current == .superseded { throw ArchiveError.refused("certificate \(number) was superseded by a correction; change the status of its successor instead") }
             if current == status { throw ArchiveError.refused("certificate \(number) is already \(status.rawValue)") }
-            try StatusRow(number: number, status: status, reason: reason, at: Self.timestamp()).insert(db)
+            let at = Self.timestamp()
+            try StatusRow(number: number, status: status, reason: reason, at: at).insert(db)
+            _ = try Self.appendEvent(db, kind: "status-\(status.rawValue)", subject: "certificate:\(number)", reason: reason, body: .object([
+                ("number", .string(number)), ("status", .string(status.rawValue)), ("code", .string(status.regulatorCode)), ("rule", .null),
+            ]), signer: signer, at: at)
         } }
     }
 }

@@ -101,19 +101,13 @@ extension Archive {
     /// The person `name` as they may act in `role` on `row`, signing with `key`: active, holding
     /// the role, not on the audit team, and signing with the key recorded for them.
     static func actor(_ name: String, role: Role, on row: SubmissionRow, key: P256.Signing.PrivateKey, _ db: Database) throws -> StaffRow {
-        let name = name.precomposedStringWithCanonicalMapping
-        guard let person = try StaffRow.filter(StaffRow.Columns.name == name).fetchOne(db) else {
-            throw ArchiveError.refused("\(TerminalText.quoted(name)) is not on the staff; `starcert staff list` shows who is")
-        }
-        if let retired = person.retiredAt { throw ArchiveError.refused("\(TerminalText.quoted(name)) retired on \(retired.prefix(10)) and may act no more") }
+        let person = try Self.person(name, key: key, db)
+        let name = person.name
         guard person.roleSet.contains(role) else {
             throw ArchiveError.refused("\(TerminalText.quoted(name)) holds the roles \(person.roles), not \(role.rawValue)")
         }
         if row.teamNames.contains(name) {
             throw ArchiveError.refused("\(TerminalText.quoted(name)) was on the audit team of evaluation \(row.id ?? 0); its \(role == .reviewer ? "review" : "decision") must be made by someone who was not")
-        }
-        guard key.publicKey.rawRepresentation.base64EncodedString() == person.publicKey else {
-            throw ArchiveError.refused("the key given is not \(TerminalText.quoted(name))'s (it is not the key recorded when they were added)")
         }
         return person
     }
@@ -146,13 +140,29 @@ extension Archive {
         } }
     }
 
-    /// Takes an accepted evaluation for a decision by `name`: the first decider wins, a second is told.
-    /// A refusal is recorded at once; a grant stays `deciding` until `recordGrant` or `releaseDecision`.
-    public func decide(_ id: Int64, by name: String, key: P256.Signing.PrivateKey, grant: Bool, reason: String?, reviewerMayDecide: Bool) throws(ArchiveError) -> SubmissionRow {
+    /// What a decider decides.
+    public enum Verdict: String, Sendable, CaseIterable {
+        /// Certify (initial, recertification), or keep the certificate (surveillance).
+        case grant
+        /// No certificate (initial, recertification).
+        case refuse
+        /// A surveillance suspends the certificate.
+        case suspend
+        /// A surveillance withdraws the certificate.
+        case withdraw
+    }
+
+    /// Takes an accepted evaluation for a decision by `name`: the first decider wins, a second is
+    /// told; the same decider may take up a decision of theirs that was interrupted. A refusal is
+    /// recorded at once; any other verdict stays `deciding` until the issuing transaction records
+    /// it, or `releaseDecision` gives it back.
+    public func decide(_ id: Int64, by name: String, key: P256.Signing.PrivateKey, verdict: Verdict, reason: String?, reviewerMayDecide: Bool) throws(ArchiveError) -> SubmissionRow {
         let path = self.path
+        let grant = verdict == .grant
         return try typed { try write { db in
             guard var row = try SubmissionRow.fetchOne(db, key: id) else { throw ArchiveError.notFound("there is no submitted evaluation \(id) in \(path)") }
-            guard row.state == .accepted else {
+            let resumed = row.state == .deciding && row.decider == name.precomposedStringWithCanonicalMapping && verdict != .refuse
+            guard row.state == .accepted || resumed else {
                 let by = row.decider.map { " by \(TerminalText.quoted($0))" } ?? ""
                 throw ArchiveError.refused("evaluation \(id) is \(row.state.rawValue)\(by); only an evaluation accepted in review is decided")
             }
@@ -161,30 +171,14 @@ extension Archive {
                 throw ArchiveError.refused("\(TerminalText.quoted(name)) reviewed evaluation \(id) and may not decide it too (the issuer profile's reviewer_may_decide is false)")
             }
             let why = try Self.reason(reason, required: !grant)
-            row.state = grant ? .deciding : .refused
+            row.state = verdict == .refuse ? .refused : .deciding
             row.decider = name
-            try row.update(db)
-            if !grant {
+            if !resumed { try row.update(db) }
+            if verdict == .refuse {
                 _ = try Self.appendEvent(db, kind: "decision-refused", subject: "submission:\(id)", reason: why,
                                          body: .object([("assessment_sha256", .string(row.assessmentSHA256))]), signer: EventSigner(actor: name, key: key), at: Self.timestamp())
             }
             return row
-        } }
-    }
-
-    /// Records the grant of a decision taken by `decide`, with the evaluation it issued.
-    public func recordGrant(_ id: Int64, evaluationID: Int64, certificateNumber: String?, key: P256.Signing.PrivateKey) throws(ArchiveError) {
-        try typed { try write { db in
-            guard var row = try SubmissionRow.fetchOne(db, key: id), row.state == .deciding, let decider = row.decider else {
-                throw ArchiveError.refused("evaluation \(id) is not being decided")
-            }
-            row.state = .granted
-            row.evaluationID = evaluationID
-            try row.update(db)
-            _ = try Self.appendEvent(db, kind: "decision-granted", subject: "submission:\(id)", reason: "", body: .object([
-                ("evaluation", .integer(Int(evaluationID))), ("certificate", certificateNumber.map(JSONValue.string) ?? .null),
-                ("reviewer", .string(row.reviewer ?? "")), ("assessment_sha256", .string(row.assessmentSHA256)),
-            ]), signer: EventSigner(actor: decider, key: key), at: Self.timestamp())
         } }
     }
 

@@ -5,6 +5,8 @@ public struct Assessment: Sendable {
     public let kind: Kind
     /// The auditor's own reference, if given.
     public let reportNumber: String?
+    /// The certificate a surveillance or recertification continues (its number), if given.
+    public var certificateNumber: String? = nil
     public let organization: Organization
     public let audit: Audit
     /// One judgement per veto item of the standard, in the standard's order.

@@ -23,6 +23,7 @@ public enum AssessmentExport {
             ("format", .integer(assessment.format)), ("standard", .string(assessment.standardID)), ("kind", .string(assessment.kind.rawValue)),
         ]
         if let number = assessment.reportNumber { top.append(("report_no", .string(number))) }
+        if let number = assessment.certificateNumber { top.append(("certificate", .string(number))) }
         let organization = assessment.organization
         var organizationFields: [(String, JSONValue)] = [("name", .string(organization.name))]
         if let english = organization.nameEnglish { organizationFields.append(("name_en", .string(english))) }

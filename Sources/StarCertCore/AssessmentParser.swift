@@ -94,7 +94,7 @@ private struct AssessmentReading {
         self.baseDirectory = baseDirectory
     }
 
-    static let topKeys = ["format", "standard", "kind", "report_no", "organization", "audit", "veto", "items"]
+    static let topKeys = ["format", "standard", "kind", "report_no", "certificate", "organization", "audit", "veto", "items"]
     static let expected = "an assessment file (format 1; see docs/assessment-format.md)"
 
     mutating func read(_ root: SourceNode) -> Assessment? {
@@ -113,6 +113,7 @@ private struct AssessmentReading {
         let kind = reader.required("kind", in: top, of: "the assessment", expected: Self.kindChoices)
             .flatMap { reader.choice($0, "`kind`", as: Assessment.Kind.self) }
         let reportNumber = reader.optional("report_no", in: top).flatMap { reader.text($0, "`report_no`", singleLine: true) }
+        let certificateNumber = reader.optional("certificate", in: top).flatMap { reader.text($0, "`certificate`", singleLine: true) }
         let organization = reader.required("organization", in: top, of: "the assessment", expected: "the organization's name, credit_code, address and scope")
             .flatMap { readOrganization($0, kind: kind) }
         let audit = reader.required("audit", in: top, of: "the assessment", expected: "the audit's start and end dates and team")
@@ -121,9 +122,11 @@ private struct AssessmentReading {
         let items = readItems(top)
 
         guard let format, let standardID, let kind, let organization, let audit, let veto, let items else { return nil }
-        return Assessment(
+        var assessment = Assessment(
             format: format, standardID: standardID, kind: kind, reportNumber: reportNumber,
             organization: organization, audit: audit, vetoJudgements: veto, itemRecords: items)
+        assessment.certificateNumber = certificateNumber
+        return assessment
     }
 
     static let kindChoices = Assessment.Kind.allCases.map(\.rawValue).joined(separator: " | ")

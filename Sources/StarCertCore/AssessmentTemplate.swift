@@ -19,6 +19,7 @@ public enum AssessmentTemplate {
         add("standard: \(quoted(standard.id))")
         add("kind: self-assessment          # initial | surveillance | recertification | self-assessment")
         add("# report_no: KB-ASM-2026-0001  # optional: your own reference")
+        add("# certificate: KB-ASM-2026-000001  # surveillance and recertification: the certificate it continues")
         add()
         add("organization:")
         add("  name: \(placeholderMark)单位名称")

@@ -27,6 +27,14 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return CalendarDate(year: year + 1, month: 1, day: 1) ?? self
     }
 
+    /// The same day `months` months later (earlier when negative); a day the target month lacks
+    /// becomes its last day (31 January + 1 month = 28 or 29 February).
+    public func adding(months: Int) -> CalendarDate {
+        let index = year * 12 + (month - 1) + months
+        let targetYear = index / 12, targetMonth = index % 12 + 1
+        return CalendarDate(year: targetYear, month: targetMonth, day: min(day, Self.daysIn(month: targetMonth, year: targetYear))) ?? self
+    }
+
     /// The years an assessment, an audit or an issue date may fall in.
     public static let supportedYears = 2000...2099
 

@@ -27,6 +27,14 @@ public struct IssuerProfile: Sendable {
     public var decisionProcess: DecisionProcess = .singleStep
     /// Whether the person who reviewed an evaluation may also decide it.
     public var reviewerMayDecide = false
+    /// The surveillance programme: at most this many months from the certification decision to the
+    /// first surveillance decision, and from each surveillance to the next (CNCA-QMS-01 and common
+    /// body rules: 12).
+    public var surveillanceIntervalMonths = 12
+    /// Surveillances in one certification cycle before recertification (3-year certificates: 2).
+    public var surveillancesPerCycle = 2
+    /// How long a suspension may last before the certificate is withdrawn (CNCA rules: 6 months).
+    public var suspensionLimitMonths = 6
     /// The file the profile was read from.
     public var file: String
     /// Where each field is written in the profile.
@@ -37,7 +45,8 @@ public struct IssuerProfile: Sendable {
 
     static let keys = ["name", "name_en", "address", "approval_number", "logo", "seal", "verification_base_url",
                        "certificate_number_pattern", "validity_years", "certify_one_star", "time_zone", "timestamp_url",
-                       "decision", "reviewer_may_decide"]
+                       "decision", "reviewer_may_decide",
+                       "surveillance_interval_months", "surveillances_per_cycle", "suspension_limit_months"]
 
     /// How a certification is decided.
     public enum DecisionProcess: String, Sendable, CaseIterable {
@@ -141,6 +150,10 @@ public struct IssuerProfile: Sendable {
         decision: separate                        # separate: submit → review → decide by people outside the audit team
                                                   # single-step: `issue` decides at once (in-house use)
         reviewer_may_decide: false                # whether the reviewer of an evaluation may also decide it
+        # The surveillance programme (defaults as the regulator's rules set them, CNCA-QMS-01:2025 9.1):
+        surveillance_interval_months: 12          # at most 12 months from the decision to surveillance 1, and between surveillances
+        surveillances_per_cycle: 2                # surveillances before recertification, which is due before expiry
+        suspension_limit_months: 6                # a suspension not lifted by a passing surveillance within this withdraws the certificate
 
         """
     }
@@ -226,6 +239,10 @@ public struct IssuerProfile: Sendable {
         if let node = r.optional("decision", in: fields), let value = r.choice(node, "`decision`", as: DecisionProcess.self) { decision = value }
         var reviewerMayDecide = false
         if let node = r.optional("reviewer_may_decide", in: fields), let value = r.boolean(node, "`reviewer_may_decide`") { reviewerMayDecide = value }
+        var interval = 12, perCycle = 2, suspensionLimit = 6
+        if let node = r.optional("surveillance_interval_months", in: fields), let value = r.wholeNumber(node, "`surveillance_interval_months`", in: 1...36) { interval = value }
+        if let node = r.optional("surveillances_per_cycle", in: fields), let value = r.wholeNumber(node, "`surveillances_per_cycle`", in: 0...10) { perCycle = value }
+        if let node = r.optional("suspension_limit_months", in: fields), let value = r.wholeNumber(node, "`suspension_limit_months`", in: 1...24) { suspensionLimit = value }
         guard let name, let nameEnglish, let address, let approval, let base, let pattern else { return nil }
         var locations: [String: SourceLocation] = [:]
         for entry in fields.entries {
@@ -234,8 +251,31 @@ public struct IssuerProfile: Sendable {
         return IssuerProfile(
             name: name, nameEnglish: nameEnglish, address: address, approvalNumber: approval, logo: logo, seal: seal,
             verificationBaseURL: base, numberPattern: pattern, validityYears: years, certifyOneStar: oneStar, timeZone: timeZone,
-            timestampURL: timestamp, decisionProcess: decision, reviewerMayDecide: reviewerMayDecide, file: file, locations: locations,
+            timestampURL: timestamp, decisionProcess: decision, reviewerMayDecide: reviewerMayDecide,
+            surveillanceIntervalMonths: interval, surveillancesPerCycle: perCycle, suspensionLimitMonths: suspensionLimit, file: file, locations: locations,
             issuanceProblems: placeholders)
+    }
+}
+
+/// When a certificate's surveillances fall due and how long a suspension may last.
+public struct SurveillanceProgramme: Sendable, Equatable {
+    public var intervalMonths: Int
+    public var perCycle: Int
+    public var suspensionLimitMonths: Int
+    /// The zone the body's days are counted in.
+    public var zone: TimeZone
+
+    public init(intervalMonths: Int = 12, perCycle: Int = 2, suspensionLimitMonths: Int = 6, zone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!) {
+        self.intervalMonths = intervalMonths
+        self.perCycle = perCycle
+        self.suspensionLimitMonths = suspensionLimitMonths
+        self.zone = zone
+    }
+}
+
+extension IssuerProfile {
+    public var programme: SurveillanceProgramme {
+        SurveillanceProgramme(intervalMonths: surveillanceIntervalMonths, perCycle: surveillancesPerCycle, suspensionLimitMonths: suspensionLimitMonths, zone: zone)
     }
 }
 

@@ -154,7 +154,16 @@ public struct ReportModel: Sendable {
     /// earned, and carries what it is (`ReportFacts`) in its keywords for the signature to cover.
     public struct Issue: Sendable {
         public var certificateNumber: String?
-        public init(certificateNumber: String?) { self.certificateNumber = certificateNumber }
+        /// Who reviewed the evaluation and who decided the certification, when others than the
+        /// audit team did (ISO/IEC 17065 7.5, 7.6).
+        public var reviewer: String?
+        public var decider: String?
+
+        public init(certificateNumber: String?, reviewer: String? = nil, decider: String? = nil) {
+            self.certificateNumber = certificateNumber
+            self.reviewer = reviewer
+            self.decider = decider
+        }
     }
 
     /// The report as a draft (submitted, not yet reviewed and decided): titled and headed as one on
@@ -205,6 +214,8 @@ public struct ReportModel: Sendable {
         fields.append(Field(label: labels["cover.issuer" + suffix], value: english ? issuer.nameEnglish : issuer.name))
         if let number = assessment.reportNumber { fields.append(Field(label: labels["cover.report-no"], value: number)) }
         if let number = issue?.certificateNumber { fields.append(Field(label: labels["cover.certificate-no"], value: number)) }
+        if let reviewer = issue?.reviewer { fields.append(Field(label: labels["cover.reviewer"], value: reviewer)) }
+        if let decider = issue?.decider { fields.append(Field(label: labels["cover.decider"], value: decider)) }
         fields.append(Field(label: labels["cover.report-date"], value: reportDate))
         coverFields = fields
 

@@ -23,6 +23,8 @@ public struct Issuance {
         public let evaluationID: Int64
         public let decision: Evaluation.Decision
         public let certificateNumber: String?
+        /// What the decision did to the certificate a surveillance or recertification continues.
+        public var continued: (number: String, outcome: Archive.Outcome)?
         /// The documents to write, by file name.
         public let files: [NamedOutput]
         public let warnings: [Diagnostic]
@@ -54,11 +56,30 @@ public struct Issuance {
             .compactMap(Self.previousEvaluation) ?? []
     }
 
-    /// Issues the assessment at `file`, correcting evaluation `replaces` when given.
-    public func issue(file: String, replaces: Int64? = nil) -> Result<Outcome, Failure> {
+    /// A decision made by people outside the audit team (`decide`), recorded with what it issues.
+    public struct Decision: Sendable {
+        public var submissionID: Int64
+        public var decider: EventSigner
+        public var reviewer: String?
+        /// A surveillance's decision to suspend or withdraw the certificate; nil for a grant.
+        public var outcome: Archive.Outcome?
+        public var reason: String
+
+        public init(submissionID: Int64, decider: EventSigner, reviewer: String?, outcome: Archive.Outcome?, reason: String) {
+            self.submissionID = submissionID
+            self.decider = decider
+            self.reviewer = reviewer
+            self.outcome = outcome
+            self.reason = reason
+        }
+    }
+
+    /// Issues the assessment at `file`, correcting evaluation `replaces` when given; `decision`
+    /// is the decision of people outside the audit team (nil: `issue` decides in one step).
+    public func issue(file: String, replaces: Int64? = nil, decision: Decision? = nil) -> Result<Outcome, Failure> {
         let here = SourceLocation(file: file, line: 0, column: 0)
         let prepared: PreparedIssue
-        switch prepare(file, replacing: replaces) {
+        switch prepare(file, replacing: replaces, decision: decision) {
         case let .success(ready): prepared = ready
         case let .failure(failure): return .failure(.refused(failure.diagnostics))
         }
@@ -78,8 +99,23 @@ public struct Issuance {
             assessmentName: (file as NSString).lastPathComponent, assessment: Data(prepared.source), resultJSON: evaluation.summaryJSON.serialized(),
             issuer: profile.name, replaces: replaces, certificateNumber: nil, signer: identity.publicRecord)
         let identity = self.identity
+        let plan = prepared.cycle
+        var step = (decision != nil || plan.activity != nil) ? Archive.PlannedStep(
+            activity: plan.activity ?? .initial, continues: plan.continues, outcome: plan.outcome, reason: decision?.reason ?? "", decidedOn: date,
+            path: decision == nil ? IssuerProfile.DecisionProcess.singleStep.rawValue : IssuerProfile.DecisionProcess.separate.rawValue,
+            submissionID: decision?.submissionID, decider: decision?.decider, reviewer: decision?.reviewer) : nil
+        if var planned = step {
+            planned.agenda = evaluation.assessment.itemRecords.flatMap { record in
+                record.findings.filter { $0.severity != .major }.map { finding -> JSONValue in
+                    .object([("item", .string(record.itemID)), ("severity", .string((finding.severity ?? .minor).rawValue)), ("text", .string(finding.text))])
+                }
+            }
+            step = planned
+        }
+        let recording = Archive.Recording(step: step, rules: profile.programme, issuer: EventSigner(actor: EventSigner.issuerActor, key: identity.privateKey))
         do {
-            let (id, certificate) = try archive.forWriting().issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil) { sequence in
+            let (id, certificate) = try archive.forWriting().issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil,
+                                                                  recording: recording) { sequence in
                 let number = profile.number(year: date.year, sequence: sequence)
                 // The report prints the certificate's number; the certificate names the report by
                 // the hash of its PDF before signing (the file's first revision).
@@ -92,7 +128,7 @@ public struct Issuance {
                 let canonical = CanonicalCertificate(
                     number: number, organization: organization.name, creditCode: organization.creditCode.value, scope: organization.scope,
                     standard: evaluation.standard.id, starLevel: evaluation.starLevel?.stars ?? 0, total: evaluation.total.description,
-                    issued: date.description, expires: CertificateModel.expiry(from: date, years: profile.validityYears).description,
+                    issued: date.description, expires: plan.expires.description,
                     reportSHA256: sha256Hex(report.unsignedPDF))
                 let signature = try identity.sign(canonical.text)
                 let url = "\(profile.verificationBaseURL)?n=\(URLText.percentEncoded(number))&sig=\(signature)"
@@ -104,7 +140,9 @@ public struct Issuance {
                 return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: identity.publicRecord, printed: printed,
                                               documents: report.files + documents, warnings: report.warnings)
             }
+            let outcome = plan.outcome ?? (certificate == nil ? nil : .granted)
             return .success(Outcome(evaluationID: id, decision: evaluation.decision, certificateNumber: certificate?.canonical.number,
+                                    continued: plan.continues.flatMap { number in outcome.map { (number, $0) } },
                                     files: prepared.report + (certificate?.documents ?? []), warnings: prepared.warnings + (certificate?.warnings ?? [])))
         } catch let error as IssueRefusal {
             return .failure(.refused([Diagnostic(.error, at: here, error.message)]))
@@ -153,18 +191,34 @@ extension Archive {
         return nil
     }
 
+    /// The decision recorded with an issued evaluation, and who signs what the archive journals.
+    public struct Recording: Sendable {
+        public var step: PlannedStep?
+        public var rules: SurveillanceProgramme
+        public var issuer: EventSigner
+
+        public init(step: PlannedStep?, rules: SurveillanceProgramme, issuer: EventSigner) {
+            self.step = step
+            self.rules = rules
+            self.issuer = issuer
+        }
+    }
+
     /// Records `evaluation` and its documents and, when `series` is given, a certificate with the
     /// next number of that series, all in one transaction: numbers have no gaps and no duplicates,
     /// also across processes, and a crash leaves the archive as it was or fully updated. A replaced
     /// evaluation's certificate becomes superseded in the same transaction.
     func issue(
-        _ evaluation: EvaluationRow, documents: [NamedOutput], series: String?,
+        _ evaluation: EvaluationRow, documents: [NamedOutput], series: String?, recording: Recording,
         certificate: (_ sequence: Int) throws -> NewCertificate
     ) throws -> (evaluationID: Int64, certificate: NewCertificate?) {
         let path = self.path
         return try write { db in
             if let replaced = evaluation.replaces,
                let problem = try Self.replacementProblem(replaced, creditCode: evaluation.creditCode, db, path: path) {
+                throw ArchiveError.refused(problem)
+            }
+            if let step = recording.step, let problem = try Self.stepProblem(step, creditCode: evaluation.creditCode, rules: recording.rules, db, path: path) {
                 throw ArchiveError.refused(problem)
             }
             var issued: NewCertificate?
@@ -194,13 +248,19 @@ extension Archive {
                     signature: issued.signature, publicKey: issued.publicKey, issuedOn: issued.canonical.issued, expiresOn: issued.canonical.expires,
                     printed: issued.printed.json
                 ).insert(db)
-                try StatusRow(number: issued.canonical.number, status: .valid, reason: "issued", at: Self.timestamp()).insert(db)
+                try StatusRow(number: issued.canonical.number, status: .valid, reason: "issued", at: Self.timestamp(), effectiveOn: issued.canonical.issued).insert(db)
             }
             if let replaced = evaluation.replaces, let old = try EvaluationRow.fetchOne(db, key: replaced), let number = old.certificateNumber {
                 if try Self.latestStatus(of: number, db)?.status != .withdrawn {
                     let successor = issued.map { "certificate \($0.canonical.number) (evaluation \(id))" } ?? "evaluation \(id), which has no certificate"
-                    try StatusRow(number: number, status: .superseded, reason: "replaced by \(successor)", at: Self.timestamp()).insert(db)
+                    try StatusRow(number: number, status: .superseded, reason: "replaced by \(successor)", at: Self.timestamp(),
+                                  effectiveOn: recording.step?.decidedOn.description).insert(db)
                 }
+            }
+            if let step = recording.step {
+                let outcome = step.outcome ?? (issued == nil ? nil : .granted)
+                try Self.recordStep(step, evaluationID: id, outcome: outcome, newCertificate: issued?.canonical.number, rules: recording.rules,
+                                    issuer: recording.issuer, db)
             }
             return (id, issued)
         }

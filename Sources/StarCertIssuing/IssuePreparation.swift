@@ -32,8 +32,29 @@ public struct PreparedIssue: Sendable {
     /// `report.pdf` (PDF/A-2b, signed) and `report.html` when no certificate is made; empty otherwise.
     public let report: [NamedOutput]
     public let warnings: [Diagnostic]
-    /// Whether a certificate is made: certified, and one star only when the profile certifies it.
+    /// Whether a certificate is made: certified, and one star only when the profile certifies it
+    /// (for a surveillance: only when the star level changes).
     public let certifies: Bool
+    /// What the decision does in the certificate's cycle.
+    let cycle: CyclePlan
+}
+
+/// Where an evaluation stands in a certificate's cycle, found before the issuing transaction.
+struct CyclePlan: Sendable {
+    /// nil for a self-assessment, which is in no cycle.
+    var activity: Archive.Activity?
+    /// The certificate a surveillance or recertification continues.
+    var continues: String?
+    /// What a surveillance does: maintained, changed, or as decided (suspended, withdrawn); nil
+    /// for initial and recertification decisions, which grant when a certificate is made.
+    var outcome: Archive.Outcome?
+    /// The last valid day of a certificate made now.
+    var expires: CalendarDate
+    /// The certificate number the report prints when no new one is made (a surveillance's).
+    var reportsCertificate: String?
+    /// Who reviewed and who decided, for the report's record (nil when `issue` decided).
+    var reviewer: String?
+    var decider: String?
 }
 
 /// An issued report: its files, the PDF before signing (what a certificate names by its hash),
@@ -59,7 +80,8 @@ extension Issuance {
     /// Checks `file` and every rule that keeps a certificate from being signed, then renders the
     /// report with the organization's earlier evaluations from the archive and signs it. Nothing is
     /// numbered or archived here; a failure lists every reason.
-    func prepare(_ file: String, replacing: Int64?) -> Result<PreparedIssue, DiagnosedFailure> {
+    func prepare(_ file: String, replacing: Int64?, decision: Decision?) -> Result<PreparedIssue, DiagnosedFailure> {
+        let decided = decision?.outcome
         let renderer = pipeline.renderer
         let checked = pipeline.check(file, issuer: terms.issuer)
         let here = SourceLocation(file: file, line: 0, column: 0)
@@ -81,11 +103,15 @@ extension Issuance {
         if terms.date < audit.end {
             problems.append(Diagnostic(.error, at: here, "the issue date \(terms.date) is before the audit's last day \(audit.end); expected the audit's last day or later"))
         }
-        let certifies = evaluation.decision == .certified && ((evaluation.starLevel?.stars ?? 0) > 1 || terms.profile.certifyOneStar)
+        let resultCertifies = evaluation.decision == .certified && ((evaluation.starLevel?.stars ?? 0) > 1 || terms.profile.certifyOneStar)
+        var plan = CyclePlan(activity: nil, continues: nil, outcome: nil, expires: CertificateModel.expiry(from: terms.date, years: terms.profile.validityYears),
+                             reviewer: decision?.reviewer, decider: decision?.decider.actor)
+        problems += cyclePlan(&plan, evaluation: evaluation, resultCertifies: resultCertifies, decided: decided, at: here)
+        let certifies = resultCertifies && (plan.activity != .surveillance || plan.outcome == .changed)
         if certifies {
             // A signature must stay verifiable for the certificate's whole life: the issuer's
             // certificate may not end before it does.
-            let expires = CertificateModel.expiry(from: terms.date, years: terms.profile.validityYears)
+            let expires = plan.expires
             let keyEnds = SignerCertificates.day(identity.validUntil)
             if keyEnds < expires.description {
                 problems.append(Diagnostic(.error, at: here, "the issuer's signing certificate is valid until \(keyEnds), before the certificate would expire (\(expires)); expected a signing certificate that outlives it — renew it (`starcert keys init` in a new folder, or `starcert keys import`)"))
@@ -112,11 +138,11 @@ extension Issuance {
         do {
             let previous = try history(of: evaluation.assessment, replacing: replacing)
             var prepared = PreparedIssue(file: file, evaluation: evaluation, source: checked.source, previous: previous, checked: checked,
-                                         report: [], warnings: checked.warnings, certifies: certifies)
+                                         report: [], warnings: checked.warnings, certifies: certifies, cycle: plan)
             if !certifies {
-                let report = try report(of: prepared, certificateNumber: nil)
+                let report = try report(of: prepared, certificateNumber: plan.reportsCertificate)
                 prepared = PreparedIssue(file: file, evaluation: evaluation, source: checked.source, previous: previous, checked: checked,
-                                         report: report.files, warnings: checked.warnings + report.warnings, certifies: false)
+                                         report: report.files, warnings: checked.warnings + report.warnings, certifies: false, cycle: plan)
             }
             return .success(prepared)
         } catch {
@@ -124,12 +150,62 @@ extension Issuance {
         }
     }
 
+    /// Fills in `plan` from the assessment's kind and the certificate it continues; returns why the
+    /// decision cannot be made. A surveillance names a certificate of this archive and keeps it
+    /// (same star level), changes it (another star level: a new certificate to the same expiry), or
+    /// suspends or withdraws it as decided; a result without a certificate cannot keep it. A
+    /// recertification may name the certificate it continues (replaced by the new one); without
+    /// one it begins a cycle as an initial certification does.
+    func cyclePlan(_ plan: inout CyclePlan, evaluation: Evaluation, resultCertifies: Bool, decided: Archive.Outcome?, at here: SourceLocation) -> [Diagnostic] {
+        let assessment = evaluation.assessment
+        let number = assessment.certificateNumber
+        switch assessment.kind {
+        case .selfAssessment:
+            return number == nil ? [] : [Diagnostic(.warning, at: here, "a self-assessment continues no certificate; `certificate` \(TerminalText.quoted(number!)) is not used")]
+        case .initial:
+            plan.activity = .initial
+            if let number { return [Diagnostic(.error, at: here, "an initial evaluation names no certificate, but this one names \(TerminalText.quoted(number)); expected kind: surveillance or recertification for an evaluation that continues a certificate")] }
+        case .recertification:
+            plan.activity = .recertification
+            plan.continues = number
+        case .surveillance:
+            plan.activity = .surveillance
+            guard let number else {
+                return [Diagnostic(.error, at: here, "a surveillance names the certificate it surveils; expected `certificate: NUMBER` in the assessment (证书编号 in the workbook)")]
+            }
+            plan.continues = number
+            plan.reportsCertificate = number
+            let programme: Archive.Programme?
+            do { programme = try archive.existing?.programme(number, rules: terms.profile.programme) } catch {
+                return [Diagnostic(.error, at: here, "\(error)")]
+            }
+            guard let programme else {
+                return [Diagnostic(.error, at: here, "there is no certificate \(TerminalText.quoted(number)) in \(archive.path); expected the number of the certificate this surveillance continues")]
+            }
+            plan.expires = programme.expires
+            if let decided {
+                plan.outcome = decided
+            } else if !resultCertifies {
+                return [Diagnostic(.error, at: here, "the surveillance's result (\(evaluation.decision.rawValue)\(evaluation.starLevel.map { ", \($0.stars) stars" } ?? "")) gets no certificate, so it cannot keep certificate \(number); expected a decision to suspend or withdraw it (`starcert decide ID --suspend` or `--withdraw` with --reason)")]
+            } else if evaluation.starLevel?.stars == programme.starLevel {
+                plan.outcome = .maintained
+            } else {
+                plan.outcome = .changed
+                plan.reportsCertificate = nil
+            }
+        }
+        if decided != nil, assessment.kind != .surveillance {
+            return [Diagnostic(.error, at: here, "only a surveillance is decided by suspending or withdrawing the certificate; expected --grant or --refuse")]
+        }
+        return []
+    }
+
     /// The signed report of `prepared`, naming the certificate `certificateNumber` when it has one.
     func report(of prepared: PreparedIssue, certificateNumber: String?) throws -> IssuedReport {
         let renderer = pipeline.renderer
         let evaluation = prepared.evaluation
         let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: terms.issuer, previous: prepared.previous,
-                                issue: ReportModel.Issue(certificateNumber: certificateNumber))
+                                issue: ReportModel.Issue(certificateNumber: certificateNumber, reviewer: prepared.cycle.reviewer, decider: prepared.cycle.decider))
         let report = try renderer.renderReport(model, images: prepared.checked.images, formats: [.pdf, .html], archival: true)
         guard let pdf = report.pdf, let html = report.html else { throw ReportError.unshowableCharacters([]) }
         let signed = try PDFSigning.sign(pdf, with: identity, timestamps: try timestamps, reason: "\(model.title) — \(evaluation.assessment.organization.name)")

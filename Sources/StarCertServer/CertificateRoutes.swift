@@ -78,6 +78,9 @@ extension Site {
             stars, field("field_score", "\(listing.total) / \(standard?.maximum.description ?? "100.00")"),
             field("field_issued", listing.issued), field("field_expires", listing.expires),
         ]
+        if let surveillance = certificate.lastSurveillance {
+            fields.append(field("field_last_surveillance", labels.format("surveillance_entry", ["day": surveillance.decidedOn, "n": String(surveillance.sequence)])))
+        }
         if let printed = certificate.printed {
             fields += [field("field_issuer", printed.issuer, chinese: true), field("field_issuer_en", printed.issuerEnglish, chinese: false),
                        field("field_approval", printed.approvalNumber)]
@@ -116,10 +119,10 @@ extension Site {
     func events(_ certificate: Archive.PublicCertificate) -> [(day: String, at: String, status: Archive.Status, event: Archive.StatusEvent)] {
         let listing = certificate.listing
         var events = certificate.history.enumerated().map { index, change in
-            (day: index == 0 ? listing.issued : Archive.day(of: change.at, in: profile.zone), at: change.at, status: change.status,
+            (day: index == 0 ? listing.issued : change.day(in: profile.zone), at: change.at, status: change.status,
              event: Archive.StatusEvent(change, index: index))
         }
-        if listing.status == .expired { events.append((listing.statusSince, listing.statusSince, .expired, .expired)) }
+        if listing.status == .expired, certificate.history.last?.status != .expired { events.append((listing.statusSince, listing.statusSince, .expired, .expired)) }
         return events
     }
 
@@ -145,7 +148,8 @@ extension Site {
 
     static func json(_ listing: Archive.Listing) -> [(String, JSONValue)] {
         [
-            ("number", .string(listing.number)), ("status", .string(listing.status.rawValue)), ("status_since", .string(listing.statusSince)),
+            ("number", .string(listing.number)), ("status", .string(listing.status.rawValue)), ("status_code", .string(listing.status.regulatorCode)),
+            ("status_since", .string(listing.statusSince)),
             ("organization", .string(listing.organization)), ("credit_code", .string(listing.creditCode)), ("standard", .string(listing.standard)),
             ("star_level", .integer(listing.starLevel)), ("score", .string(listing.total)), ("issued", .string(listing.issued)),
             ("expires", .string(listing.expires)),
@@ -162,6 +166,9 @@ extension Site {
                 ])
             } ?? .null),
             ("superseded_by", certificate.successor.map(JSONValue.string) ?? .null),
+            ("last_surveillance", certificate.lastSurveillance.map { step in
+                .object([("sequence", .integer(step.sequence)), ("decided_on", .string(step.decidedOn))])
+            } ?? .null),
             ("history", .array(events(certificate).map { event in
                 .object([("at", .string(event.at)), ("status", .string(event.status.rawValue)), ("event", .string(event.event.rawValue))])
             })),

@@ -61,9 +61,9 @@ extension Site {
 
     func registerCSV(_ request: Request) async throws -> Response {
         let listings = try await archive.registerAll(today: today, zone: profile.zone)
-        let header = ["number", "status", "organization", "credit_code", "standard", "star_level", "score", "issued", "expires"].joined(separator: ",")
+        let header = ["number", "status", "status_code", "organization", "credit_code", "standard", "star_level", "score", "issued", "expires"].joined(separator: ",")
         let rows = listings.map { listing in
-            ([CSV.code(listing.number)] + [listing.status.rawValue, listing.organization].map(CSV.field) + [CSV.code(listing.creditCode)]
+            ([CSV.code(listing.number), CSV.field(listing.status.rawValue), CSV.code(listing.status.regulatorCode), CSV.field(listing.organization), CSV.code(listing.creditCode)]
                 + [listing.standard, String(listing.starLevel), listing.total, listing.issued, listing.expires].map(CSV.field)).joined(separator: ",")
         }
         // A byte-order mark first, so that spreadsheet programs read the file as UTF-8 by default.

@@ -21,6 +21,9 @@ public struct ServerOptions: Sendable {
     public var timestampTrust: String?
     /// How many uploads `/verify` checks at once (as many again wait; more are asked to come back).
     public var verifyJobs: Int
+    /// The issuer's key, signing the status changes the lifecycle rules make; nil when the
+    /// service cannot apply them.
+    public var lifecycleSigner: EventSigner?
 
     public init(archive: String, issuerProfile: String, listen: String = "127.0.0.1:8080", trustProxy: Bool = false, timestampTrust: String? = nil,
                 verifyJobs: Int = 2) {
@@ -100,9 +103,52 @@ public enum StarCertServer {
         // otherwise raise this threshold to the largest block freed so far).
         mallopt(M_MMAP_THRESHOLD, 256 << 10)
         let application = application(site, host: address.host, port: address.port)
-        var configuration = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var services: [any Service] = [application]
+        if let signer = options.lifecycleSigner {
+            services.append(LifecycleService(site: site, signer: signer))
+        } else {
+            logger.warning("the lifecycle rules are not applied: no issuer key to sign the status changes (give --keys with issuer.key); run `starcert lifecycle apply` daily instead")
+        }
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(20)
         logger.info("serving \(options.archive) at http://\(address.host):\(address.port)/ for \(site.profile.name)")
         try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+/// Applies the certificate lifecycle rules at start and then daily, just after midnight in the
+/// profile's time zone, so that the public pages follow the rules without anyone remembering.
+struct LifecycleService: Service {
+    let site: Site
+    let signer: EventSigner
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                Self.apply(site, signer: signer)
+                try? await Task.sleep(for: .seconds(Self.secondsUntilTomorrow(in: site.profile.zone) + 60))
+            }
+        }
+    }
+
+    /// One application of the rules on today's date, said in the log.
+    static func apply(_ site: Site, signer: EventSigner) {
+        let today = site.profile.today()
+        do {
+            let changes = try site.archive.applyLifecycle(on: today, rules: site.profile.programme, signer: signer)
+            for change in changes {
+                site.logger.info("lifecycle: certificate \(TerminalText.escaped(change.number)) \(change.to.rawValue) (\(change.to.regulatorCode)) from \(change.effectiveOn) — \(change.rule.rawValue)")
+            }
+            site.logger.info("lifecycle applied on \(today): \(changes.count) change\(changes.count == 1 ? "" : "s")")
+        } catch {
+            site.logger.error("lifecycle not applied on \(today): \(error)")
+        }
+    }
+
+    static func secondsUntilTomorrow(in zone: TimeZone, now: Date = Date()) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let tomorrow = calendar.startOfDay(for: calendar.date(byAdding: .day, value: 1, to: now) ?? now.addingTimeInterval(86_400))
+        return max(1, Int(tomorrow.timeIntervalSince(now)))
     }
 }

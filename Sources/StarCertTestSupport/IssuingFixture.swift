@@ -1,7 +1,7 @@
 import Foundation
 
 /// A folder set up for issuing: an issuer profile, a key pair, an archive path.
-public struct IssuingFixture {
+public struct IssuingFixture: Sendable {
     public let folder: URL
     public var archive: String { folder.appendingPathComponent("archive.sqlite").path }
 
@@ -119,6 +119,8 @@ public final class TimestampAuthority {
         process.arguments = [Fixtures.packageRoot.appendingPathComponent("Scripts/tsa-server.py").path, folder.path, String(seconds)]
         let output = Pipe()
         process.standardOutput = output
+        // Not the test runner's: `swift test` would wait for the service's end before finishing.
+        process.standardError = FileHandle.nullDevice
         try process.run()
         let line = String(data: output.fileHandleForReading.availableData, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard Int(line) != nil else {

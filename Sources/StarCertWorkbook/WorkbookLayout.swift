@@ -26,12 +26,13 @@ enum WorkbookLayout {
 
     /// One row of the facts sheet.
     enum Fact: CaseIterable {
-        case reportNumber, kind, name, nameEnglish, creditCode, address, scope, start, end, sites
+        case reportNumber, kind, name, nameEnglish, creditCode, address, scope, start, end, sites, certificate
 
         var label: String {
             switch self {
             case .reportNumber: "报告编号"
             case .kind: "评价类型"
+            case .certificate: "证书编号"
             case .name: "组织名称"
             case .nameEnglish: "英文名称"
             case .creditCode: "统一社会信用代码"
@@ -47,6 +48,7 @@ enum WorkbookLayout {
             switch self {
             case .reportNumber: "可选：评价组自己的编号"
             case .kind: "从列表选择：初次认证、监督评价、再认证、自我评价"
+            case .certificate: "监督评价、再认证：所延续的证书编号"
             case .name: "营业执照上的名称，与证书一致"
             case .nameEnglish: "可选"
             case .creditCode: "18 位，按文本填写"
@@ -63,7 +65,7 @@ enum WorkbookLayout {
         /// What an empty required fact is expected to hold; nil for an optional one.
         var expected: String? {
             switch self {
-            case .reportNumber, .nameEnglish, .sites: nil
+            case .reportNumber, .certificate, .nameEnglish, .sites: nil
             case .kind: "one of 初次认证, 监督评价, 再认证, 自我评价"
             case .name: "the organization's registered name"
             case .creditCode: "the 18-character unified social credit code, typed as text"

@@ -274,6 +274,7 @@ struct WorkbookReading {
         var facts: [(String, SourceNode)] = []
         if let kind = value(.kind) { facts.append(("kind", kind)) }
         if let number = value(.reportNumber) { facts.append(("report_no", number)) }
+        if let number = value(.certificate) { facts.append(("certificate", number)) }
         var organization: [(String, SourceNode)] = []
         for (key, fact) in [("name", WorkbookLayout.Fact.name), ("name_en", .nameEnglish), ("credit_code", .creditCode), ("address", .address), ("scope", .scope)] {
             if let node = value(fact) { organization.append((key, node)) }
@@ -306,7 +307,7 @@ struct WorkbookReading {
         switch fact {
         case .kind: return choice(sheet, address, what: "「\(fact.label)」", Assessment.Kind.self, chinese: \.chineseName) ?? plain("", sheet.name, address)
         case .sites: return linesNode(sheet, address, what: "「\(fact.label)」")
-        case .reportNumber, .nameEnglish: return textNode(sheet, address, what: "「\(fact.label)」")
+        case .reportNumber, .certificate, .nameEnglish: return textNode(sheet, address, what: "「\(fact.label)」")
         default: return textNode(sheet, address, what: "「\(fact.label)」") ?? plain("", sheet.name, address)
         }
     }

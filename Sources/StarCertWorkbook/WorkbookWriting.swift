@@ -136,6 +136,7 @@ enum WorkbookWriting {
             switch fact {
             case .reportNumber: return assessment.reportNumber.map { checked($0, "the report number") } ?? .blank
             case .kind: return .text(assessment.kind.chineseName)
+            case .certificate: return assessment.certificateNumber.map { checked($0, "the certificate number") } ?? .blank
             case .name: return checked(organization.name, "the organization's name")
             case .nameEnglish: return organization.nameEnglish.map { checked($0, "the organization's English name") } ?? .blank
             case .creditCode: return .text(organization.creditCode.value)

@@ -90,12 +90,12 @@ struct ArchiveCommand: ParsableCommand {
                 let today = try profileToday(issuer).description
                 var records: [[(String, String?)]] = []
                 for row in try archive.evaluations() {
-                    let status = try row.certificateNumber.map { try archive.certificate($0).status(on: today).status.rawValue }
+                    let status = try row.certificateNumber.map { try archive.certificate($0).status(on: today).status }
                     records.append([
                         ("id", row.id.map(String.init)), ("archived_at", row.createdAt), ("organization", row.organization), ("credit_code", row.creditCode),
                         ("standard", row.standard), ("kind", row.kind.rawValue), ("audit_end", row.auditEnd), ("total", row.total),
                         ("star_level", row.starLevel.map(String.init)), ("decision", row.decision.rawValue), ("certificate", row.certificateNumber),
-                        ("status", status), ("replaces", row.replaces.map(String.init)),
+                        ("status", status?.rawValue), ("status_code", status?.regulatorCode), ("replaces", row.replaces.map(String.init)),
                     ])
                 }
                 let text: String

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StarCertApp
 import StarCertArchive
 import StarCertCore
 
@@ -15,10 +16,13 @@ struct CertificateCommand: ParsableCommand {
         @Option(help: "Why the status changes (required, one line).")
         var reason: String
 
+        @Option(help: "The folder holding issuer.key (it signs the change in the archive's journal).")
+        var keys: String = "."
+
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func apply(_ status: Archive.Status) throws {
-            try running { try archiveOptions.open(.readWrite).setStatus(number, to: status, reason: reason) }
+            try running { try CertificateLifecycle.setStatus(number, to: status, reason: reason, archivePath: archiveOptions.path, keys: URL(fileURLWithPath: keys)) }
             Console.out("certificate \(number): \(status.chinese) (\(status.rawValue)) — \(reason.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StarCertApp
 import StarCertArchive
 import StarCertServer
 
@@ -32,9 +33,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How many uploads /verify checks at once (1 to 64; default: half the cores, 1 or 2); as many again wait, more are asked to come back. Each holds up to 20 MiB.")
     var verifyJobs = ProcessInfo.processInfo.activeProcessorCount >= 4 ? 2 : 1
 
+    @Option(help: "The folder holding issuer.key: with it, the lifecycle rules are applied at start and daily (`starcert lifecycle apply`), each change signed.")
+    var keys: String = "."
+
     func run() async throws {
-        let options = ServerOptions(archive: archiveOptions.path, issuerProfile: issuer, listen: listen, trustProxy: trustProxy, timestampTrust: timestampTrust,
+        var options = ServerOptions(archive: archiveOptions.path, issuerProfile: issuer, listen: listen, trustProxy: trustProxy, timestampTrust: timestampTrust,
                                     verifyJobs: verifyJobs)
+        options.lifecycleSigner = try running { try CertificateLifecycle.issuerSigner(keys: URL(fileURLWithPath: keys)) }
         do {
             try await StarCertServer.run(options)
         } catch {

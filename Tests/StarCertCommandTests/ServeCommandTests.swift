@@ -62,4 +62,48 @@ import Testing
         let lines = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(lines.contains("GET /c/KB-ASM-2026-000001 200"))
     }
+
+    /// `serve` applies the lifecycle rules at start: a certificate whose first surveillance is a
+    /// month overdue shows as suspended on its public page and in the API, without anyone running
+    /// `lifecycle apply`.
+    @Test func serveAppliesTheLifecycleRulesAtStart() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        func day(_ months: Int, _ days: Int = 0) -> String {
+            let date = calendar.date(byAdding: .day, value: days, to: calendar.date(byAdding: .month, value: months, to: Date())!)!
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        }
+        let issued = day(-13)
+        try fixture.example("old.yaml") {
+            $0.replacingOccurrences(of: "start: 2026-05-10", with: "start: \(day(-13, -3))").replacingOccurrences(of: "end: 2026-05-12", with: "end: \(day(-13, -2))")
+        }
+        let done = try fixture.run(["issue", "old.yaml", "-o", "out", "--date", issued])
+        try done.expectSuccess()
+        let number = try #require(done.stdout.firstMatch(of: /certificate (KB-ASM-\d{4}-\d{6})/)?.1)
+        let port = freePort()
+        let server = Process()
+        server.executableURL = try StarCertExecutable.url()
+        server.arguments = ["serve", "--archive", fixture.archive, "--listen", "127.0.0.1:\(port)"]
+        server.currentDirectoryURL = fixture.folder
+        server.standardOutput = FileHandle.nullDevice
+        let log = Pipe()
+        server.standardError = log
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        #expect(waitUntilServing(port))
+        let page = try get(port, "/c/\(number)")
+        #expect(page.contains("暂停"), "\(page)")
+        let api = try get(port, "/api/v1/certificates/\(number)")
+        #expect(api.contains("\"status_code\": \"02\"") && api.contains("\"status\": \"suspended\""), "\(api)")
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+        let lines = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(lines.contains("surveillance-overdue") && lines.contains("lifecycle applied on"), "\(lines)")
+        let history = try fixture.run(["archive", "verify"])
+        #expect(history.status == 0, "\(history.stdout)")
+    }
 }
