@@ -53,6 +53,21 @@ import Testing
         #expect(Self.yaml(AssessmentFiles.parse(fileAt: yaml, catalog: try Fixtures.catalog())) == Self.yaml(converted.original))
     }
 
+    /// The certificate a surveillance continues travels through the workbook (证书编号).
+    @Test func theCertificateASurveillanceContinuesComesBack() throws {
+        let scratch = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let surveillance = scratch.appendingPathComponent("surveillance.yaml")
+        try String(contentsOf: Fixtures.fourStar, encoding: .utf8)
+            .replacingOccurrences(of: "kind: initial", with: "kind: surveillance\ncertificate: KB-ASM-2025-000012")
+            .write(to: surveillance, atomically: true, encoding: .utf8)
+        let converted = try Converted(surveillance)
+        defer { converted.remove() }
+        let back = try converted.reading(converted.bytes)
+        #expect(back.assessment?.certificateNumber == "KB-ASM-2025-000012" && back.assessment?.kind == .surveillance, "\(back.errors)")
+        #expect(Self.yaml(back) == Self.yaml(converted.original) && Self.yaml(back).contains("KB-ASM-2025-000012"))
+    }
+
     @Test func theWorkbookIsWrittenTheSameEachTime() throws {
         let standard = try Fixtures.standard()
         let date = CalendarDate(year: 2026, month: 12, day: 3)!
