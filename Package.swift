@@ -137,7 +137,7 @@ let package = Package(
         // What the front ends share: batches, the report and issue jobs, output folders.
         .target(
             name: "StarCertApp",
-            dependencies: ["StarCertCore", "Typesetting", "StarCertTemplates", "StarCertDocuments", "StarCertArchive", "StarCertIssuing"],
+            dependencies: ["StarCertCore", "Typesetting", "Spreadsheet", "StarCertTemplates", "StarCertWorkbook", "StarCertDocuments", "StarCertArchive", "StarCertIssuing"],
             exclude: ["README.md"]
         ),
         .target(

@@ -11,6 +11,9 @@ public enum CertificateLifecycle {
         public let programme: Archive.Programme
         /// Days from the day asked about to the last day the audit may be decided (negative: overdue).
         public let daysLeft: Int
+        /// The status the rules give the certificate on the day asked about, when `lifecycle
+        /// apply` has not recorded it yet.
+        public var byTheRules: (status: Archive.Status, since: CalendarDate)? = nil
         public var isOverdue: Bool { daysLeft < 0 }
 
         /// What is due, said for a plan: `surveillance 1`, `recertification`, or for a suspended
@@ -36,13 +39,18 @@ public enum CertificateLifecycle {
                 ("issued", p.issued.description), ("expires", p.expires.description), ("cycle_start", p.cycleStart.description),
                 ("surveillances_done", String(p.surveillances.count)), ("last_surveillance", p.surveillances.last?.decidedOn ?? ""),
                 ("due", audit), ("activity_code", p.next.activity.regulatorCode), ("due_by", by.description), ("days_left", String(daysLeft)),
-                ("overdue", isOverdue ? "yes" : "no"), ("decision_path", p.path), ("agenda_items", String(p.agendaItems.count)),
+                ("overdue", isOverdue ? "yes" : "no"),
+                ("status_by_rules", byTheRules.map { "\($0.status.rawValue) \($0.status.regulatorCode) from \($0.since)" } ?? ""), ("decision_path", p.path), ("agenda_items", String(p.agendaItems.count)),
             ]
         }
 
+        /// Fields that hold whole numbers (written as numbers in JSON, and never guarded in CSV).
+        public static let numericFields: Set<String> = ["star_level", "surveillances_done", "days_left", "agenda_items"]
+
         /// The entry as `due --json` writes it: the fields, and the agenda's findings.
         public var json: JSONValue {
-            .object(fields.map { ($0.0, .string($0.1)) } + [("agenda", .array(programme.agendaItems.map { entry in
+            .object(fields.map { key, value in (key, Self.numericFields.contains(key) ? Int(value).map(JSONValue.integer) ?? .string(value) : .string(value)) }
+                + [("agenda", .array(programme.agendaItems.map { entry in
                 .object([("item", .string(entry.item)), ("severity", .string(entry.severity)), ("text", .string(entry.text))])
             }))])
         }
@@ -55,11 +63,15 @@ public enum CertificateLifecycle {
         let archive: Archive
         do { archive = try Archive(path: archivePath, access: .readOnly) } catch { throw .unusable(error) }
         let day = date ?? profile.today()
+        guard CalendarDate.supportedYears.contains(day.year) else {
+            throw .refused("--date \(day) is outside the years StarCert plans for; expected a day from \(CalendarDate.supportedYears.lowerBound) to \(CalendarDate.supportedYears.upperBound)")
+        }
         let programmes: [Archive.Programme]
         do { programmes = try archive.programmes(rules: profile.programme) } catch { throw .unusable(error) }
         let entries = programmes.map { programme in
             let entry = DueEntry(programme: programme, daysLeft: 0)
-            return DueEntry(programme: programme, daysLeft: days(from: day, to: entry.by))
+            return DueEntry(programme: programme, daysLeft: days(from: day, to: entry.by),
+                            byTheRules: Archive.statusByTheRules(programme, on: day, rules: profile.programme))
         }
         .filter { within == nil || $0.daysLeft <= within! }
         .sorted { ($0.daysLeft, $0.programme.number) < ($1.daysLeft, $1.programme.number) }
@@ -84,11 +96,12 @@ public enum CertificateLifecycle {
 
     /// `cert suspend|withdraw|restore NUMBER --reason TEXT`: a status change by hand, journaled
     /// and signed with the issuer's key in `keys`.
-    public static func setStatus(_ number: String, to status: Archive.Status, reason: String, archivePath: String, keys: URL) throws(SetupFailure) {
+    public static func setStatus(_ number: String, to status: Archive.Status, reason: String, archivePath: String, issuerProfile: String, keys: URL) throws(SetupFailure) {
         let archive = try CertificationDesk.openArchive(archivePath, creating: false)
         let key = try CertificationDesk.issuerKey(keys)
+        let today = (try? CertificationDesk.loadProfile(issuerProfile))?.today() ?? IssuerProfile.today(inTimeZone: IssuerProfile.defaultTimeZone)
         do {
-            try archive.setStatus(number, to: status, reason: reason, signer: EventSigner(actor: EventSigner.issuerActor, key: key))
+            try archive.setStatus(number, to: status, reason: reason, effectiveOn: today, signer: EventSigner(actor: EventSigner.issuerActor, key: key))
         } catch {
             throw .refused("\(error)")
         }

@@ -155,7 +155,7 @@ extension Archive {
     }
 
     public func events() throws(ArchiveError) -> [EventRow] {
-        try typed { try read { db in try EventRow.order(EventRow.Columns.id).fetchAll(db) } }
+        try typed { try read { db in try db.tableExists("event") ? EventRow.order(EventRow.Columns.id).fetchAll(db) : [] } }
     }
 
     /// Everything wrong with the journal: an entry whose hash does not cover its fields, a broken
@@ -224,29 +224,74 @@ extension Archive {
         return problems
     }
 
-    /// Decisions of certificates' cycles and status changes made by the rules that the journal
-    /// never recorded (a row slipped into the tables by hand).
+    /// The tables the journal speaks for, held to it: every status change since schema 7, every
+    /// cycle decision, every submission's state, reviewer and decider, and every closed finding
+    /// must be what its journal entry says — no row slipped in, changed or removed by hand.
     static func cycleProblems(_ db: Database) throws -> [String] {
         guard try db.tableExists("cycle_step") else { return [] }
-        var decisions: Set<String> = []
-        var ruled: Set<String> = []
-        for event in try EventRow.filter(sql: "kind LIKE 'decision-%' OR kind = 'issued-single-step' OR kind LIKE 'status-%'").fetchAll(db) {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any] else { continue }
-            if let evaluation = object["evaluation"] as? Int, let outcome = object["outcome"] as? String {
-                decisions.insert("\(evaluation) \(outcome)")
-            }
-            if event.kind.hasPrefix("status-"), let number = object["number"] as? String, let rule = object["rule"] as? String {
-                ruled.insert([number, String(event.kind.dropFirst("status-".count)), object["effective_on"] as? String ?? "", rule].joined(separator: "\n"))
-            }
-        }
         var problems: [String] = []
-        for step in try CycleStepRow.order(CycleStepRow.Columns.id).fetchAll(db) where !decisions.contains("\(step.evaluationID) \(step.outcome.rawValue)") {
-            problems.append("the \(step.activity.rawValue) decision on certificate \(TerminalText.quoted(step.certificate)) (evaluation \(step.evaluationID), \(step.outcome.rawValue)) is not in the journal")
+        let events = try EventRow.order(EventRow.Columns.id).fetchAll(db)
+        func object(_ event: EventRow) -> [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any]) ?? [:]
         }
-        for row in try StatusRow.filter(sql: "rule IS NOT NULL").order(StatusRow.Columns.id).fetchAll(db)
-        where !ruled.contains([row.number, row.status.rawValue, row.effectiveOn ?? "", row.rule ?? ""].joined(separator: "\n")) {
-            problems.append("certificate \(TerminalText.quoted(row.number)): the change to \(row.status.rawValue) by the rule \(row.rule ?? "") is not in the journal")
+        // Status changes.
+        let boundary = try Int64.fetchOne(db, sql: "SELECT value FROM archive_mark WHERE name = 'status_rows_before_journal'") ?? 0
+        var statusEvents: [Int64: EventRow] = [:]
+        for event in events where event.kind.hasPrefix("status-") {
+            if let row = object(event)["row"] as? Int { statusEvents[Int64(row)] = event }
         }
+        for row in try StatusRow.order(StatusRow.Columns.id).fetchAll(db) where (row.id ?? 0) > boundary {
+            let name = "certificate \(TerminalText.quoted(row.number)): the change to \(row.status.rawValue) (row \(row.id ?? 0))"
+            guard let event = statusEvents.removeValue(forKey: row.id ?? 0) else {
+                problems.append("\(name) is not in the journal")
+                continue
+            }
+            if event.body != Archive.statusBody(row).serialized() || event.reason != row.reason {
+                problems.append("\(name) differs from what journal entry \(event.id ?? 0) recorded")
+            }
+        }
+        for (row, event) in statusEvents.sorted(by: { $0.key < $1.key }) {
+            problems.append("journal entry \(event.id ?? 0) records a status change (row \(row)) that is no longer in the archive")
+        }
+        // Cycle decisions.
+        var stepEvents: [Int64: EventRow] = [:]
+        for event in events where event.kind.hasPrefix("decision-") || event.kind == "issued-single-step" {
+            let fields = object(event)
+            if fields["cycle"] != nil, let evaluation = fields["evaluation"] as? Int { stepEvents[Int64(evaluation)] = event }
+        }
+        for step in try CycleStepRow.order(CycleStepRow.Columns.id).fetchAll(db) {
+            let name = "the \(step.activity.rawValue) decision on certificate \(TerminalText.quoted(step.certificate)) (evaluation \(step.evaluationID))"
+            guard let event = stepEvents.removeValue(forKey: step.evaluationID) else {
+                problems.append("\(name) is not in the journal")
+                continue
+            }
+            if event.body != Archive.stepBody(step).serialized() { problems.append("\(name) differs from what journal entry \(event.id ?? 0) recorded") }
+        }
+        for (evaluation, event) in stepEvents.sorted(by: { $0.key < $1.key }) {
+            problems.append("journal entry \(event.id ?? 0) records a decision on evaluation \(evaluation) that is no longer in the archive")
+        }
+        // Submissions, replayed from the journal.
+        let states = Archive.journaledSubmissions(events)
+        for row in try SubmissionRow.order(SubmissionRow.Columns.id).fetchAll(db) {
+            let name = "submitted evaluation \(row.id ?? 0)"
+            guard let journaled = states[row.id ?? 0] else {
+                problems.append("\(name) is not in the journal")
+                continue
+            }
+            let state = row.state == .deciding ? Archive.SubmissionState.accepted : row.state
+            if state != journaled.state || row.reviewer != journaled.reviewer || (row.state != .deciding && row.decider != journaled.decider)
+                || row.assessmentSHA256 != journaled.assessmentSHA256 || (row.state == .granted && row.evaluationID != journaled.evaluation) {
+                problems.append("\(name) is \(row.state.rawValue)\(row.reviewer.map { " (reviewer \(TerminalText.quoted($0)))" } ?? ""), but the journal says \(journaled.state.rawValue)\(journaled.reviewer.map { " (reviewer \(TerminalText.quoted($0)))" } ?? "")")
+            }
+        }
+        // Closed findings.
+        var closures = Set(try FindingClosureRow.fetchAll(db).map { "\($0.submissionID) \($0.item) \($0.finding) \($0.closedBy) \($0.evidence)" })
+        for event in events where event.kind == "finding-closed" {
+            let fields = object(event)
+            let key = "\(event.subject.dropFirst("submission:".count)) \(fields["item"] as? String ?? "") \(fields["finding"] as? Int ?? 0) \(event.actor) \(event.reason)"
+            if closures.remove(key) == nil { problems.append("journal entry \(event.id ?? 0) records a closed finding that the archive no longer holds as recorded") }
+        }
+        for key in closures.sorted() { problems.append("a closed finding (\(TerminalText.quoted(key))) is not in the journal") }
         return problems
     }
 

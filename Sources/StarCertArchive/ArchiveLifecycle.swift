@@ -121,6 +121,8 @@ extension Archive {
         public let number: String
         public let organization: String
         public let creditCode: String
+        /// The scope the certificate prints.
+        public let scope: String
         public let starLevel: Int
         public let evaluationID: Int64
         public let issued: CalendarDate
@@ -178,6 +180,8 @@ extension Archive {
         public var reviewer: String?
         /// Open minor findings and observations (`{item, severity, text}`) for the next surveillance.
         public var agenda: [JSONValue] = []
+        /// The last day of the audit decided on.
+        public var auditEnd: CalendarDate?
 
         public init(activity: Activity, continues: String?, outcome: Outcome?, reason: String, decidedOn: CalendarDate, path: String,
                     submissionID: Int64? = nil, decider: EventSigner? = nil, reviewer: String? = nil) {
@@ -241,7 +245,8 @@ extension Archive {
         let decided = steps.filter { $0.certificate == number || $0.newCertificate == number }.compactMap { CalendarDate(iso: $0.decidedOn) }
         let last = (changes + decided + [issued]).max() ?? issued
         return Programme(
-            number: number, organization: evaluation.organization, creditCode: evaluation.creditCode, starLevel: evaluation.starLevel ?? 0,
+            number: number, organization: evaluation.organization, creditCode: evaluation.creditCode,
+            scope: CanonicalCertificate(text: certificate.canonical)?.scope ?? "", starLevel: evaluation.starLevel ?? 0,
             evaluationID: certificate.evaluationID, issued: issued, expires: expires, status: status, statusSince: since, cycle: cycle,
             cycleStart: start, surveillances: passing, next: next,
             suspensionEnds: status == .suspended ? since.adding(months: rules.suspensionLimitMonths) : nil, lastEventOn: last, path: path,
@@ -274,6 +279,14 @@ extension Archive {
         return (statuses + decided).max()
     }
 
+    /// The certificate a surveillance evaluation kept, suspended or withdrew (its report names it).
+    public func surveilledCertificate(of evaluationID: Int64) throws(ArchiveError) -> String? {
+        try typed { try read { db in
+            guard try db.tableExists("cycle_step") else { return nil }
+            return try String.fetchOne(db, sql: "SELECT certificate FROM cycle_step WHERE evaluation_id = ? AND new_certificate IS NULL", arguments: [evaluationID])
+        } }
+    }
+
     // MARK: Applying the rules
 
     /// Applies the lifecycle rules on `date`, in one transaction: a surveillance not decided by its
@@ -288,17 +301,41 @@ extension Archive {
             }
             var changes: [LifecycleChange] = []
             for programme in try Self.programmesInForce(rules: rules, db) {
-                var current = programme
-                while let change = Self.lifecycleChange(current, on: date, rules: rules) {
-                    try Self.recordStatus(change.to, of: current.number, reason: change.reason, effectiveOn: change.effectiveOn, rule: change.rule.rawValue,
-                                          signer: signer, db)
-                    changes.append(change)
-                    guard change.to == .suspended, let next = try Self.programme(current.number, rules: rules, db) else { break }
-                    current = next
-                }
+                changes += try Self.applyRules(to: programme, on: date, rules: rules, signer: signer, db)
             }
             return changes
         } }
+    }
+
+    /// Applies the rules to one certificate up to `date`, recording each change.
+    static func applyRules(to start: Programme, on date: CalendarDate, rules: SurveillanceProgramme, signer: EventSigner, _ db: Database) throws -> [LifecycleChange] {
+        var changes: [LifecycleChange] = []
+        var current = start
+        while let change = lifecycleChange(current, on: date, rules: rules) {
+            try recordStatus(change.to, of: current.number, reason: change.reason, effectiveOn: change.effectiveOn, rule: change.rule.rawValue, signer: signer, db)
+            changes.append(change)
+            guard change.to == .suspended, let next = try programme(current.number, rules: rules, db) else { break }
+            current = next
+        }
+        return changes
+    }
+
+    /// The status the rules give `programme` on `date` when they have not been applied yet, or
+    /// nil when they change nothing (what `due` shows before `lifecycle apply` runs).
+    public static func statusByTheRules(_ programme: Programme, on date: CalendarDate, rules: SurveillanceProgramme) -> (status: Status, since: CalendarDate)? {
+        var current = programme
+        var result: (Status, CalendarDate)?
+        while let change = lifecycleChange(current, on: date, rules: rules) {
+            result = (change.to, change.effectiveOn)
+            guard change.to == .suspended else { break }
+            current = Programme(
+                number: current.number, organization: current.organization, creditCode: current.creditCode, scope: current.scope, starLevel: current.starLevel,
+                evaluationID: current.evaluationID, issued: current.issued, expires: current.expires, status: .suspended, statusSince: change.effectiveOn,
+                cycle: current.cycle, cycleStart: current.cycleStart, surveillances: current.surveillances, next: current.next,
+                suspensionEnds: change.effectiveOn.adding(months: rules.suspensionLimitMonths), lastEventOn: change.effectiveOn, path: current.path,
+                agenda: current.agenda)
+        }
+        return result
     }
 
     /// The change the rules make to `programme` on `date`, if any.
@@ -312,7 +349,9 @@ extension Archive {
             if date > programme.expires { return expiry }
             let next = programme.next
             if next.activity == .surveillance, date > next.by {
-                return change(.suspended, on: next.by.nextDay, .surveillanceOverdue, "surveillance \(next.sequence) was due by \(next.by) and was not decided")
+                // Not before the day the certificate became valid again (a restore by hand).
+                return change(.suspended, on: max(next.by.nextDay, programme.statusSince), .surveillanceOverdue,
+                              "surveillance \(next.sequence) was due by \(next.by) and was not decided")
             }
         case .suspended:
             guard let ends = programme.suspensionEnds else { return nil }
@@ -329,13 +368,41 @@ extension Archive {
     }
 
     /// Appends a status change and its journal entry.
-    static func recordStatus(_ status: Status, of number: String, reason: String, effectiveOn: CalendarDate, rule: String?, signer: EventSigner, _ db: Database) throws {
-        let at = timestamp()
-        try StatusRow(number: number, status: status, reason: reason, at: at, effectiveOn: effectiveOn.description, rule: rule).insert(db)
-        _ = try appendEvent(db, kind: "status-\(status.rawValue)", subject: "certificate:\(number)", reason: reason, body: .object([
-            ("number", .string(number)), ("status", .string(status.rawValue)), ("code", .string(status.regulatorCode)),
-            ("effective_on", .string(effectiveOn.description)), ("rule", rule.map(JSONValue.string) ?? .null),
-        ]), signer: signer, at: at)
+    static func recordStatus(_ status: Status, of number: String, reason: String, effectiveOn: CalendarDate, rule: String?, decision: Int64? = nil,
+                             signer: EventSigner, _ db: Database) throws {
+        try record(StatusRow(number: number, status: status, reason: reason, at: timestamp(), effectiveOn: effectiveOn.description, rule: rule, decision: decision),
+                   signer: signer, db)
+    }
+
+    /// Inserts a status change and journals it: every change since schema 7 has its entry, which
+    /// `archive verify` holds the table to.
+    package static func record(_ row: StatusRow, signer: EventSigner, _ db: Database) throws {
+        var row = row
+        try row.insert(db)
+        row.id = db.lastInsertedRowID
+        _ = try appendEvent(db, kind: "status-\(row.status.rawValue)", subject: "certificate:\(row.number)", reason: row.reason,
+                            body: statusBody(row), signer: signer, at: row.at)
+    }
+
+    /// What the journal says of a status change.
+    static func statusBody(_ row: StatusRow) -> JSONValue {
+        .object([
+            ("row", .integer(Int(row.id ?? 0))), ("number", .string(row.number)), ("status", .string(row.status.rawValue)),
+            ("code", .string(row.status.regulatorCode)), ("effective_on", row.effectiveOn.map(JSONValue.string) ?? .null),
+            ("rule", row.rule.map(JSONValue.string) ?? .null), ("decision", row.decision.map { .integer(Int($0)) } ?? .null),
+        ])
+    }
+
+    /// What the journal says of a cycle decision.
+    static func stepBody(_ step: CycleStepRow) -> JSONValue {
+        .object([
+            ("evaluation", .integer(Int(step.evaluationID))), ("cycle", .string(step.cycle)), ("activity", .string(step.activity.rawValue)),
+            ("outcome", .string(step.outcome.rawValue)), ("certificate", .string(step.certificate)),
+            ("new_certificate", step.newCertificate.map(JSONValue.string) ?? .null), ("sequence", .integer(step.sequence)),
+            ("decided_on", .string(step.decidedOn)), ("path", .string(step.path)), ("reviewer", step.reviewer.map(JSONValue.string) ?? .null),
+            ("decider", step.decider.map(JSONValue.string) ?? .null), ("submission", step.submissionID.map { .integer(Int($0)) } ?? .null),
+            ("agenda_sha256", .string(sha256Hex(Array(step.agenda.utf8)))),
+        ])
     }
 
     // MARK: Recording decisions
@@ -344,7 +411,12 @@ extension Archive {
     /// the certificate it continues must exist, be the organization's, be in force (valid or
     /// suspended; not withdrawn, superseded or expired by the decision's day), and its last event
     /// must not be after the decision's day.
-    package static func stepProblem(_ step: PlannedStep, creditCode: String, rules: SurveillanceProgramme, _ db: Database, path: String) throws -> String? {
+    package static func stepProblem(_ step: PlannedStep, creditCode: String, rules: SurveillanceProgramme, issuer: EventSigner, _ db: Database, path: String) throws -> String? {
+        // The rules up to the decision's day come first: a decision on a certificate the rules
+        // suspended restores it; one they withdrew or expired is not continued.
+        if let number = step.continues, let programme = try programme(number, rules: rules, db), programme.lastEventOn <= step.decidedOn {
+            _ = try applyRules(to: programme, on: step.decidedOn, rules: rules, signer: issuer, db)
+        }
         guard let number = step.continues else {
             // A recertification of a certificate this archive never held begins a cycle here.
             return step.activity == .surveillance ? "a surveillance names the certificate it surveils; expected `certificate: NUMBER` in the assessment" : nil
@@ -371,6 +443,10 @@ extension Archive {
         if step.decidedOn < programme.lastEventOn {
             return "the decision's day \(step.decidedOn) is before the last event of certificate \(number) (\(programme.lastEventOn)); expected \(programme.lastEventOn) or later"
         }
+        let previous = programme.surveillances.last.flatMap { CalendarDate(iso: $0.decidedOn) } ?? programme.cycleStart
+        if let end = step.auditEnd, end < previous {
+            return "the audit ended on \(end), before the last decision on certificate \(number) (\(previous)); a \(step.activity.rawValue) audits the time since — expected an audit after it"
+        }
         if step.activity == .surveillance, programme.next.activity != .surveillance {
             return "certificate \(number) had its \(programme.surveillances.count) surveillance\(programme.surveillances.count == 1 ? "" : "s") of this cycle; expected a recertification (kind: recertification) before \(programme.expires)"
         }
@@ -395,31 +471,30 @@ extension Archive {
             }
             switch outcome {
             case .maintained where programme.status == .suspended:
-                try recordStatus(.valid, of: number, reason: "restored by surveillance \(sequence) (evaluation \(evaluationID))", effectiveOn: day, rule: nil, signer: issuer, db)
+                try recordStatus(.valid, of: number, reason: "restored by surveillance \(sequence) (evaluation \(evaluationID))", effectiveOn: day, rule: nil, decision: evaluationID, signer: issuer, db)
             case .changed:
-                try recordStatus(.superseded, of: number, reason: "star level changed by surveillance \(sequence): certificate \(newCertificate ?? "")", effectiveOn: day, rule: nil, signer: issuer, db)
+                try recordStatus(.superseded, of: number, reason: "star level changed by surveillance \(sequence): certificate \(newCertificate ?? "")", effectiveOn: day, rule: nil, decision: evaluationID, signer: issuer, db)
             case .granted:
-                try recordStatus(.superseded, of: number, reason: "recertified: certificate \(newCertificate ?? "")", effectiveOn: day, rule: nil, signer: issuer, db)
+                try recordStatus(.superseded, of: number, reason: "recertified: certificate \(newCertificate ?? "")", effectiveOn: day, rule: nil, decision: evaluationID, signer: issuer, db)
             case .suspended, .withdrawn:
                 guard programme.status != (outcome == .suspended ? .suspended : .withdrawn) else { break }
-                try recordStatus(outcome == .suspended ? .suspended : .withdrawn, of: number, reason: step.reason, effectiveOn: day, rule: nil, signer: issuer, db)
+                try recordStatus(outcome == .suspended ? .suspended : .withdrawn, of: number, reason: step.reason, effectiveOn: day, rule: nil, decision: evaluationID, signer: issuer, db)
             case .maintained:
                 break
             }
         }
+        var body: JSONValue = .object([
+            ("evaluation", .integer(Int(evaluationID))), ("activity", .string(step.activity.rawValue)), ("outcome", .null),
+            ("submission", step.submissionID.map { .integer(Int($0)) } ?? .null), ("decided_on", .string(day.description)),
+        ])
         if let outcome, !concerned.isEmpty {
-            try CycleStepRow(
+            let row = CycleStepRow(
                 cycle: cycle, certificate: concerned, activity: step.activity, sequence: sequence, outcome: outcome, decidedOn: day.description,
                 evaluationID: evaluationID, submissionID: step.submissionID, newCertificate: newCertificate, path: step.path,
-                reviewer: step.reviewer, decider: step.decider?.actor, agenda: JSONValue.array(step.agenda).serialized(), at: at
-            ).insert(db)
+                reviewer: step.reviewer, decider: step.decider?.actor, agenda: JSONValue.array(step.agenda).serialized(), at: at)
+            try row.insert(db)
+            body = stepBody(row)
         }
-        let body: JSONValue = .object([
-            ("evaluation", .integer(Int(evaluationID))), ("activity", .string(step.activity.rawValue)), ("outcome", outcome.map { .string($0.rawValue) } ?? .null),
-            ("certificate", .string(concerned)), ("new_certificate", newCertificate.map(JSONValue.string) ?? .null),
-            ("sequence", .integer(sequence)), ("decided_on", .string(day.description)), ("path", .string(step.path)),
-            ("reviewer", step.reviewer.map(JSONValue.string) ?? .null),
-        ])
         if let submissionID = step.submissionID, let decider = step.decider {
             guard var submission = try SubmissionRow.fetchOne(db, key: submissionID), submission.state == .deciding, submission.decider == decider.actor else {
                 throw ArchiveError.refused("evaluation \(submissionID) is no longer being decided by \(TerminalText.quoted(decider.actor))")
@@ -449,7 +524,7 @@ extension Archive {
             guard !person.roleSet.isDisjoint(with: [.auditor, .reviewer]) else {
                 throw ArchiveError.refused("\(TerminalText.quoted(person.name)) holds the roles \(person.roles); closing a finding takes an auditor or a reviewer")
             }
-            let evidence = try Self.reason(evidence, required: false)
+            let evidence = try Self.reason(evidence, required: false, what: "the evidence")
             guard !evidence.isEmpty else { throw ArchiveError.refused("a closed finding needs its evidence; expected --evidence with what was corrected and how it was verified") }
             if try FindingClosureRow.filter(FindingClosureRow.Columns.submissionID == id && Column("item") == item && Column("finding") == finding).fetchCount(db) > 0 {
                 throw ArchiveError.refused("finding \(finding) of item \(item) in evaluation \(id) was closed already")
@@ -464,8 +539,16 @@ extension Archive {
         } }
     }
 
+    /// The closed findings of submission `id` that the journal recorded, signed by who closed them.
     public func closedFindings(of id: Int64) throws(ArchiveError) -> [FindingClosureRow] {
-        try typed { try read { db in try FindingClosureRow.filter(FindingClosureRow.Columns.submissionID == id).fetchAll(db) } }
+        try typed { try read { db in
+            let journaled = Set(try EventRow.filter(Column("kind") == "finding-closed" && Column("subject") == "submission:\(id)").fetchAll(db).map { event in
+                let fields = (try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any]) ?? [:]
+                return "\(fields["item"] as? String ?? "") \(fields["finding"] as? Int ?? 0) \(event.actor)"
+            })
+            return try FindingClosureRow.filter(FindingClosureRow.Columns.submissionID == id).fetchAll(db)
+                .filter { journaled.contains("\($0.item) \($0.finding) \($0.closedBy)") }
+        } }
     }
 
     /// The active person `name`, signing with the key recorded for them.
@@ -498,7 +581,8 @@ extension ArchiveSchema {
               reason TEXT NOT NULL,
               at TEXT NOT NULL,
               effective_on TEXT,
-              rule TEXT CHECK (rule IS NULL OR rule IN ('surveillance-overdue', 'suspension-limit', 'expiry'))
+              rule TEXT CHECK (rule IS NULL OR rule IN ('surveillance-overdue', 'suspension-limit', 'expiry')),
+              decision INTEGER REFERENCES evaluation(id)
             );
             INSERT INTO certificate_status (id, number, status, reason, at) SELECT id, number, status, reason, at FROM certificate_status_v6;
             DROP TABLE certificate_status_v6;
@@ -532,7 +616,10 @@ extension ArchiveSchema {
               at TEXT NOT NULL,
               PRIMARY KEY (submission_id, item, finding)
             );
+            CREATE TABLE archive_mark (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            INSERT INTO archive_mark (name, value) SELECT 'status_rows_before_journal', COALESCE(MAX(id), 0) FROM certificate_status;
             """)
-        for table in ["certificate_status", "cycle_step", "finding_closure"] { try lock(table, db) }
+        for table in ["certificate_status", "cycle_step", "finding_closure", "archive_mark"] { try lock(table, db) }
+        try createRegulatorExports(db)
     }
 }

@@ -183,8 +183,13 @@ public struct StatusRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     public var effectiveOn: String?
     /// The lifecycle rule that made the change (`Archive.LifecycleRule`), nil when a person did.
     public var rule: String?
+    /// The evaluation whose decision made the change (issued, restored, replaced, suspended or
+    /// withdrawn by a decision); nil for changes by the rules, by hand, or before schema 7.
+    public var decision: Int64?
 
-    package init(id: Int64? = nil, number: String, status: Archive.Status, reason: String, at: String, effectiveOn: String? = nil, rule: String? = nil) {
+    package init(id: Int64? = nil, number: String, status: Archive.Status, reason: String, at: String, effectiveOn: String? = nil, rule: String? = nil,
+                 decision: Int64? = nil) {
+        self.decision = decision
         self.id = id
         self.number = number
         self.status = status
@@ -195,7 +200,7 @@ public struct StatusRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, number, status, reason, at, rule
+        case id, number, status, reason, at, rule, decision
         case effectiveOn = "effective_on"
     }
 
@@ -387,7 +392,7 @@ extension Archive {
 
     /// Records a status change (suspend, withdraw, restore) made by hand, with its time and reason,
     /// journaled and signed by `signer`.
-    public func setStatus(_ number: String, to status: Status, reason: String, signer: EventSigner) throws(ArchiveError) {
+    public func setStatus(_ number: String, to status: Status, reason: String, effectiveOn: CalendarDate, signer: EventSigner) throws(ArchiveError) {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw .refused("a status change needs a reason; expected --reason with a few words on why") }
         if let hidden = HiddenCharacter.first(in: reason) {
@@ -408,11 +413,8 @@ extension Archive {
             if current == .withdrawn { throw ArchiveError.refused("certificate \(number) is withdrawn; a withdrawal is final") }
             if current == .superseded { throw ArchiveError.refused("certificate \(number) was superseded by a correction; change the status of its successor instead") }
             if current == status { throw ArchiveError.refused("certificate \(number) is already \(status.rawValue)") }
-            let at = Self.timestamp()
-            try StatusRow(number: number, status: status, reason: reason, at: at).insert(db)
-            _ = try Self.appendEvent(db, kind: "status-\(status.rawValue)", subject: "certificate:\(number)", reason: reason, body: .object([
-                ("number", .string(number)), ("status", .string(status.rawValue)), ("code", .string(status.regulatorCode)), ("rule", .null),
-            ]), signer: signer, at: at)
+            try Self.record(StatusRow(number: number, status: status, reason: reason, at: Self.timestamp(), effectiveOn: effectiveOn.description),
+                            signer: signer, db)
         } }
     }
 }

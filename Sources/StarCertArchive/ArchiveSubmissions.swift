@@ -112,11 +112,11 @@ extension Archive {
         return person
     }
 
-    static func reason(_ text: String?, required: Bool) throws -> String {
+    static func reason(_ text: String?, required: Bool, what: String = "the reason") throws -> String {
         let reason = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if required, reason.isEmpty { throw ArchiveError.refused("a return or a refusal needs a reason; expected --reason with a few words on why") }
+        if required, reason.isEmpty { throw ArchiveError.refused("a return, a refusal, a suspension or a withdrawal needs a reason; expected --reason with a few words on why") }
         if let hidden = HiddenCharacter.first(in: reason) {
-            throw ArchiveError.refused("the reason holds \(hidden.kind.description) at character \(hidden.offset); expected visible text")
+            throw ArchiveError.refused("\(what) holds \(hidden.kind.description) at character \(hidden.offset); expected visible text")
         }
         return reason
     }
@@ -161,19 +161,30 @@ extension Archive {
         let grant = verdict == .grant
         return try typed { try write { db in
             guard var row = try SubmissionRow.fetchOne(db, key: id) else { throw ArchiveError.notFound("there is no submitted evaluation \(id) in \(path)") }
-            let resumed = row.state == .deciding && row.decider == name.precomposedStringWithCanonicalMapping && verdict != .refuse
+            // A decision interrupted (the process stopped before the certificate was issued) is
+            // taken up by its decider, or by another when that decider has retired.
+            let taker = row.decider.flatMap { decider in try? StaffRow.filter(StaffRow.Columns.name == decider).fetchOne(db) }
+            let resumed = row.state == .deciding && verdict != .refuse
+                && (row.decider == name.precomposedStringWithCanonicalMapping || taker?.retiredAt != nil)
             guard row.state == .accepted || resumed else {
                 let by = row.decider.map { " by \(TerminalText.quoted($0))" } ?? ""
+                if row.state == .deciding, let decider = row.decider {
+                    throw ArchiveError.refused("evaluation \(id) is being decided by \(TerminalText.quoted(decider)) (or that decision was interrupted); \(TerminalText.quoted(decider)) takes it up again with `starcert decide \(id) --by \(decider)`")
+                }
                 throw ArchiveError.refused("evaluation \(id) is \(row.state.rawValue)\(by); only an evaluation accepted in review is decided")
             }
             _ = try Self.actor(name, role: .decider, on: row, key: key, db)
+            // The review the row claims must be the journal's, signed by the reviewer.
+            guard let journaled = try Self.journaledSubmission(id, db), journaled.state == .accepted, journaled.reviewer == row.reviewer else {
+                throw ArchiveError.refused("evaluation \(id) is recorded as accepted, but the journal holds no signed review accepting it; run `starcert archive verify` — the archive was changed by hand")
+            }
             if !reviewerMayDecide, row.reviewer == name {
                 throw ArchiveError.refused("\(TerminalText.quoted(name)) reviewed evaluation \(id) and may not decide it too (the issuer profile's reviewer_may_decide is false)")
             }
             let why = try Self.reason(reason, required: !grant)
             row.state = verdict == .refuse ? .refused : .deciding
             row.decider = name
-            if !resumed { try row.update(db) }
+            try row.update(db)
             if verdict == .refuse {
                 _ = try Self.appendEvent(db, kind: "decision-refused", subject: "submission:\(id)", reason: why,
                                          body: .object([("assessment_sha256", .string(row.assessmentSHA256))]), signer: EventSigner(actor: name, key: key), at: Self.timestamp())
@@ -190,6 +201,48 @@ extension Archive {
             row.decider = nil
             try row.update(db)
         } }
+    }
+}
+
+extension Archive {
+    /// A submission as its journal entries tell it.
+    struct JournaledSubmission {
+        var state: SubmissionState
+        var reviewer: String?
+        var decider: String?
+        var evaluation: Int64?
+        var assessmentSHA256: String
+    }
+
+    /// Every submission's state, replayed from the journal's signed entries.
+    static func journaledSubmissions(_ events: [EventRow]) -> [Int64: JournaledSubmission] {
+        var states: [Int64: JournaledSubmission] = [:]
+        for event in events where event.subject.hasPrefix("submission:") {
+            guard let id = Int64(event.subject.dropFirst("submission:".count)) else { continue }
+            let fields = (try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any]) ?? [:]
+            switch event.kind {
+            case "submitted":
+                states[id] = JournaledSubmission(state: .awaitingReview, assessmentSHA256: fields["assessment_sha256"] as? String ?? "")
+            case "review-accepted", "review-returned":
+                states[id]?.state = event.kind == "review-accepted" ? .accepted : .returned
+                states[id]?.reviewer = event.actor
+            case "decision-refused":
+                states[id]?.state = .refused
+                states[id]?.decider = event.actor
+            case let kind where kind.hasPrefix("decision-"):
+                states[id]?.state = .granted
+                states[id]?.decider = event.actor
+                states[id]?.evaluation = (fields["evaluation"] as? Int).map(Int64.init)
+            default:
+                break
+            }
+        }
+        return states
+    }
+
+    /// The submission `id` as the journal has it, in `db`.
+    static func journaledSubmission(_ id: Int64, _ db: Database) throws -> JournaledSubmission? {
+        journaledSubmissions(try EventRow.filter(Column("subject") == "submission:\(id)").order(EventRow.Columns.id).fetchAll(db))[id]
     }
 }
 

@@ -268,9 +268,11 @@ public struct Verification: Sendable {
         }
         if let document {
             let evaluation = document.evaluation
+            // A surveillance that kept, suspended or withdrew a certificate names it in its report.
+            let named = try evaluation.certificateNumber ?? archive?.surveilledCertificate(of: evaluation.id ?? 0)
             result.findings.append(.issuedDocument(name: document.name, evaluationID: evaluation.id ?? 0, organization: evaluation.organization,
-                                                   decision: evaluation.decision, certificateNumber: evaluation.certificateNumber))
-            if let number = evaluation.certificateNumber, let archive {
+                                                   decision: evaluation.decision, certificateNumber: named))
+            if let number = named, let archive {
                 result.takeStatus(of: try archive.certificate(number), on: today)
             }
             if let facts = result.reportFacts {
@@ -278,7 +280,7 @@ public struct Verification: Sendable {
                     ("organization", facts.organization, evaluation.organization), ("credit_code", facts.creditCode, evaluation.creditCode),
                     ("decision", facts.decision.rawValue, evaluation.decision.rawValue),
                     ("total", facts.total, Points(hundredths: evaluation.totalHundredths).description),
-                    ("certificate", facts.certificateNumber, evaluation.certificateNumber ?? ""),
+                    ("certificate", facts.certificateNumber, named ?? ""),
                 ]
                 for (field, signed, archived) in issued where signed != archived {
                     result.findings.append(.reportDiffersFromIssued(field: field))

@@ -39,6 +39,11 @@ public struct Assessment: Sendable {
         public let scope: String
         /// Where each field (`name`, `name_en`, `credit_code`, `address`, `scope`) is written.
         public var locations: [String: SourceLocation] = [:]
+        /// The administrative division code of the organization's seat (GB/T 2260, six digits),
+        /// for the regulator's monthly report.
+        public var regionCode: String? = nil
+        /// The organization's industry code (GB/T 4754, e.g. `O8011`), for the regulator's report.
+        public var industryCode: String? = nil
 
         public init(name: String, nameEnglish: String?, creditCode: CreditCode, address: String, scope: String, locations: [String: SourceLocation] = [:]) {
             self.name = name
@@ -55,6 +60,24 @@ public struct Assessment: Sendable {
         public let end: CalendarDate
         public let sites: [String]
         public let team: [TeamMember]
+        /// On site, remote or mixed (the regulator's codes FS01, FS02, FS03).
+        public var mode: Mode? = nil
+        /// The audit's person-days as written (a decimal with at most one place, e.g. `3.5`).
+        public var personDays: String? = nil
+
+        public enum Mode: String, Sendable, CaseIterable {
+            case onSite = "FS01"
+            case remote = "FS02"
+            case mixed = "FS03"
+
+            public var chineseName: String {
+                switch self {
+                case .onSite: return "现场审核"
+                case .remote: return "远程审核"
+                case .mixed: return "现场结合远程"
+                }
+            }
+        }
     }
 
     public struct TeamMember: Sendable {

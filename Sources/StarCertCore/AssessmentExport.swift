@@ -29,12 +29,18 @@ public enum AssessmentExport {
         if let english = organization.nameEnglish { organizationFields.append(("name_en", .string(english))) }
         organizationFields += [("credit_code", .string(organization.creditCode.value)), ("address", .string(organization.address)),
                                ("scope", .string(organization.scope))]
+        if let code = organization.regionCode { organizationFields.append(("region_code", .string(code))) }
+        if let code = organization.industryCode { organizationFields.append(("industry_code", .string(code))) }
         top.append(("organization", .object(organizationFields)))
         let audit = assessment.audit
-        top.append(("audit", .object([
-            ("start", .string(audit.start.description)), ("end", .string(audit.end.description)), ("sites", texts(audit.sites)),
+        var auditFields: [(String, JSONValue)] = [("start", .string(audit.start.description)), ("end", .string(audit.end.description))]
+        if let mode = audit.mode { auditFields.append(("mode", .string(mode.rawValue))) }
+        if let days = audit.personDays { auditFields.append(("person_days", .string(days))) }
+        auditFields += [
+            ("sites", texts(audit.sites)),
             ("team", .array(audit.team.map { .object([("name", .string($0.name)), ("role", .string($0.role.rawValue))]) })),
-        ])))
+        ]
+        top.append(("audit", .object(auditFields)))
         if !assessment.vetoJudgements.isEmpty {
             top.append(("veto", .object(assessment.vetoJudgements.map { judgement in
                 (judgement.itemID, .object([("passed", .bool(judgement.passed)), ("evidence", texts(judgement.evidence)),

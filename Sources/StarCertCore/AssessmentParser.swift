@@ -129,6 +129,18 @@ private struct AssessmentReading {
         return assessment
     }
 
+    /// `text` as person-days in canonical form (`3.5`, `4`), or nil: 0.5 to 999, one decimal at most.
+    static func personDays(_ text: String) -> String? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = parts.first, (1...3).contains(whole.count), whole.allSatisfy({ $0.isASCII && $0.isNumber }),
+              parts.count == 1 || (parts[1].count == 1 && parts[1].allSatisfy({ $0.isASCII && $0.isNumber })),
+              let units = Int(whole), let tenths = parts.count == 2 ? Int(parts[1]) : 0
+        else { return nil }
+        let total = units * 10 + tenths
+        guard (5...9_990).contains(total) else { return nil }
+        return tenths == 0 ? String(units) : "\(units).\(tenths)"
+    }
+
     static let kindChoices = Assessment.Kind.allCases.map(\.rawValue).joined(separator: " | ")
 
     private mutating func readStandard(_ top: Fields) -> String? {
@@ -151,7 +163,7 @@ private struct AssessmentReading {
     private mutating func readOrganization(_ node: SourceNode, kind: Assessment.Kind?) -> Assessment.Organization? {
         let what = "`organization`"
         guard let fields = reader.fields(node, of: what) else { return nil }
-        reader.checkKeys(fields, known: ["name", "name_en", "credit_code", "address", "scope"], of: what, severity: .warning)
+        reader.checkKeys(fields, known: ["name", "name_en", "credit_code", "address", "scope", "region_code", "industry_code"], of: what, severity: .warning)
         let name = reader.required("name", in: fields, of: what, expected: "the organization's registered name")
             .flatMap { reader.text($0, "the organization's `name`", singleLine: true) }
         let nameEnglish = reader.optional("name_en", in: fields).flatMap { reader.text($0, "the organization's `name_en`", singleLine: true) }
@@ -184,7 +196,22 @@ private struct AssessmentReading {
                 locations[key] = reader.log.location(of: node.position)
             }
         }
-        return Assessment.Organization(name: name, nameEnglish: nameEnglish, creditCode: creditCode, address: address, scope: scope, locations: locations)
+        var organization = Assessment.Organization(name: name, nameEnglish: nameEnglish, creditCode: creditCode, address: address, scope: scope, locations: locations)
+        if let node = reader.optional("region_code", in: fields), let code = reader.text(node, "`organization.region_code`", singleLine: true) {
+            if code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }), !code.hasPrefix("00") {
+                organization.regionCode = code
+            } else {
+                reader.error("`organization.region_code` is `\(TerminalText.quoted(code))`; expected the six-digit administrative division code of GB/T 2260, e.g. 110108", at: node)
+            }
+        }
+        if let node = reader.optional("industry_code", in: fields), let code = reader.text(node, "`organization.industry_code`", singleLine: true) {
+            if (1...5).contains(code.count), code.first.map({ $0.isASCII && $0.isUppercase }) == true, code.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }) {
+                organization.industryCode = code
+            } else {
+                reader.error("`organization.industry_code` is `\(TerminalText.quoted(code))`; expected a GB/T 4754 code: a capital letter and up to four digits, e.g. O8011", at: node)
+            }
+        }
+        return organization
     }
 
     /// A placeholder left from `starcert init`: an error where a certificate could follow, a
@@ -202,7 +229,7 @@ private struct AssessmentReading {
     private mutating func readAudit(_ node: SourceNode, kind: Assessment.Kind?) -> Assessment.Audit? {
         let what = "`audit`"
         guard let fields = reader.fields(node, of: what) else { return nil }
-        reader.checkKeys(fields, known: ["start", "end", "sites", "team"], of: what, severity: .warning)
+        reader.checkKeys(fields, known: ["start", "end", "sites", "team", "mode", "person_days"], of: what, severity: .warning)
         let start = reader.required("start", in: fields, of: what, expected: "the first day of the audit, YYYY-MM-DD")
             .flatMap { reader.date($0, "`audit.start`") }
         let endNode = reader.required("end", in: fields, of: what, expected: "the last day of the audit, YYYY-MM-DD")
@@ -211,6 +238,14 @@ private struct AssessmentReading {
             reader.error("the audit ends (\(end)) before it starts (\(start)); expected an end date on or after the start", at: endNode)
         }
         let sites = reader.optional("sites", in: fields).flatMap { reader.texts($0, "`audit.sites`") } ?? []
+        let mode = reader.optional("mode", in: fields).flatMap { reader.choice($0, "`audit.mode`", as: Assessment.Audit.Mode.self) }
+        var personDays: String?
+        if let node = reader.optional("person_days", in: fields), let text = reader.text(node, "`audit.person_days`", singleLine: true) {
+            personDays = Self.personDays(text)
+            if personDays == nil {
+                reader.error("`audit.person_days` is `\(TerminalText.quoted(text))`; expected the audit's person-days, a number from 0.5 to 999 with at most one decimal, e.g. 3.5", at: node)
+            }
+        }
         var team: [Assessment.TeamMember]? = []
         if let teamNode = reader.optional("team", in: fields) {
             team = readTeam(teamNode)
@@ -220,7 +255,10 @@ private struct AssessmentReading {
             reader.error("the audit team is empty; expected at least one member when `kind` is \(kind!.rawValue), e.g. `- {name: 张三, role: leader}`", at: anchor)
         }
         guard let start, let end, let team, end >= start else { return nil }
-        return Assessment.Audit(start: start, end: end, sites: sites, team: team)
+        var audit = Assessment.Audit(start: start, end: end, sites: sites, team: team)
+        audit.mode = mode
+        audit.personDays = personDays
+        return audit
     }
 
     private mutating func readTeam(_ node: SourceNode) -> [Assessment.TeamMember]? {

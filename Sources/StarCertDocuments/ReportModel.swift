@@ -158,11 +158,15 @@ public struct ReportModel: Sendable {
         /// audit team did (ISO/IEC 17065 7.5, 7.6).
         public var reviewer: String?
         public var decider: String?
+        /// What a surveillance's decision did to the certificate: `maintained`, `suspended` or
+        /// `withdrawn`, with the decider's reason.
+        public var surveillanceDecision: (outcome: String, reason: String)?
 
-        public init(certificateNumber: String?, reviewer: String? = nil, decider: String? = nil) {
+        public init(certificateNumber: String?, reviewer: String? = nil, decider: String? = nil, surveillanceDecision: (outcome: String, reason: String)? = nil) {
             self.certificateNumber = certificateNumber
             self.reviewer = reviewer
             self.decider = decider
+            self.surveillanceDecision = surveillanceDecision
         }
     }
 
@@ -216,6 +220,9 @@ public struct ReportModel: Sendable {
         if let number = issue?.certificateNumber { fields.append(Field(label: labels["cover.certificate-no"], value: number)) }
         if let reviewer = issue?.reviewer { fields.append(Field(label: labels["cover.reviewer"], value: reviewer)) }
         if let decider = issue?.decider { fields.append(Field(label: labels["cover.decider"], value: decider)) }
+        if let decided = issue?.surveillanceDecision, let number = issue?.certificateNumber {
+            fields.append(Field(label: labels["cover.decision"], value: labels.format("decision.\(decided.outcome)", ["number": number, "reason": decided.reason])))
+        }
         fields.append(Field(label: labels["cover.report-date"], value: reportDate))
         coverFields = fields
 

@@ -100,11 +100,13 @@ public struct Issuance {
             issuer: profile.name, replaces: replaces, certificateNumber: nil, signer: identity.publicRecord)
         let identity = self.identity
         let plan = prepared.cycle
-        var step = (decision != nil || plan.activity != nil) ? Archive.PlannedStep(
+        // A correction keeps the cycle of the evaluation it corrects: no decision of its own.
+        var step = (decision != nil || plan.activity != nil) && replaces == nil ? Archive.PlannedStep(
             activity: plan.activity ?? .initial, continues: plan.continues, outcome: plan.outcome, reason: decision?.reason ?? "", decidedOn: date,
             path: decision == nil ? IssuerProfile.DecisionProcess.singleStep.rawValue : IssuerProfile.DecisionProcess.separate.rawValue,
             submissionID: decision?.submissionID, decider: decision?.decider, reviewer: decision?.reviewer) : nil
         if var planned = step {
+            planned.auditEnd = evaluation.assessment.audit.end
             planned.agenda = evaluation.assessment.itemRecords.flatMap { record in
                 record.findings.filter { $0.severity != .major }.map { finding -> JSONValue in
                     .object([("item", .string(record.itemID)), ("severity", .string((finding.severity ?? .minor).rawValue)), ("text", .string(finding.text))])
@@ -140,10 +142,17 @@ public struct Issuance {
                 return Archive.NewCertificate(canonical: canonical, signature: signature, publicKey: identity.publicRecord, printed: printed,
                                               documents: report.files + documents, warnings: report.warnings)
             }
+            var warnings = prepared.warnings + (certificate?.warnings ?? [])
+            if let certificate, plan.continues == nil, replaces == nil,
+               let others = try? archive.existing?.programmes(rules: profile.programme).filter({
+                   $0.creditCode == organization.creditCode.value && $0.number != certificate.canonical.number
+               }), !others.isEmpty {
+                warnings.append(Diagnostic(.warning, at: here, "\(organization.name) already held certificate \(others.map(\.number).joined(separator: ", ")) in force; \(certificate.canonical.number) was issued beside it — a surveillance or recertification names the certificate it continues (`certificate:`)"))
+            }
             let outcome = plan.outcome ?? (certificate == nil ? nil : .granted)
             return .success(Outcome(evaluationID: id, decision: evaluation.decision, certificateNumber: certificate?.canonical.number,
                                     continued: plan.continues.flatMap { number in outcome.map { (number, $0) } },
-                                    files: prepared.report + (certificate?.documents ?? []), warnings: prepared.warnings + (certificate?.warnings ?? [])))
+                                    files: prepared.report + (certificate?.documents ?? []), warnings: warnings))
         } catch let error as IssueRefusal {
             return .failure(.refused([Diagnostic(.error, at: here, error.message)]))
         } catch {
@@ -218,7 +227,7 @@ extension Archive {
                let problem = try Self.replacementProblem(replaced, creditCode: evaluation.creditCode, db, path: path) {
                 throw ArchiveError.refused(problem)
             }
-            if let step = recording.step, let problem = try Self.stepProblem(step, creditCode: evaluation.creditCode, rules: recording.rules, db, path: path) {
+            if let step = recording.step, let problem = try Self.stepProblem(step, creditCode: evaluation.creditCode, rules: recording.rules, issuer: recording.issuer, db, path: path) {
                 throw ArchiveError.refused(problem)
             }
             var issued: NewCertificate?
@@ -248,13 +257,14 @@ extension Archive {
                     signature: issued.signature, publicKey: issued.publicKey, issuedOn: issued.canonical.issued, expiresOn: issued.canonical.expires,
                     printed: issued.printed.json
                 ).insert(db)
-                try StatusRow(number: issued.canonical.number, status: .valid, reason: "issued", at: Self.timestamp(), effectiveOn: issued.canonical.issued).insert(db)
+                try Self.record(StatusRow(number: issued.canonical.number, status: .valid, reason: "issued", at: Self.timestamp(), effectiveOn: issued.canonical.issued,
+                                          decision: id), signer: recording.issuer, db)
             }
             if let replaced = evaluation.replaces, let old = try EvaluationRow.fetchOne(db, key: replaced), let number = old.certificateNumber {
                 if try Self.latestStatus(of: number, db)?.status != .withdrawn {
                     let successor = issued.map { "certificate \($0.canonical.number) (evaluation \(id))" } ?? "evaluation \(id), which has no certificate"
-                    try StatusRow(number: number, status: .superseded, reason: "replaced by \(successor)", at: Self.timestamp(),
-                                  effectiveOn: recording.step?.decidedOn.description).insert(db)
+                    try Self.record(StatusRow(number: number, status: .superseded, reason: "replaced by \(successor)", at: Self.timestamp(),
+                                              effectiveOn: issued?.canonical.issued ?? recording.step?.decidedOn.description, decision: id), signer: recording.issuer, db)
                 }
             }
             if let step = recording.step {

@@ -55,6 +55,8 @@ struct CyclePlan: Sendable {
     /// Who reviewed and who decided, for the report's record (nil when `issue` decided).
     var reviewer: String?
     var decider: String?
+    /// The decider's reason (a surveillance that suspends or withdraws).
+    var reason: String = ""
 }
 
 /// An issued report: its files, the PDF before signing (what a certificate names by its hash),
@@ -105,7 +107,8 @@ extension Issuance {
         }
         let resultCertifies = evaluation.decision == .certified && ((evaluation.starLevel?.stars ?? 0) > 1 || terms.profile.certifyOneStar)
         var plan = CyclePlan(activity: nil, continues: nil, outcome: nil, expires: CertificateModel.expiry(from: terms.date, years: terms.profile.validityYears),
-                             reviewer: decision?.reviewer, decider: decision?.decider.actor)
+                             reviewer: decision?.reviewer, decider: decision?.decider.actor, reason: decision?.reason ?? "")
+        if let replacing, let problem = correctionPlan(&plan, replacing: replacing) { problems.append(Diagnostic(.error, at: here, problem)) }
         problems += cyclePlan(&plan, evaluation: evaluation, resultCertifies: resultCertifies, decided: decided, at: here)
         let certifies = resultCertifies && (plan.activity != .surveillance || plan.outcome == .changed)
         if certifies {
@@ -183,6 +186,9 @@ extension Issuance {
                 return [Diagnostic(.error, at: here, "there is no certificate \(TerminalText.quoted(number)) in \(archive.path); expected the number of the certificate this surveillance continues")]
             }
             plan.expires = programme.expires
+            if assessment.organization.name != programme.organization || assessment.organization.scope != programme.scope {
+                return [Diagnostic(.error, at: assessment.organization.locations["name"] ?? here, "the organization's name or scope differs from certificate \(number)'s (\(TerminalText.quoted(programme.organization)); \(TerminalText.quoted(programme.scope))); a surveillance keeps the certificate as it is — expected its name and scope, or a new evaluation for a change")]
+            }
             if let decided {
                 plan.outcome = decided
             } else if !resultCertifies {
@@ -200,12 +206,26 @@ extension Issuance {
         return []
     }
 
+    /// A correction keeps the certificate's expiry and never lifts a suspension; returns why it
+    /// cannot be made.
+    func correctionPlan(_ plan: inout CyclePlan, replacing: Int64) -> String? {
+        guard let archive = archive.existing, let number = try? archive.evaluation(replacing).certificateNumber,
+              let programme = try? archive.programme(number, rules: terms.profile.programme) else { return nil }
+        if programme.status == .suspended {
+            return "certificate \(number) of evaluation \(replacing) is suspended since \(programme.statusSince); a correction would lift the suspension — expected a surveillance decided on it first"
+        }
+        plan.expires = programme.expires
+        return nil
+    }
+
     /// The signed report of `prepared`, naming the certificate `certificateNumber` when it has one.
     func report(of prepared: PreparedIssue, certificateNumber: String?) throws -> IssuedReport {
         let renderer = pipeline.renderer
         let evaluation = prepared.evaluation
         let model = ReportModel(evaluation, labels: renderer.templates.labels, issuer: terms.issuer, previous: prepared.previous,
-                                issue: ReportModel.Issue(certificateNumber: certificateNumber, reviewer: prepared.cycle.reviewer, decider: prepared.cycle.decider))
+                                issue: ReportModel.Issue(certificateNumber: certificateNumber, reviewer: prepared.cycle.reviewer, decider: prepared.cycle.decider,
+                                                         surveillanceDecision: prepared.cycle.activity == .surveillance
+                                                            ? prepared.cycle.outcome.flatMap { $0 == .changed ? nil : ($0.rawValue, prepared.cycle.reason) } : nil))
         let report = try renderer.renderReport(model, images: prepared.checked.images, formats: [.pdf, .html], archival: true)
         guard let pdf = report.pdf, let html = report.html else { throw ReportError.unshowableCharacters([]) }
         let signed = try PDFSigning.sign(pdf, with: identity, timestamps: try timestamps, reason: "\(model.title) — \(evaluation.assessment.organization.name)")

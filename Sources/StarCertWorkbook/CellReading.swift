@@ -6,7 +6,7 @@ import StarCertCore
 /// docs/workbook.md). Numbers are read from the decimal text the program stored, taken to 15
 /// significant digits as spreadsheet programs show them, and never pass through floating point.
 /// Whatever could be read two ways is an error that says how to write it, never a guess.
-enum CellReading {
+package enum CellReading {
     /// A decimal read exactly: `digits × 10^exponent`, digits without leading zeros.
     struct Decimal: Equatable {
         var negative: Bool
@@ -223,7 +223,7 @@ enum CellReading {
     }
 
     /// The serial number of `date` in the 1900 date system.
-    static func serial(of date: CalendarDate) -> Int {
+    package static func serial(of date: CalendarDate) -> Int {
         let year = date.month <= 2 ? date.year - 1 : date.year
         let era = (year >= 0 ? year : year - 399) / 400
         let yearOfEra = year - era * 400

@@ -26,13 +26,17 @@ enum WorkbookLayout {
 
     /// One row of the facts sheet.
     enum Fact: CaseIterable {
-        case reportNumber, kind, name, nameEnglish, creditCode, address, scope, start, end, sites, certificate
+        case reportNumber, kind, name, nameEnglish, creditCode, address, scope, start, end, sites, certificate, regionCode, industryCode, mode, personDays
 
         var label: String {
             switch self {
             case .reportNumber: "报告编号"
             case .kind: "评价类型"
             case .certificate: "证书编号"
+            case .regionCode: "地区代码"
+            case .industryCode: "行业代码"
+            case .mode: "审核方式"
+            case .personDays: "审核人日"
             case .name: "组织名称"
             case .nameEnglish: "英文名称"
             case .creditCode: "统一社会信用代码"
@@ -49,6 +53,10 @@ enum WorkbookLayout {
             case .reportNumber: "可选：评价组自己的编号"
             case .kind: "从列表选择：初次认证、监督评价、再认证、自我评价"
             case .certificate: "监督评价、再认证：所延续的证书编号"
+            case .regionCode: "可选：组织所在地行政区划代码（6 位，GB/T 2260），报送认监委用"
+            case .industryCode: "可选：国民经济行业代码（GB/T 4754，如 O8011），报送认监委用"
+            case .mode: "可选：从列表选择：现场审核、远程审核、现场结合远程"
+            case .personDays: "可选：审核人日数，如 3.5"
             case .name: "营业执照上的名称，与证书一致"
             case .nameEnglish: "可选"
             case .creditCode: "18 位，按文本填写"
@@ -65,7 +73,7 @@ enum WorkbookLayout {
         /// What an empty required fact is expected to hold; nil for an optional one.
         var expected: String? {
             switch self {
-            case .reportNumber, .certificate, .nameEnglish, .sites: nil
+            case .reportNumber, .certificate, .nameEnglish, .sites, .regionCode, .industryCode, .mode, .personDays: nil
             case .kind: "one of 初次认证, 监督评价, 再认证, 自我评价"
             case .name: "the organization's registered name"
             case .creditCode: "the 18-character unified social credit code, typed as text"

@@ -276,13 +276,16 @@ struct WorkbookReading {
         if let number = value(.reportNumber) { facts.append(("report_no", number)) }
         if let number = value(.certificate) { facts.append(("certificate", number)) }
         var organization: [(String, SourceNode)] = []
-        for (key, fact) in [("name", WorkbookLayout.Fact.name), ("name_en", .nameEnglish), ("credit_code", .creditCode), ("address", .address), ("scope", .scope)] {
+        for (key, fact) in [("name", WorkbookLayout.Fact.name), ("name_en", .nameEnglish), ("credit_code", .creditCode), ("address", .address), ("scope", .scope),
+                            ("region_code", .regionCode), ("industry_code", .industryCode)] {
             if let node = value(fact) { organization.append((key, node)) }
         }
         facts.append(("organization", mapping(organization, sheet.name, anchor)))
         var audit: [(String, SourceNode)] = []
         if let start = value(.start) { audit.append(("start", start)) }
         if let end = value(.end) { audit.append(("end", end)) }
+        if let mode = value(.mode) { audit.append(("mode", mode)) }
+        if let days = value(.personDays) { audit.append(("person_days", days)) }
         if let sites = value(.sites) { audit.append(("sites", sites)) }
         if let team = readTeam() { audit.append(("team", team)) }
         facts.append(("audit", mapping(audit, sheet.name, anchor)))
@@ -307,7 +310,8 @@ struct WorkbookReading {
         switch fact {
         case .kind: return choice(sheet, address, what: "「\(fact.label)」", Assessment.Kind.self, chinese: \.chineseName) ?? plain("", sheet.name, address)
         case .sites: return linesNode(sheet, address, what: "「\(fact.label)」")
-        case .reportNumber, .certificate, .nameEnglish: return textNode(sheet, address, what: "「\(fact.label)」")
+        case .mode: return choice(sheet, address, what: "「\(fact.label)」", Assessment.Audit.Mode.self, chinese: \.chineseName)
+        case .reportNumber, .certificate, .nameEnglish, .regionCode, .industryCode, .personDays: return textNode(sheet, address, what: "「\(fact.label)」")
         default: return textNode(sheet, address, what: "「\(fact.label)」") ?? plain("", sheet.name, address)
         }
     }

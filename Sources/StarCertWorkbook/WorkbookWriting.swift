@@ -122,6 +122,10 @@ enum WorkbookWriting {
                 sheet.set(row, 3, .text(fact.note), CellStyle(font: .note, wraps: true))
                 let style = fact.isDate ? Self.inputDate : Self.input
                 sheet.set(row, 2, content(of: fact), style)
+                if fact == .mode {
+                    sheet.validations.append(Validation([CellRange(CellAddress(row: row, column: 2), CellAddress(row: row, column: 2))],
+                                                        .list(Assessment.Audit.Mode.allCases.map(\.chineseName)), error: "请从列表中选择审核方式"))
+                }
                 if fact == .kind {
                     sheet.validations.append(Validation([CellRange(CellAddress(row: row, column: 2), CellAddress(row: row, column: 2))],
                                                         .list(Assessment.Kind.allCases.map(\.chineseName)), error: "请从列表中选择评价类型"))
@@ -137,6 +141,10 @@ enum WorkbookWriting {
             case .reportNumber: return assessment.reportNumber.map { checked($0, "the report number") } ?? .blank
             case .kind: return .text(assessment.kind.chineseName)
             case .certificate: return assessment.certificateNumber.map { checked($0, "the certificate number") } ?? .blank
+            case .regionCode: return organization.regionCode.map { .text($0) } ?? .blank
+            case .industryCode: return organization.industryCode.map { .text($0) } ?? .blank
+            case .mode: return assessment.audit.mode.map { .text($0.chineseName) } ?? .blank
+            case .personDays: return assessment.audit.personDays.map { .number($0) } ?? .blank
             case .name: return checked(organization.name, "the organization's name")
             case .nameEnglish: return organization.nameEnglish.map { checked($0, "the organization's English name") } ?? .blank
             case .creditCode: return .text(organization.creditCode.value)

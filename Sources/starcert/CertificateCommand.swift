@@ -19,10 +19,13 @@ struct CertificateCommand: ParsableCommand {
         @Option(help: "The folder holding issuer.key (it signs the change in the archive's journal).")
         var keys: String = "."
 
+        @Option(help: "The issuer profile (its time zone dates the change).")
+        var issuer: String = "issuer.yaml"
+
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func apply(_ status: Archive.Status) throws {
-            try running { try CertificateLifecycle.setStatus(number, to: status, reason: reason, archivePath: archiveOptions.path, keys: URL(fileURLWithPath: keys)) }
+            try running { try CertificateLifecycle.setStatus(number, to: status, reason: reason, archivePath: archiveOptions.path, issuerProfile: issuer, keys: URL(fileURLWithPath: keys)) }
             Console.out("certificate \(number): \(status.chinese) (\(status.rawValue)) — \(reason.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }

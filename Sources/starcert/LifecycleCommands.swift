@@ -44,14 +44,16 @@ struct DueCommand: ParsableCommand {
             var table = TextTable(columns: [("certificate", .left), ("organization", .left), ("status", .left), ("due", .left), ("by", .left), ("days", .right)])
             for entry in entries {
                 let p = entry.programme
-                table.add([Console.escapedLine(p.number), Console.escapedLine(p.organization), "\(p.status.regulatorName) \(p.status.regulatorCode)", entry.audit,
+                let status = entry.byTheRules.map { "\($0.status.regulatorName) \($0.status.regulatorCode) by the rules from \($0.since) (not applied)" }
+                    ?? "\(p.status.regulatorName) \(p.status.regulatorCode)"
+                table.add([Console.escapedLine(p.number), Console.escapedLine(p.organization), status, entry.audit,
                            entry.by.description, entry.isOverdue ? "\(-entry.daysLeft) overdue" : String(entry.daysLeft)])
             }
             Console.out("due as of \(day)\(within.map { " within \($0) days" } ?? ""): \(entries.count) certificate\(entries.count == 1 ? "" : "s")")
             if !entries.isEmpty { Console.out(table.render()) }
         case .csv:
             let header = (entries.first?.fields.map(\.0) ?? []).joined(separator: ",")
-            let lines = entries.map { $0.fields.map { CSV.field($0.1) }.joined(separator: ",") }
+            let lines = entries.map { $0.fields.map { CertificateLifecycle.DueEntry.numericFields.contains($0.0) ? $0.1 : CSV.field($0.1) }.joined(separator: ",") }
             FileHandle.standardOutput.write(Data((([header] + lines).joined(separator: "\r\n") + "\r\n").utf8))
         case .json:
             let list = JSONValue.array(entries.map(\.json))

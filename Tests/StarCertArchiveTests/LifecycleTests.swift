@@ -111,7 +111,7 @@ import Testing
         try Self.evaluation(fixture, "initial.yaml", kind: "initial", audit: ("2023-11-20", "2023-11-22"))
         try fixture.run(["issue", "initial.yaml", "-o", "out", "--date", "2023-12-01"]).expectSuccess()
         let due = try Self.dueJSON(fixture, date: "2024-11-15")
-        #expect(due[0]["decision_path"] as? String == "single-step" && due[0]["days_left"] as? String == "16")
+        #expect(due[0]["decision_path"] as? String == "single-step" && due[0]["days_left"] as? Int == 16)
         let within = try fixture.run(["due", "--within", "10", "--date", "2024-11-15"])
         #expect(within.stdout.contains("0 certificates"), "\(within.stdout)")
         let table = try fixture.run(["due", "--within", "30", "--date", "2024-11-15"])
@@ -270,7 +270,37 @@ import Testing
         }
         try queue.close()
         let tampered = try fixture.run(["archive", "verify"])
-        #expect(tampered.status == 1 && tampered.stdout.contains("the change to expired by the rule expiry is not in the journal"), "\(tampered.stdout)")
+        #expect(tampered.status == 1 && tampered.stdout.contains("the change to expired (row 4) is not in the journal"), "\(tampered.stdout)")
+    }
+
+    /// What the journal speaks for cannot be changed beside it: each hand edit is named by
+    /// `archive verify`, and a decision is not taken on a review the journal never recorded.
+    @Test(arguments: [
+        ("UPDATE submission SET state = 'accepted', reviewer = '赵敏' WHERE id = 2", "submitted evaluation 2 is accepted (reviewer 赵敏), but the journal says awaiting-review"),
+        ("INSERT INTO finding_closure VALUES (1, '4.4.3', 1, 'x', '伪造', '赵敏', '2026-01-01T00:00:00Z')", "is not in the journal"),
+        ("INSERT INTO certificate_status (number, status, reason, at) VALUES ('KB-ASM-2024-000001', 'withdrawn', 'x', '2026-01-01T00:00:00Z')", "the change to withdrawn (row 2) is not in the journal"),
+        ("DROP TRIGGER certificate_status_kept; DELETE FROM certificate_status WHERE id = 1", "records a status change (row 1) that is no longer in the archive"),
+        ("DROP TRIGGER certificate_status_locked; UPDATE certificate_status SET reason = 'other' WHERE id = 1", "differs from what journal entry"),
+        ("DROP TRIGGER cycle_step_locked; UPDATE cycle_step SET agenda = '[]'", "differs from what journal entry"),
+        ("DROP TRIGGER cycle_step_kept; DELETE FROM cycle_step", "records a decision on evaluation 1 that is no longer in the archive"),
+    ] as [(String, String)])
+    func handEditsBesideTheJournalAreFound(statement: String, problem: String) throws {
+        let fixture = try DecisionTests.desk()
+        defer { fixture.remove() }
+        try Self.evaluation(fixture, "initial.yaml", kind: "initial", audit: ("2024-03-04", "2024-03-05"))
+        try Self.decide(fixture, "initial.yaml", id: 1, date: "2024-03-08").expectSuccess()
+        try Self.evaluation(fixture, "surveillance.yaml", kind: "surveillance", audit: ("2025-01-06", "2025-01-07"), certificate: "KB-ASM-2024-000001")
+        try fixture.run(["submit", "surveillance.yaml"]).expectSuccess()
+        #expect(try fixture.run(["archive", "verify"]).status == 0)
+        let queue = try DatabaseQueue(path: fixture.archive)
+        try queue.write { db in try db.execute(sql: statement) }
+        try queue.close()
+        let verified = try fixture.run(["archive", "verify"])
+        #expect(verified.status == 1 && verified.stdout.contains(problem), "\(statement): \(verified.stdout)\(verified.stderr)")
+        if statement.hasPrefix("UPDATE submission") {
+            let decided = try fixture.run(["decide", "2", "--by", "钱坤", "--grant", "-o", "out", "--date", "2025-01-10"])
+            #expect(decided.status == 1 && decided.stderr.contains("the journal holds no signed review accepting it"), "\(decided.stderr)")
+        }
     }
 
     @Test func monthsAndDaysAreCountedOnTheCalendar() throws {
