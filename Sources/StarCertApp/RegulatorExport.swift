@@ -104,7 +104,11 @@ public enum RegulatorExport {
             }
             tables.append((sheet, cells))
         }
-        if !problems.isEmpty { throw .refused("the export of \(request.month) is refused, nothing was written:\n" + problems.map { "  " + $0 }.joined(separator: "\n")) }
+        if !problems.isEmpty {
+            let here = SourceLocation(file: "cnca export \(request.month)", line: 0, column: 0)
+            throw .diagnostics(problems.map { Diagnostic(.error, at: here, $0) }
+                + [Diagnostic(.error, at: here, "\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was written")])
+        }
         let counts = tables.map { ($0.sheet.name, $0.cells.count) }
         if request.checkOnly { return Outcome(rows: counts, warnings: warnings, changes: [], previousExport: nil, files: []) }
 
@@ -235,6 +239,7 @@ struct RowBuilder {
     let monthEnd: CalendarDate
     var problems: [String] = []
     private var assessments: [Int64: Assessment] = [:]
+    private var unreadable: Set<Int64> = []
 
     init(records: Archive.MonthRecords, profile: IssuerProfile, catalog: StandardCatalog, monthEnd: CalendarDate) {
         self.records = records
@@ -246,13 +251,11 @@ struct RowBuilder {
     /// The archived assessment of evaluation `id`, read once.
     mutating func assessment(_ id: Int64) -> Assessment? {
         if let known = assessments[id] { return known }
-        guard let row = records.evaluations[id] else { return nil }
-        let bytes = Array(row.assessment)
-        let parsed = AssessmentFormat(path: row.assessmentName) == .workbook
-            ? AssessmentFiles.parseWorkbook(bytes, file: row.assessmentName, baseDirectory: "/nonexistent", catalog: catalog)
-            : AssessmentParser(catalog: catalog).parse(bytes, file: row.assessmentName, baseDirectory: "/nonexistent")
+        guard let row = records.evaluations[id], !unreadable.contains(id) else { return nil }
+        let parsed = AssessmentFiles.parseArchived(Array(row.assessment), name: row.assessmentName, catalog: catalog)
         guard let assessment = parsed.assessment else {
-            problems.append("the archived assessment of evaluation \(id) cannot be read (\(parsed.errors.first?.message ?? "unreadable")); it is reported from its evaluation only")
+            unreadable.insert(id)
+            problems.append("the archived assessment of evaluation \(id) cannot be read (\(parsed.errors.first?.message ?? "unreadable"))")
             return nil
         }
         assessments[id] = assessment
@@ -272,12 +275,13 @@ struct RowBuilder {
             values[.certificateExpires] = canonical.expires
             values[.certificateFirstIssued] = records.firstIssued[canonical.creditCode]
             if let facts = PrintedFacts(json: row.printed) { values[.organizationAddress] = facts.address }
-            if let assessment = assessment(evaluation ?? row.evaluationID) {
-                let organization = assessment.organization
-                values[.organizationNameEnglish] = organization.nameEnglish
-                values[.organizationRegionCode] = organization.regionCode
-                values[.organizationIndustryCode] = organization.industryCode
-                if values[.organizationAddress] == nil { values[.organizationAddress] = organization.address }
+            // The audit decided on first, then the one that issued the certificate.
+            for id in [evaluation, row.evaluationID].compactMap({ $0 }) {
+                guard let organization = assessment(id)?.organization else { continue }
+                values[.organizationNameEnglish] = values[.organizationNameEnglish] ?? organization.nameEnglish
+                values[.organizationRegionCode] = values[.organizationRegionCode] ?? organization.regionCode
+                values[.organizationIndustryCode] = values[.organizationIndustryCode] ?? organization.industryCode
+                values[.organizationAddress] = values[.organizationAddress] ?? organization.address
             }
         }
         return values

@@ -5,7 +5,7 @@ import Foundation
 public enum PDFJudges {
     static let venv = Fixtures.packageRoot.appendingPathComponent(".build/pdf-venv/bin")
 
-    static func tool(_ name: String) throws -> URL {
+    public static func tool(_ name: String) throws -> URL {
         let url = venv.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw FixtureError("\(url.path) is missing; run Scripts/setup (it installs pyHanko and pikepdf for the tests)")

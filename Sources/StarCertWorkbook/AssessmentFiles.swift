@@ -138,6 +138,16 @@ public enum AssessmentFiles {
 }
 
 extension AssessmentFiles {
+    /// An archived assessment (`source`, stored as `name`) read by its format, its photos' files
+    /// not looked for (they stayed beside the file it was read from).
+    public static func parseArchived(_ source: [UInt8], name: String, catalog: StandardCatalog) -> ParsedAssessment {
+        var parser = AssessmentParser(catalog: catalog)
+        parser.checksPhotoFiles = false
+        return AssessmentFormat(path: name) == .workbook
+            ? parseWorkbook(source, file: name, baseDirectory: ".", parser: parser)
+            : parser.parse(source, file: name, baseDirectory: ".")
+    }
+
     /// Writes `assessment` to `output` in the format its extension names, with any pictures it
     /// carried, all or nothing: an output that exists (without `replacing`) or a format that
     /// would lose something is refused. Returns the paths written. (`convert` checks the input
@@ -170,12 +180,8 @@ extension AssessmentFiles {
     /// workbook for a YAML or JSON file, YAML for a workbook (with the pictures it carried).
     /// Photos keep the names they were given; nil when the stored file does not read.
     public static func companion(of source: [UInt8], name: String, catalog: StandardCatalog) -> [(path: String, bytes: [UInt8])]? {
-        var parser = AssessmentParser(catalog: catalog)
-        parser.checksPhotoFiles = false
         let stem = (name as NSString).deletingPathExtension
-        let parsed = AssessmentFormat(path: name) == .workbook
-            ? parseWorkbook(source, file: name, baseDirectory: ".", parser: parser)
-            : parser.parse(source, file: name, baseDirectory: ".")
+        let parsed = parseArchived(source, name: name, catalog: catalog)
         guard let assessment = parsed.assessment, let standard = parsed.standard else { return nil }
         let format: AssessmentFormat = AssessmentFormat(path: name) == .workbook ? .yaml : .workbook
         return try? write(assessment, standard: standard, format: format, to: stem + "." + (format == .yaml ? "yaml" : "xlsx"))

@@ -13,7 +13,7 @@ struct StarCert: AsyncParsableCommand {
             `standard` shows what the standard asks for.
             """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, ScoreCommand.self, ReportCommand.self, InitCommand.self, ConvertCommand.self, StandardCommand.self, IssuerCommand.self, KeysCommand.self, IssueCommand.self, SubmitCommand.self, ReviewCommand.self, DecideCommand.self, FindingCommand.self, DueCommand.self, LifecycleCommand.self, VerifyCommand.self, CertificateCommand.self, ArchiveCommand.self, StaffCommand.self, ShareCommand.self, ServeCommand.self]
+        subcommands: [CheckCommand.self, ScoreCommand.self, ReportCommand.self, InitCommand.self, ConvertCommand.self, StandardCommand.self, IssuerCommand.self, KeysCommand.self, IssueCommand.self, SubmitCommand.self, ReviewCommand.self, DecideCommand.self, FindingCommand.self, DueCommand.self, LifecycleCommand.self, RegulatorCommand.self, VerifyCommand.self, CertificateCommand.self, ArchiveCommand.self, StaffCommand.self, ShareCommand.self, ServeCommand.self]
     )
 
     /// Parses, runs, and maps every error to a message and an exit status in one place: help and
