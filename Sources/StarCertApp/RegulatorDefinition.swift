@@ -91,10 +91,11 @@ public struct RegulatorDefinition: Sendable {
                 let nameNode = r.required("name", in: fields, of: "a sheet", expected: "the sheet's name")
                 let name = nameNode.flatMap { r.text($0, "the sheet's `name`", singleLine: true) }
                 if let name, let nameNode {
-                    if name.isEmpty || name.count > 31 || name.contains(where: forbiddenInSheetNames.contains) || name.hasPrefix("'") {
-                        r.error("the sheet name `\(TerminalText.quoted(name))` cannot name a workbook sheet; expected 1 to 31 characters without [ ] : * ? / \\", at: nameNode)
-                    } else if sheets.contains(where: { $0.name.lowercased() == name.lowercased() }) {
-                        r.error("the sheet `\(TerminalText.quoted(name))` is given twice; expected each sheet once", at: nameNode)
+                    if name.isEmpty || name.utf16.count > 31 || name.contains(where: forbiddenInSheetNames.contains) || name.hasPrefix("'") || name.hasSuffix("'")
+                        || name.lowercased() == "history" {
+                        r.error("the sheet name `\(TerminalText.quoted(name))` cannot name a workbook sheet; expected 1 to 31 characters without [ ] : * ? / \\, not beginning or ending with ' and not History", at: nameNode)
+                    } else if let other = sheets.first(where: { $0.name.lowercased() == name.lowercased() }) {
+                        r.error("the sheet `\(TerminalText.quoted(name))` is given twice (as `\(TerminalText.quoted(other.name))` before; workbooks compare sheet names without letter case); expected each sheet once", at: nameNode)
                     }
                 }
                 let kind = r.required("rows", in: fields, of: "a sheet", expected: RowKind.allCases.map(\.rawValue).joined(separator: " | "))
@@ -103,6 +104,7 @@ public struct RegulatorDefinition: Sendable {
                 if let columnsNode = r.required("columns", in: fields, of: "a sheet", expected: "the sheet's columns in order"),
                    let columnList = r.list(columnsNode, "`columns`", expected: "a list of columns") {
                     if columnList.isEmpty { r.error("the sheet has no columns; expected at least one", at: columnsNode) }
+                    if columnList.count > 1_000 { r.error("the sheet has \(columnList.count) columns; expected at most 1,000", at: columnsNode) }
                     for columnNode in columnList {
                         guard let column = r.fields(columnNode, of: "a column") else { continue }
                         r.checkKeys(column, known: ["header", "field", "required", "code"], of: "a column", severity: .error)
@@ -118,10 +120,11 @@ public struct RegulatorDefinition: Sendable {
                             r.error("the field `\(field.rawValue)` has no value in a `\(kind.rawValue)` row; expected one of the fields of such rows (\(RegulatorField.allCases.filter { $0.rowKinds.contains(kind) }.map(\.rawValue).joined(separator: ", ")))", at: fieldNode)
                         }
                         var required = false
-                        if let node = r.optional("required", in: column), let value = r.boolean(node, "`required`") { required = value }
+                        if let node = column["required"]?.value, let value = r.boolean(node, "`required`") { required = value }
                         var code: String?
                         if let node = r.optional("code", in: column), let table = r.text(node, "`code`", singleLine: true) {
                             if codes[table] == nil { r.error("there is no code table `\(TerminalText.quoted(table))`; expected one of \(codes.keys.sorted().joined(separator: ", "))", at: node) }
+                            if let field, field.isDate { r.error("the field `\(field.rawValue)` is a date, which no code table holds; expected no `code` here", at: node) }
                             code = table
                         }
                         if let field, let header { columns.append(Column(header: header, field: field, required: required, code: code)) }

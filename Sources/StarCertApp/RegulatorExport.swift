@@ -61,10 +61,16 @@ public enum RegulatorExport {
     }
 
     public static func run(_ request: Request) throws(SetupFailure) -> Outcome {
-        guard let monthStart = CalendarDate(iso: request.month + "-01"), request.month.count == 7 else {
-            throw .refused("--month is `\(TerminalText.quoted(request.month))`; expected a month written YYYY-MM, e.g. 2026-11")
+        guard let monthStart = CalendarDate(iso: request.month + "-01"), request.month.count == 7, CalendarDate.supportedYears.contains(monthStart.year) else {
+            throw .refused("--month is `\(TerminalText.quoted(request.month))`, not a month StarCert reports; expected YYYY-MM from \(CalendarDate.supportedYears.lowerBound) to \(CalendarDate.supportedYears.upperBound), e.g. 2026-11")
         }
+        if let by = request.by, by.trimmingCharacters(in: .whitespaces).isEmpty || by.count > 100 || HiddenCharacter.first(in: by, allowingLineBreaks: false) != nil {
+            throw .refused("--by must name a person in one line of visible text (at most 100 characters)")
+        }
+        if !request.checkOnly { try checkOutput(request) }
         let profile = try CertificationDesk.loadProfile(request.issuerProfile)
+        // The body's name and approval number head every row.
+        if !profile.issuanceProblems.isEmpty { throw .diagnostics(profile.issuanceProblems) }
         let today = profile.today()
         guard monthStart <= today else { throw .refused("the month \(request.month) has not begun (today is \(today)); expected a month up to the current one") }
         let definition: RegulatorDefinition
@@ -97,6 +103,8 @@ public enum RegulatorExport {
                         }
                     } else if let problem = Self.problem(value, column: column, definition: definition) {
                         problems.append("\(place) \(problem)")
+                    } else if value.utf16.count > Self.cellLimit {
+                        problems.append("\(place) holds \(value.count) characters, more than a workbook cell keeps (\(Self.cellLimit)); expected a shorter text")
                     }
                     line.append(value)
                 }
@@ -110,6 +118,13 @@ public enum RegulatorExport {
                 + [Diagnostic(.error, at: here, "\(problems.count) problem\(problems.count == 1 ? "" : "s"); nothing was written")])
         }
         let counts = tables.map { ($0.sheet.name, $0.cells.count) }
+        if today <= monthEnd { warnings.append("\(request.month) is not over yet (today is \(today)); its report may still change") }
+        let pending = records.programmes.filter { programme in
+            Archive.statusByTheRules(programme, on: min(monthEnd, today), rules: profile.programme).map { !(monthEnd < $0.since) } ?? false
+        }
+        if !pending.isEmpty {
+            warnings.append("the rules change the status of \(pending.map(\.number).joined(separator: ", ")) by \(min(monthEnd, today)), which `starcert lifecycle apply` has not recorded yet; those changes are not in this export")
+        }
         if request.checkOnly { return Outcome(rows: counts, warnings: warnings, changes: [], previousExport: nil, files: []) }
 
         let logged = Self.loggedRows(tables)
@@ -120,7 +135,7 @@ public enum RegulatorExport {
         switch request.format {
         case .xlsx: files = [(request.output, try workbook(tables))]
         case .csv:
-            let base = (request.output as NSString).pathExtension.lowercased() == "csv" ? (request.output as NSString).deletingPathExtension : request.output
+            let base = ["csv", "xlsx"].contains((request.output as NSString).pathExtension.lowercased()) ? (request.output as NSString).deletingPathExtension : request.output
             files = tables.map { table in ("\(base)-\(table.sheet.name).csv", csv(table.sheet, table.cells)) }
         }
         do { try AtomicFile.write(files) } catch { throw .refused("\(error)") }
@@ -131,6 +146,31 @@ public enum RegulatorExport {
             throw .refused("\(error). The files were written; the export was not logged")
         }
         return Outcome(rows: counts, warnings: warnings, changes: changes, previousExport: previous?.at, files: files.map(\.path))
+    }
+
+    /// The most characters (UTF-16 code units) a workbook cell keeps.
+    static let cellLimit = 32_767
+
+    /// Refuses an output that is not a workbook (or CSV prefix) of its own: never the archive,
+    /// a key, the profile or the definition in use.
+    static func checkOutput(_ request: Request) throws(SetupFailure) {
+        let name = (request.output as NSString).lastPathComponent
+        switch request.format {
+        case .xlsx:
+            guard (request.output as NSString).pathExtension.lowercased() == "xlsx" else {
+                throw .refused("-o \(TerminalText.quoted(request.output)) is not an .xlsx file name; expected e.g. -o \(request.month).xlsx (--format csv writes CSV)")
+            }
+        case .csv:
+            guard !name.isEmpty, !request.output.hasSuffix("/"), name != ".", name != ".." else {
+                throw .refused("-o \(TerminalText.quoted(request.output)) names no file; expected a prefix such as -o \(request.month), which writes \(request.month)-SHEET.csv")
+            }
+        }
+        func resolved(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path }
+        let output = resolved(request.output)
+        for taken in [request.archivePath, request.archivePath + "-wal", request.archivePath + "-shm", request.issuerProfile] + (request.definition.map { [$0] } ?? [])
+        where resolved(taken) == output {
+            throw .refused("-o \(TerminalText.quoted(request.output)) is \(TerminalText.quoted(taken)), which the export reads; expected a file of its own")
+        }
     }
 
     /// What to do about a missing value.
@@ -212,20 +252,26 @@ public enum RegulatorExport {
             let old = before.dropFirst().map { Dictionary(zip(beforeHeaders, $0), uniquingKeysWith: { first, _ in first }) }
             let new = cells.map { Dictionary(zip(headers, $0), uniquingKeysWith: { first, _ in first }) }
             let keyHeaders = sheet.columns.filter { [.certificateNumber, .memberName, .certificateStatusCode, .auditActivityCode, .planActivityCode, .reportType].contains($0.field) }.map(\.header)
-            func key(_ row: [String: String]) -> String { keyHeaders.map { row[$0] ?? "" }.joined(separator: "|") }
+            func key(_ row: [String: String]) -> String {
+                keyHeaders.compactMap { header in row[header].flatMap { $0.isEmpty ? nil : "\(header) \($0)" } }.joined(separator: ", ")
+            }
             var remaining = old
             for row in new {
                 if let match = remaining.firstIndex(where: { $0 == row }) {
                     remaining.remove(at: match)
                 } else if let match = remaining.firstIndex(where: { key($0) == key(row) }) {
-                    let differing = headers.filter { remaining[match][$0] != row[$0] }
-                    changes.append("\(sheet.name): changed \(key(row)): " + differing.map { "\($0) `\(remaining[match][$0] ?? "")` → `\(row[$0] ?? "")`" }.joined(separator: ", "))
+                    let differing = Set(headers).union(beforeHeaders).filter { (remaining[match][$0] ?? "") != (row[$0] ?? "") }.sorted()
+                    changes.append("\(sheet.name): changed \(key(row)): " + (differing.isEmpty ? "the columns differ (the definition changed)"
+                        : differing.map { "\($0) `\(remaining[match][$0] ?? "")` → `\(row[$0] ?? "")`" }.joined(separator: ", ")))
                     remaining.remove(at: match)
                 } else {
                     changes.append("\(sheet.name): added \(key(row))")
                 }
             }
             for row in remaining { changes.append("\(sheet.name): removed \(key(row))") }
+        }
+        for (name, rows) in object.sorted(by: { $0.key < $1.key }) where !tables.contains(where: { $0.sheet.name == name }) {
+            changes.append("\(name): the sheet is no longer exported (\(max(0, rows.count - 1)) rows)")
         }
         return changes
     }
@@ -299,7 +345,7 @@ struct RowBuilder {
         values[.decisionDate] = step.decidedOn
         values[.decisionDecider] = step.decider
         values[.decisionReviewer] = step.reviewer
-        if let assessment = assessment(step.evaluationID) {
+        if let assessment = assessment(records.latestCorrection(of: step.evaluationID)) {
             values[.auditStart] = assessment.audit.start.description
             values[.auditEnd] = assessment.audit.end.description
             values[.auditMode] = assessment.audit.mode?.rawValue
@@ -412,7 +458,7 @@ struct RowBuilder {
             let number = step.newCertificate ?? step.certificate
             var shared = certificateValues(number, evaluation: step.evaluationID)
             auditValues(step, into: &shared)
-            guard let assessment = assessment(step.evaluationID) else { continue }
+            guard let assessment = assessment(records.latestCorrection(of: step.evaluationID)) else { continue }
             for member in assessment.audit.team {
                 var values = shared
                 values[.memberName] = member.name

@@ -477,7 +477,8 @@ extension Archive {
             case .granted:
                 try recordStatus(.superseded, of: number, reason: "recertified: certificate \(newCertificate ?? "")", effectiveOn: day, rule: nil, decision: evaluationID, signer: issuer, db)
             case .suspended, .withdrawn:
-                guard programme.status != (outcome == .suspended ? .suspended : .withdrawn) else { break }
+                // Recorded even on a certificate the rules suspended: the decision's reason and
+                // day are the suspension's from now on.
                 try recordStatus(outcome == .suspended ? .suspended : .withdrawn, of: number, reason: step.reason, effectiveOn: day, rule: nil, decision: evaluationID, signer: issuer, db)
             case .maintained:
                 break

@@ -57,6 +57,16 @@ extension Archive {
         public let programmes: [Programme]
         /// The reasons decisions that suspended or withdrew gave, by evaluation.
         public let decisionReasons: [Int64: String]
+        /// Corrections: the evaluation that replaced each one replaced.
+        public let replacedBy: [Int64: Int64]
+
+        /// The latest correction of evaluation `id` (itself when never corrected).
+        public func latestCorrection(of id: Int64) -> Int64 {
+            var current = id
+            var seen: Set<Int64> = []
+            while let next = replacedBy[current], seen.insert(next).inserted { current = next }
+            return current
+        }
     }
 
     /// The records of `month` (`YYYY-MM`): decisions, status changes and issues whose day falls in
@@ -75,7 +85,7 @@ extension Archive {
                 guard inMonth(row.day(in: rules.zone)) else { continue }
                 if isFirst {
                     if !decidedCertificates.contains(row.number) { alone.append(row) }
-                } else if row.decision == nil {
+                } else if row.decision == nil || row.status == .superseded {
                     changes.append(row)
                 }
             }
@@ -91,6 +101,11 @@ extension Archive {
             for evaluation in evaluations.values {
                 if let replaced = evaluation.replaces, evaluations[replaced] == nil { evaluations[replaced] = try EvaluationRow.fetchOne(db, key: replaced) }
             }
+            var replacedBy: [Int64: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, replaces FROM evaluation WHERE replaces IS NOT NULL") {
+                replacedBy[row["replaces"]] = row["id"]
+            }
+            for id in replacedBy.values where evaluations[id] == nil { evaluations[id] = try EvaluationRow.fetchOne(db, key: id) }
             var firstIssued: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT e.credit_code, MIN(c.issued_on) AS first FROM certificate c JOIN evaluation e ON e.id = c.evaluation_id GROUP BY e.credit_code") {
                 firstIssued[row["credit_code"]] = row["first"]
@@ -99,7 +114,8 @@ extension Archive {
             return MonthRecords(decisions: decisions, statusChanges: changes, issuedAlone: alone, certificates: certificates, evaluations: evaluations,
                                 firstIssued: firstIssued, recertifications: recertifications,
                                 programmes: try Self.programmesInForce(rules: rules, db),
-                                decisionReasons: Dictionary(statuses.compactMap { row in row.decision.map { ($0, row.reason) } }, uniquingKeysWith: { _, last in last }))
+                                decisionReasons: Dictionary(statuses.compactMap { row in row.decision.map { ($0, row.reason) } }, uniquingKeysWith: { _, last in last }),
+                                replacedBy: replacedBy)
         } }
     }
 

@@ -129,6 +129,10 @@ private struct AssessmentReading {
         return assessment
     }
 
+    /// The provinces of GB/T 2260, by the first two digits of an administrative division code.
+    static let provinces: Set<String> = ["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44",
+                                         "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"]
+
     /// `text` as person-days in canonical form (`3.5`, `4`), or nil: 0.5 to 999, one decimal at most.
     static func personDays(_ text: String) -> String? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
@@ -198,10 +202,10 @@ private struct AssessmentReading {
         }
         var organization = Assessment.Organization(name: name, nameEnglish: nameEnglish, creditCode: creditCode, address: address, scope: scope, locations: locations)
         if let node = reader.optional("region_code", in: fields), let code = reader.text(node, "`organization.region_code`", singleLine: true) {
-            if code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }), !code.hasPrefix("00") {
+            if code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }), Self.provinces.contains(String(code.prefix(2))) {
                 organization.regionCode = code
             } else {
-                reader.error("`organization.region_code` is `\(TerminalText.quoted(code))`; expected the six-digit administrative division code of GB/T 2260, e.g. 110108", at: node)
+                reader.error("`organization.region_code` is `\(TerminalText.quoted(code))`; expected the six-digit administrative division code of GB/T 2260 (its first two digits a province, e.g. 11 Beijing), e.g. 110108", at: node)
             }
         }
         if let node = reader.optional("industry_code", in: fields), let code = reader.text(node, "`organization.industry_code`", singleLine: true) {

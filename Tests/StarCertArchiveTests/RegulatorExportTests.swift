@@ -120,18 +120,31 @@ import Testing
         try Self.evaluation(fixture, "bare.yaml", of: 1, audit: ("2025-06-03", "2025-06-04"), regulatorFields: false)
         try fixture.run(["issue", "bare.yaml", "-o", "out", "--date", "2025-06-10"]).expectSuccess()
         try Self.evaluation(fixture, "foreign.yaml", of: 2, audit: ("2025-06-03", "2025-06-04"), region: "990101")
+        let unknownProvince = try fixture.run(["check", "foreign.yaml"])
+        #expect(unknownProvince.status == 1 && unknownProvince.stderr.contains("`organization.region_code` is `990101`"), "\(unknownProvince.stderr)")
+        try Self.evaluation(fixture, "foreign.yaml", of: 2, audit: ("2025-06-03", "2025-06-04"), region: "710101")
         try fixture.run(["issue", "foreign.yaml", "-o", "out2", "--date", "2025-06-11"]).expectSuccess()
-        let refused = try fixture.run(["cnca", "export", "--month", "2025-06", "-o", "june.xlsx"])
+        // A body whose definition lists only the mainland provinces: Taiwan's code is refused by the export.
+        let definition = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Templates/cnca/monthly-report.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "    \"71\": 台湾省\n", with: "")
+        try definition.write(to: fixture.folder.appendingPathComponent("mainland.yaml"), atomically: true, encoding: .utf8)
+        let refused = try fixture.run(["cnca", "export", "--month", "2025-06", "-o", "june.xlsx", "--definition", "mainland.yaml"])
         #expect(refused.status == 1, "\(refused.stdout)")
         #expect(refused.stderr.contains("证书信息表 row 2 (certificate KB-ASM-2025-000001, initial decided 2025-06-10): 组织所在地区代码 (organization.region_code) is missing; expected `organization.region_code`"), "\(refused.stderr)")
         #expect(refused.stderr.contains("审核结果信息表 row 2 (certificate KB-ASM-2025-000001, 王建国): 审核方式代码 (audit.mode) is missing"))
-        #expect(refused.stderr.contains("组织所在地区代码 (organization.region_code) `990101` is not in a province of the table `region`"))
+        #expect(refused.stderr.contains("组织所在地区代码 (organization.region_code) `710101` is not in a province of the table `region`"))
         #expect(!FileManager.default.fileExists(atPath: fixture.folder.appendingPathComponent("june.xlsx").path))
-        let allowed = try fixture.run(["cnca", "export", "--month", "2025-06", "-o", "june.xlsx", "--allow-missing"])
-        #expect(allowed.status == 1 && allowed.stderr.contains("990101") && !allowed.stderr.contains("warning:"), "invalid values are refused even then: \(allowed.stderr)")
+        let allowed = try fixture.run(["cnca", "export", "--month", "2025-06", "-o", "june.xlsx", "--allow-missing", "--definition", "mainland.yaml"])
+        #expect(allowed.status == 1 && allowed.stderr.contains("710101") && !allowed.stderr.contains("warning:"), "invalid values are refused even then: \(allowed.stderr)")
+        for (output, message) in [("archive.sqlite", "is not an .xlsx file name"), ("issuer.yaml", "is not an .xlsx file name"), ("x.csv", "is not an .xlsx file name")] {
+            let clobber = try fixture.run(["cnca", "export", "--month", "2025-06", "-o", output, "--allow-missing"])
+            #expect(clobber.status == 1 && clobber.stderr.contains(message), "\(output): \(clobber.stderr)")
+        }
+        let emptyPrefix = try fixture.run(["cnca", "export", "--month", "2025-06", "--format", "csv", "-o", "out/", "--allow-missing"])
+        #expect(emptyPrefix.status == 1 && emptyPrefix.stderr.contains("names no file"), "\(emptyPrefix.stderr)")
         let checkOnly = try fixture.run(["cnca", "export", "--month", "2025-05", "--check"])
         #expect(checkOnly.status == 0 && checkOnly.stdout.contains("checked, nothing written — rows: 证书信息表 0"), "\(checkOnly.stdout)\(checkOnly.stderr)")
-        for (month, message) in [("2025-13", "expected a month written YYYY-MM"), ("2099-01", "has not begun"), ("June", "expected a month written YYYY-MM")] {
+        for (month, message) in [("2025-13", "expected YYYY-MM"), ("2099-01", "has not begun"), ("June", "expected YYYY-MM"), ("1999-12", "expected YYYY-MM")] {
             let bad = try fixture.run(["cnca", "export", "--month", month, "-o", "x.xlsx"])
             #expect(bad.status == 1 && bad.stderr.contains(message), "\(month): \(bad.stderr)")
         }
@@ -142,6 +155,30 @@ import Testing
         try onlyBare.run(["issue", "bare.yaml", "-o", "out", "--date", "2025-06-10"]).expectSuccess()
         let written = try onlyBare.run(["cnca", "export", "--month", "2025-06", "-o", "june.xlsx", "--allow-missing"])
         #expect(written.status == 0 && written.stderr.components(separatedBy: "warning:").count - 1 == 5, "\(written.stderr)")
+    }
+
+    /// A correction in the month: the replaced certificate is reported as 注销 (04), the new one
+    /// as a change with a new certificate (02) naming it, and the decision's audit facts are the
+    /// corrected evaluation's.
+    @Test func aCorrectionReportsBothCertificatesAndTheCorrectedFacts() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try Self.evaluation(fixture, "b.yaml", of: 1, audit: ("2025-06-03", "2025-06-04"))
+        try fixture.run(["issue", "b.yaml", "-o", "out", "--date", "2025-06-10"]).expectSuccess()
+        try fixture.example("b2.yaml") { _ in
+            try! String(contentsOf: fixture.folder.appendingPathComponent("b.yaml"), encoding: .utf8).replacingOccurrences(of: "person_days: 3.5", with: "person_days: 4")
+        }
+        try fixture.run(["issue", "b2.yaml", "-o", "corrected", "--date", "2025-06-12", "--replaces", "1"]).expectSuccess()
+        let exported = try fixture.run(["cnca", "export", "--month", "2025-06", "-o", "june.xlsx"])
+        #expect(exported.status == 0 && exported.stdout.contains("rows: 证书信息表 3, 审核结果信息表 3"), "\(exported.stdout)\(exported.stderr)")
+        let sheet = try #require(try Self.readBack(fixture.folder.appendingPathComponent("june.xlsx"))["证书信息表"])
+        func column(_ name: String) -> [String] {
+            let index = sheet[0].firstIndex(of: "text:" + name)!
+            return sheet.dropFirst().map { $0[index] }
+        }
+        #expect(column("证书编号") == ["text:KB-ASM-2025-000001", "text:KB-ASM-2025-000001", "text:KB-ASM-2025-000002"])
+        #expect(column("证书状态代码") == ["text:01", "text:04", "text:01"] && column("上报类型") == ["text:01", "text:04", "text:02"])
+        #expect(column("原证书编号")[2] == "text:KB-ASM-2025-000001" && column("审核人日数")[0] == "text:4")
     }
 
     @Test func aDefinitionWithErrorsIsRefusedWithItsLinesAndColumns() throws {

@@ -16,6 +16,8 @@ struct ServedArchive {
     let fixture: IssuingFixture
     let site: Site
 
+    /// The correction (certificate KB-ASM-2026-000002, issued 2026-06-11) keeps the expiry of the
+    /// certificate it replaces: 2029-06-09.
     init() throws {
         fixture = try IssuingFixture()
         try fixture.run(["issue", "four-star-certification.yaml", "vetoed-certification.yaml", "-o", "out", "--date", "2026-06-10", "--jobs", "1"]).expectSuccess()
@@ -57,9 +59,9 @@ extension TestResponse {
             let fields = try #require(page.range(of: "id=\"fields-heading\""))
             #expect(box.lowerBound < check.lowerBound && check.lowerBound < fields.lowerBound, "status, then the QR check, then the facts")
             #expect(!page.contains("class=\"alert\"") && !page.contains("class=\"ok\""))
-            #expect(page.contains("该证书有效：2026-06-11 颁发，有效期至 2029-06-10（含当日）。"))
+            #expect(page.contains("该证书有效：2026-06-11 颁发，有效期至 2029-06-09（含当日）。"))
             for printed in ["北京华信家电服务有限公司", "<dd lang=\"en\">Beijing Huaxin Home Appliance Service Co., Ltd.</dd>", "91110108MA01C2XK3R",
-                            "北京市海淀区西三环北路 87 号国际财经中心 B 座 12 层", "Q/BJKB 006-2026", "91.55 / 100.00", "2029-06-10",
+                            "北京市海淀区西三环北路 87 号国际财经中心 B 座 12 层", "Q/BJKB 006-2026", "91.55 / 100.00", "2029-06-09",
                             "北京坤标检验认证有限公司", "<dd lang=\"en\">Beijing Kunbiao Inspection and Certification Co., Ltd.</dd>", "CNCA-R-2019-123"] {
                 #expect(page.contains(printed), "\(printed)")
             }
@@ -71,7 +73,7 @@ extension TestResponse {
             let english = try await client.execute(uri: "/c/KB-ASM-2026-000002?lang=en", method: .get).text
             #expect(english.contains("<html lang=\"en\">") && english.contains("<dd lang=\"zh-CN\">北京华信家电服务有限公司</dd>"))
             #expect(english.contains("<dd>Beijing Huaxin Home Appliance Service Co., Ltd.</dd>") && english.contains("<dd lang=\"zh-CN\">北京坤标检验认证有限公司</dd>"))
-            #expect(english.contains("This certificate is valid: issued 2026-06-11, valid through 2029-06-10."))
+            #expect(english.contains("This certificate is valid: issued 2026-06-11, valid through 2029-06-09."))
         }
     }
 
@@ -130,12 +132,12 @@ extension TestResponse {
         let served = try ServedArchive()
         defer { served.fixture.remove() }
         let archive = try Archive(path: served.fixture.archive, access: .readOnly)
-        let certificate = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: "2029-06-11", zone: TimeZone(identifier: "Asia/Shanghai")!))
+        let certificate = try #require(try await archive.publicCertificate("KB-ASM-2026-000002", today: "2029-06-10", zone: TimeZone(identifier: "Asia/Shanghai")!))
         let values = served.site.certificateValues(certificate, language: .zh)
         #expect(values["statusClass"] as? String == "expired")
-        #expect(values["statement"] as? String == "该证书已过期：有效期至 2029-06-10，自 2029-06-11 起失效。")
+        #expect(values["statement"] as? String == "该证书已过期：有效期至 2029-06-09，自 2029-06-10 起失效。")
         let history = try #require(values["history"] as? [[String: String]])
-        #expect(history.last?["at"] == "2029-06-11" && history.last?["category"] == "有效期届满")
+        #expect(history.last?["at"] == "2029-06-10" && history.last?["category"] == "有效期届满")
         guard case let .object(fields) = served.site.json(certificate), case let .array(events)? = fields.first(where: { $0.0 == "history" })?.1 else {
             Issue.record("no history in the API's record")
             return
