@@ -96,15 +96,23 @@ public enum CertificateLifecycle {
 
     /// `cert suspend|withdraw|restore NUMBER --reason TEXT`: a status change by hand, journaled
     /// and signed with the issuer's key in `keys`.
-    public static func setStatus(_ number: String, to status: Archive.Status, reason: String, archivePath: String, issuerProfile: String, keys: URL) throws(SetupFailure) {
+    /// Returns a warning when a restored certificate's surveillance is still overdue (the rules
+    /// will suspend it again).
+    @discardableResult
+    public static func setStatus(_ number: String, to status: Archive.Status, reason: String, archivePath: String, issuerProfile: String,
+                                 keys: URL) throws(SetupFailure) -> String? {
         let archive = try CertificationDesk.openArchive(archivePath, creating: false)
         let key = try CertificationDesk.issuerKey(keys)
-        let today = (try? CertificationDesk.loadProfile(issuerProfile))?.today() ?? IssuerProfile.today(inTimeZone: IssuerProfile.defaultTimeZone)
+        let profile = try? CertificationDesk.loadProfile(issuerProfile)
+        let today = profile?.today() ?? IssuerProfile.today(inTimeZone: IssuerProfile.defaultTimeZone)
         do {
             try archive.setStatus(number, to: status, reason: reason, effectiveOn: today, signer: EventSigner(actor: EventSigner.issuerActor, key: key))
         } catch {
             throw .refused("\(error)")
         }
+        guard status == .valid, let rules = profile?.programme, let programme = try? archive.programme(number, rules: rules),
+              programme.next.activity == .surveillance, today > programme.next.by else { return nil }
+        return "surveillance \(programme.next.sequence) of certificate \(number) was due by \(programme.next.by) and is still not decided: the next `starcert lifecycle apply` suspends it again"
     }
 
     /// The issuer's key from `keys` for signing lifecycle changes, or nil when the folder holds no

@@ -86,7 +86,7 @@ public enum RegulatorExport {
         let rows: [RegulatorDefinition.RowKind: [Record]] = [
             .certificates: builder.certificateRecords(), .team: builder.teamRecords(), .plans: builder.planRecords(),
         ]
-        var problems: [String] = builder.problems
+        var problems: [String] = builder.problems.reduce(into: []) { unique, problem in if !unique.contains(problem) { unique.append(problem) } }
         var warnings: [String] = []
         var tables: [(sheet: RegulatorDefinition.Sheet, cells: [[String]])] = []
         for sheet in definition.sheets {
@@ -339,9 +339,7 @@ struct RowBuilder {
         values[.auditStageCode] = step.activity == .initial ? "0102" : step.activity == .recertification ? "0201" : "03"
         if step.activity == .surveillance { values[.auditSurveillanceNumber] = String(step.sequence) }
         let credit = values[.organizationCreditCode] ?? ""
-        values[.auditRecertifications] = String(records.recertifications.filter { recertification in
-            records.evaluations[recertification.evaluationID].map { $0.creditCode == credit } ?? (recertification.certificate == step.certificate)
-        }.filter { $0.decidedOn <= step.decidedOn }.count)
+        values[.auditRecertifications] = String(records.recertifications.filter { $0.creditCode == credit && $0.day <= step.decidedOn }.count)
         values[.decisionDate] = step.decidedOn
         values[.decisionDecider] = step.decider
         values[.decisionReviewer] = step.reviewer
@@ -374,6 +372,10 @@ struct RowBuilder {
                 values[.changeDate] = step.decidedOn
             default:
                 values[.certificateStatusCode] = Archive.Status.valid.regulatorCode
+                if records.restoringDecisions.contains(step.evaluationID) {
+                    values[.suspensionEnd] = step.decidedOn
+                    values[.changeDate] = step.decidedOn
+                }
             }
             if let reason = reasonOf(step) { values[step.outcome == .withdrawn ? .withdrawalReason : .suspensionReason] = reason }
             if step.newCertificate != nil, step.activity != .initial {

@@ -240,7 +240,15 @@ extension Archive {
         for event in events where event.kind.hasPrefix("status-") {
             if let row = object(event)["row"] as? Int { statusEvents[Int64(row)] = event }
         }
-        for row in try StatusRow.order(StatusRow.Columns.id).fetchAll(db) where (row.id ?? 0) > boundary {
+        let statusRows = try StatusRow.order(StatusRow.Columns.id).fetchAll(db)
+        // Before the journal, a change had none of the facts schema 7 added.
+        for row in statusRows where (row.id ?? 0) <= boundary && (row.effectiveOn != nil || row.rule != nil || row.decision != nil) {
+            problems.append("certificate \(TerminalText.quoted(row.number)): the change to \(row.status.rawValue) (row \(row.id ?? 0)) is not in the journal")
+        }
+        if let firstJournaled = statusEvents.keys.min(), firstJournaled <= boundary {
+            problems.append("the mark of the status changes made before the journal (\(boundary)) was changed by hand")
+        }
+        for row in statusRows where (row.id ?? 0) > boundary {
             let name = "certificate \(TerminalText.quoted(row.number)): the change to \(row.status.rawValue) (row \(row.id ?? 0))"
             guard let event = statusEvents.removeValue(forKey: row.id ?? 0) else {
                 problems.append("\(name) is not in the journal")

@@ -210,8 +210,9 @@ extension Archive {
             if let step = try CycleStepRow.filter(CycleStepRow.Columns.newCertificate == current).fetchOne(db) {
                 if step.activity != .surveillance { return (step.cycle, step.decidedOn, step.path) }
                 let root = try CycleStepRow.filter(CycleStepRow.Columns.newCertificate == step.cycle && CycleStepRow.Columns.cycle == step.cycle).fetchOne(db)
-                let issued = try String.fetchOne(db, CertificateRow.select(Column("issued_on")).filter(key: step.cycle))
-                return (step.cycle, root?.decidedOn ?? issued ?? step.decidedOn, root?.path ?? "single-step")
+                if let root { return (step.cycle, root.decidedOn, root.path) }
+                let issued = try String.fetchOne(db, CertificateRow.select(Column("issued_on")).filter(key: step.cycle)) ?? step.decidedOn
+                return (step.cycle, try legacyStart(issued, db), "single-step")
             }
             guard let evaluation = try Int64.fetchOne(db, CertificateRow.select(CertificateRow.Columns.evaluationID).filter(key: current)),
                   let replaced = try Int64.fetchOne(db, EvaluationRow.select(EvaluationRow.Columns.replaces).filter(key: evaluation)),
@@ -220,17 +221,28 @@ extension Archive {
             current = earlier
         }
         let issued = try String.fetchOne(db, CertificateRow.select(Column("issued_on")).filter(key: current)) ?? ""
-        return (current, issued, "single-step")
+        return (current, try legacyStart(issued, db), "single-step")
     }
 
-    static func programme(_ number: String, rules: SurveillanceProgramme, _ db: Database) throws -> Programme? {
+    /// Where the programme of a certificate issued before schema 7 starts: its issue day, but not
+    /// before the day the archive was upgraded — its surveillances could not be recorded before,
+    /// so the rules never suspend it for what the earlier version could not keep.
+    static func legacyStart(_ issued: String, _ db: Database) throws -> String {
+        guard let mark = try Int.fetchOne(db, sql: "SELECT value FROM archive_mark WHERE name = 'lifecycle_baseline'"),
+              let baseline = CalendarDate(year: mark / 10_000, month: mark / 100 % 100, day: mark % 100) else { return issued }
+        return max(issued, baseline.description)
+    }
+
+    package static func programme(_ number: String, rules: SurveillanceProgramme, _ db: Database) throws -> Programme? {
         guard let certificate = try CertificateRow.fetchOne(db, key: number),
               let evaluation = try EvaluationRow.fetchOne(db, key: certificate.evaluationID),
               let issued = CalendarDate(iso: certificate.issuedOn), let expires = CalendarDate(iso: certificate.expiresOn)
         else { return nil }
-        let latest = try latestStatus(of: number, db)
-        let status = latest?.status ?? .valid
-        let since = latest.flatMap { CalendarDate(iso: $0.day(in: rules.zone)) } ?? issued
+        let history = try StatusRow.filter(StatusRow.Columns.number == number).order(StatusRow.Columns.id).fetchAll(db)
+        let status = history.last?.status ?? .valid
+        // A suspension runs from its first day, however often it is confirmed.
+        let run = history.reversed().prefix { $0.status == status }
+        let since = run.last.flatMap { CalendarDate(iso: $0.day(in: rules.zone)) } ?? issued
         let (cycle, startText, path) = try Self.cycle(of: number, db)
         let start = CalendarDate(iso: startText) ?? issued
         let steps = try CycleStepRow.filter(CycleStepRow.Columns.cycle == cycle).order(CycleStepRow.Columns.id).fetchAll(db)
@@ -241,7 +253,7 @@ extension Archive {
             let by = from.adding(months: rules.intervalMonths)
             if by < expires { next = DueAudit(activity: .surveillance, sequence: passing.count + 1, by: by) }
         }
-        let changes = try StatusRow.filter(StatusRow.Columns.number == number).fetchAll(db).compactMap { CalendarDate(iso: $0.day(in: rules.zone)) }
+        let changes = history.compactMap { CalendarDate(iso: $0.day(in: rules.zone)) }
         let decided = steps.filter { $0.certificate == number || $0.newCertificate == number }.compactMap { CalendarDate(iso: $0.decidedOn) }
         let last = (changes + decided + [issued]).max() ?? issued
         return Programme(
@@ -260,7 +272,13 @@ extension Archive {
 
     /// Every certificate in force (valid or suspended, not superseded), by number.
     public func programmes(rules: SurveillanceProgramme) throws(ArchiveError) -> [Programme] {
-        try typed { try read { db in try Self.programmesInForce(rules: rules, db) } }
+        let path = self.path
+        return try typed { try read { db in
+            guard try db.tableExists("cycle_step") else {
+                throw ArchiveError.refused("\(path) was written by an earlier StarCert (its schema has no surveillance programme yet); any command that writes to it upgrades it, e.g. `starcert lifecycle apply`")
+            }
+            return try Self.programmesInForce(rules: rules, db)
+        } }
     }
 
     static func programmesInForce(rules: SurveillanceProgramme, _ db: Database) throws -> [Programme] {
@@ -287,6 +305,18 @@ extension Archive {
         } }
     }
 
+    /// The certificate that replaced `number`: by a correction, a recertification or a change of
+    /// star level.
+    static func successor(of number: String, _ db: Database) throws -> String? {
+        if let corrected = try String.fetchOne(db, sql: "SELECT e2.certificate_number FROM certificate c JOIN evaluation e2 ON e2.replaces = c.evaluation_id WHERE c.number = ?",
+                                               arguments: [number]) {
+            return corrected
+        }
+        guard try db.tableExists("cycle_step") else { return nil }
+        return try String.fetchOne(db, sql: "SELECT new_certificate FROM cycle_step WHERE certificate = ? AND new_certificate IS NOT NULL AND new_certificate != ? ORDER BY id DESC LIMIT 1",
+                                   arguments: [number, number])
+    }
+
     // MARK: Applying the rules
 
     /// Applies the lifecycle rules on `date`, in one transaction: a surveillance not decided by its
@@ -308,7 +338,7 @@ extension Archive {
     }
 
     /// Applies the rules to one certificate up to `date`, recording each change.
-    static func applyRules(to start: Programme, on date: CalendarDate, rules: SurveillanceProgramme, signer: EventSigner, _ db: Database) throws -> [LifecycleChange] {
+    package static func applyRules(to start: Programme, on date: CalendarDate, rules: SurveillanceProgramme, signer: EventSigner, _ db: Database) throws -> [LifecycleChange] {
         var changes: [LifecycleChange] = []
         var current = start
         while let change = lifecycleChange(current, on: date, rules: rules) {
@@ -346,13 +376,15 @@ extension Archive {
         let expiry = change(.expired, on: programme.expires.nextDay, .expiry, "valid until \(programme.expires); no recertification was decided before")
         switch programme.status {
         case .valid:
-            if date > programme.expires { return expiry }
+            // A missed surveillance suspends before the expiry could (its due day is before it).
             let next = programme.next
+            if next.activity != .surveillance, date > programme.expires { return expiry }
             if next.activity == .surveillance, date > next.by {
                 // Not before the day the certificate became valid again (a restore by hand).
                 return change(.suspended, on: max(next.by.nextDay, programme.statusSince), .surveillanceOverdue,
                               "surveillance \(next.sequence) was due by \(next.by) and was not decided")
             }
+            if date > programme.expires { return expiry }
         case .suspended:
             guard let ends = programme.suspensionEnds else { return nil }
             if programme.expires < ends {
@@ -431,8 +463,7 @@ extension Archive {
         case .withdrawn, .expired:
             return "certificate \(number) is \(programme.status.rawValue) (\(programme.status.chinese)) since \(programme.statusSince); a \(step.activity.rawValue) continues only a certificate in force — expected a new initial evaluation"
         case .superseded:
-            let successor = try String.fetchOne(db, sql: "SELECT new_certificate FROM cycle_step WHERE certificate = ? AND new_certificate IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [number])
-                ?? (try String.fetchOne(db, sql: "SELECT e2.certificate_number FROM certificate c JOIN evaluation e2 ON e2.replaces = c.evaluation_id WHERE c.number = ?", arguments: [number]))
+            let successor = try Self.successor(of: number, db)
             return "certificate \(number) was replaced\(successor.map { " by \($0)" } ?? ""); expected the number of the certificate in force"
         case .valid, .suspended:
             break
@@ -500,6 +531,12 @@ extension Archive {
             guard var submission = try SubmissionRow.fetchOne(db, key: submissionID), submission.state == .deciding, submission.decider == decider.actor else {
                 throw ArchiveError.refused("evaluation \(submissionID) is no longer being decided by \(TerminalText.quoted(decider.actor))")
             }
+            // What was issued is what was submitted, byte for byte.
+            let issuedBytes = try Data.fetchOne(db, sql: "SELECT assessment FROM evaluation WHERE id = ?", arguments: [evaluationID]) ?? Data()
+            guard sha256Hex(Array(issuedBytes)) == submission.assessmentSHA256 else {
+                throw ArchiveError.refused("the file issued for evaluation \(submissionID) is not the file submitted (it changed while the decision was made); submit it as it stands for review again")
+            }
+            _ = try person(decider.actor, key: decider.key, db)
             submission.state = .granted
             submission.evaluationID = evaluationID
             try submission.update(db)
@@ -619,6 +656,8 @@ extension ArchiveSchema {
             );
             CREATE TABLE archive_mark (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
             INSERT INTO archive_mark (name, value) SELECT 'status_rows_before_journal', COALESCE(MAX(id), 0) FROM certificate_status;
+            INSERT INTO archive_mark (name, value) SELECT 'lifecycle_baseline', CAST(strftime('%Y%m%d', 'now') AS INTEGER)
+              WHERE EXISTS (SELECT 1 FROM certificate);
             """)
         for table in ["certificate_status", "cycle_step", "finding_closure", "archive_mark"] { try lock(table, db) }
         try createRegulatorExports(db)

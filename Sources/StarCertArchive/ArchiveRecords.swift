@@ -385,8 +385,7 @@ extension Archive {
         // Single columns: the rows hold the documents and the assessment, which are not needed here.
         let hash = try String.fetchOne(db, DocumentRow.select(DocumentRow.Columns.sha256)
             .filter(DocumentRow.Columns.evaluationID == row.evaluationID && DocumentRow.Columns.name == "certificate.pdf"))
-        let successor = try String.fetchOne(db, EvaluationRow.select(EvaluationRow.Columns.certificateNumber)
-            .filter(EvaluationRow.Columns.replaces == row.evaluationID))
+        let successor = try successor(of: row.number, db)
         return CertificateRecord(row: row, canonical: canonical, history: history, certificatePDFHash: hash, successor: successor)
     }
 
@@ -411,7 +410,10 @@ extension Archive {
             }
             let current = try Self.latestStatus(of: row.number, db)?.status ?? .valid
             if current == .withdrawn { throw ArchiveError.refused("certificate \(number) is withdrawn; a withdrawal is final") }
-            if current == .superseded { throw ArchiveError.refused("certificate \(number) was superseded by a correction; change the status of its successor instead") }
+            if current == .superseded { throw ArchiveError.refused("certificate \(number) was replaced\(try Self.successor(of: number, db).map { " by \($0)" } ?? ""); change the status of the certificate in force instead") }
+            if current == .expired || effectiveOn.description > row.expiresOn {
+                throw ArchiveError.refused("certificate \(number) expired after \(row.expiresOn); an expired certificate's status does not change")
+            }
             if current == status { throw ArchiveError.refused("certificate \(number) is already \(status.rawValue)") }
             try Self.record(StatusRow(number: number, status: status, reason: reason, at: Self.timestamp(), effectiveOn: effectiveOn.description),
                             signer: signer, db)

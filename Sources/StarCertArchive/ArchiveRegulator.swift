@@ -51,8 +51,10 @@ extension Archive {
         public let evaluations: [Int64: EvaluationRow]
         /// The first issue day of each organization's certificates, by credit code.
         public let firstIssued: [String: String]
-        /// Recertification decisions up to each decision, by credit code and day.
-        public let recertifications: [CycleStepRow]
+        /// Recertification decisions: the organization's credit code and the day.
+        public let recertifications: [(creditCode: String, day: String)]
+        /// Decisions that restored a suspended certificate, by evaluation.
+        public let restoringDecisions: Set<Int64>
         /// Certificates in force now, with their programmes.
         public let programmes: [Programme]
         /// The reasons decisions that suspended or withdrew gave, by evaluation.
@@ -110,9 +112,15 @@ extension Archive {
             for row in try Row.fetchAll(db, sql: "SELECT e.credit_code, MIN(c.issued_on) AS first FROM certificate c JOIN evaluation e ON e.id = c.evaluation_id GROUP BY e.credit_code") {
                 firstIssued[row["credit_code"]] = row["first"]
             }
-            let recertifications = try CycleStepRow.filter(Column("activity") == Activity.recertification.rawValue).fetchAll(db)
+            let recertifications = try Row.fetchAll(db, sql: "SELECT e.credit_code, s.decided_on FROM cycle_step s JOIN evaluation e ON e.id = s.evaluation_id WHERE s.activity = 'recertification'")
+                .map { (creditCode: $0["credit_code"] as String, day: $0["decided_on"] as String) }
+            var seen: Set<String> = []
+            var restoring: Set<Int64> = []
+            for row in statuses {
+                if !seen.insert(row.number).inserted, row.status == .valid, let decision = row.decision { restoring.insert(decision) }
+            }
             return MonthRecords(decisions: decisions, statusChanges: changes, issuedAlone: alone, certificates: certificates, evaluations: evaluations,
-                                firstIssued: firstIssued, recertifications: recertifications,
+                                firstIssued: firstIssued, recertifications: recertifications, restoringDecisions: restoring,
                                 programmes: try Self.programmesInForce(rules: rules, db),
                                 decisionReasons: Dictionary(statuses.compactMap { row in row.decision.map { ($0, row.reason) } }, uniquingKeysWith: { _, last in last }),
                                 replacedBy: replacedBy)

@@ -129,7 +129,7 @@ extension Archive {
             guard row.state == .awaitingReview else {
                 throw ArchiveError.refused("evaluation \(id) is \(row.state.rawValue)\(row.reviewer.map { " (reviewed by \(TerminalText.quoted($0)))" } ?? ""); only an evaluation awaiting review is reviewed")
             }
-            _ = try Self.actor(name, role: .reviewer, on: row, key: key, db)
+            let name = try Self.actor(name, role: .reviewer, on: row, key: key, db).name
             let why = try Self.reason(reason, required: !accept)
             row.state = accept ? .accepted : .returned
             row.reviewer = name
@@ -173,7 +173,7 @@ extension Archive {
                 }
                 throw ArchiveError.refused("evaluation \(id) is \(row.state.rawValue)\(by); only an evaluation accepted in review is decided")
             }
-            _ = try Self.actor(name, role: .decider, on: row, key: key, db)
+            let name = try Self.actor(name, role: .decider, on: row, key: key, db).name
             // The review the row claims must be the journal's, signed by the reviewer.
             guard let journaled = try Self.journaledSubmission(id, db), journaled.state == .accepted, journaled.reviewer == row.reviewer else {
                 throw ArchiveError.refused("evaluation \(id) is recorded as accepted, but the journal holds no signed review accepting it; run `starcert archive verify` — the archive was changed by hand")

@@ -114,7 +114,7 @@ public struct Issuance {
             }
             step = planned
         }
-        let recording = Archive.Recording(step: step, rules: profile.programme, issuer: EventSigner(actor: EventSigner.issuerActor, key: identity.privateKey))
+        let recording = Archive.Recording(step: step, rules: profile.programme, issuer: EventSigner(actor: EventSigner.issuerActor, key: identity.privateKey), date: date)
         do {
             let (id, certificate) = try archive.forWriting().issue(record, documents: prepared.report, series: prepared.certifies ? profile.series(year: date.year) : nil,
                                                                   recording: recording) { sequence in
@@ -183,6 +183,31 @@ extension Archive {
         }
     }
 
+    /// Why evaluation `id` cannot be corrected on `recording.date` in its certificate's cycle: a
+    /// surveillance or recertification is not corrected (a new decision is made); a certificate
+    /// is corrected only while it is the one in force — valid on the day, after the rules up to it
+    /// are applied (so a correction never lifts a suspension nor revives a replaced or expired
+    /// certificate).
+    static func correctionProblem(_ id: Int64, recording: Recording, _ db: Database) throws -> String? {
+        let activity = try String.fetchOne(db, sql: "SELECT activity FROM cycle_step WHERE evaluation_id = ?", arguments: [id])
+        let kind = try String.fetchOne(db, sql: "SELECT kind FROM evaluation WHERE id = ?", arguments: [id])
+        if let made = activity ?? kind, ["surveillance", "recertification"].contains(made) {
+            return "--replaces \(id): evaluation \(id) is a \(made) decision; it is not corrected — expected a new \(made) submitted and decided"
+        }
+        guard let number = try String.fetchOne(db, sql: "SELECT certificate_number FROM evaluation WHERE id = ?", arguments: [id]),
+              let programme = try Self.programme(number, rules: recording.rules, db) else { return nil }
+        var current = programme
+        if programme.lastEventOn <= recording.date {
+            _ = try Self.applyRules(to: programme, on: recording.date, rules: recording.rules, signer: recording.issuer, db)
+            current = try Self.programme(number, rules: recording.rules, db) ?? programme
+        }
+        if current.status != .valid || recording.date > current.expires {
+            let status = recording.date > current.expires ? Status.expired : current.status
+            return "--replaces \(id): certificate \(number) is \(status.rawValue) (\(status.chinese)) on \(recording.date); only the certificate in force is corrected — expected a surveillance decided on it, or a new evaluation"
+        }
+        return nil
+    }
+
     static func replacementProblem(_ id: Int64, creditCode: String, _ db: Database, path: String) throws -> String? {
         guard let replaced = try EvaluationRow.fetchOne(db, key: id) else {
             return "--replaces \(id): there is no evaluation \(id) in \(path); expected the id `starcert archive list` shows"
@@ -205,11 +230,14 @@ extension Archive {
         public var step: PlannedStep?
         public var rules: SurveillanceProgramme
         public var issuer: EventSigner
+        /// The issue day.
+        public var date: CalendarDate
 
-        public init(step: PlannedStep?, rules: SurveillanceProgramme, issuer: EventSigner) {
+        public init(step: PlannedStep?, rules: SurveillanceProgramme, issuer: EventSigner, date: CalendarDate) {
             self.step = step
             self.rules = rules
             self.issuer = issuer
+            self.date = date
         }
     }
 
@@ -224,7 +252,8 @@ extension Archive {
         let path = self.path
         return try write { db in
             if let replaced = evaluation.replaces,
-               let problem = try Self.replacementProblem(replaced, creditCode: evaluation.creditCode, db, path: path) {
+               let problem = try Self.replacementProblem(replaced, creditCode: evaluation.creditCode, db, path: path)
+                ?? Self.correctionProblem(replaced, recording: recording, db) {
                 throw ArchiveError.refused(problem)
             }
             if let step = recording.step, let problem = try Self.stepProblem(step, creditCode: evaluation.creditCode, rules: recording.rules, issuer: recording.issuer, db, path: path) {

@@ -125,7 +125,11 @@ struct LifecycleService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                Self.apply(site, signer: signer)
+                // A blocking write that may wait on other writers: on a thread of its own, never
+                // on one the requests are served from.
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    Thread { Self.apply(site, signer: signer); done.resume() }.start()
+                }
                 try? await Task.sleep(for: .seconds(Self.secondsUntilTomorrow(in: site.profile.zone) + 60))
             }
         }

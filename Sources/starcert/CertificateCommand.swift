@@ -25,8 +25,11 @@ struct CertificateCommand: ParsableCommand {
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func apply(_ status: Archive.Status) throws {
-            try running { try CertificateLifecycle.setStatus(number, to: status, reason: reason, archivePath: archiveOptions.path, issuerProfile: issuer, keys: URL(fileURLWithPath: keys)) }
+            let warning = try running {
+                try CertificateLifecycle.setStatus(number, to: status, reason: reason, archivePath: archiveOptions.path, issuerProfile: issuer, keys: URL(fileURLWithPath: keys))
+            }
             Console.out("certificate \(number): \(status.chinese) (\(status.rawValue)) — \(reason.trimmingCharacters(in: .whitespacesAndNewlines))")
+            if let warning { Console.err("warning: " + warning) }
         }
     }
 

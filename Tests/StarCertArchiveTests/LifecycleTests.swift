@@ -141,6 +141,20 @@ import Testing
         try Self.evaluation(fixture, "recertification.yaml", kind: "recertification", audit: ("2026-11-20", "2026-11-21"), certificate: "KB-ASM-2023-000001")
         let late = try fixture.run(["issue", "recertification.yaml", "-o", "out", "--date", "2026-12-02"])
         #expect(late.status == 1 && late.stderr.contains("is expired"), "\(late.stderr)")
+        let restore = try fixture.run(["cert", "restore", "KB-ASM-2023-000001", "--reason", "人工恢复"])
+        #expect(restore.status == 1 && restore.stderr.contains("an expired certificate's status does not change"), "\(restore.stderr)")
+    }
+
+    /// A missed surveillance suspends, and the suspension withdraws, before the expiry would come:
+    /// applied only years later, the rules record each on its own day.
+    @Test func rulesAppliedLateRecordEachChangeOnItsDay() throws {
+        let fixture = try IssuingFixture()
+        defer { fixture.remove() }
+        try Self.evaluation(fixture, "initial.yaml", kind: "initial", audit: ("2022-06-06", "2022-06-07"))
+        try fixture.run(["issue", "initial.yaml", "-o", "out", "--date", "2022-06-15"]).expectSuccess()
+        try fixture.run(["lifecycle", "apply", "--date", "2026-12-01"]).expectSuccess()
+        let history = try Archive(path: fixture.archive, access: .readOnly).certificate("KB-ASM-2022-000001").history
+        #expect(history.map(\.status) == [.valid, .suspended, .withdrawn] && history.map(\.effectiveOn) == ["2022-06-15", "2023-06-16", "2023-12-17"])
     }
 
     /// A surveillance at another star level: a new certificate replaces the old until the same
@@ -166,6 +180,12 @@ import Testing
         try Self.evaluation(fixture, "old.yaml", kind: "surveillance", audit: ("2025-03-02", "2025-03-03"), certificate: "KB-ASM-2024-000001")
         let stale = try fixture.run(["issue", "old.yaml", "-o", "out", "--date", "2025-03-04"])
         #expect(stale.status == 1 && stale.stderr.contains("was replaced by KB-ASM-2025-000001"), "\(stale.stderr)")
+        #expect(try archive.certificate("KB-ASM-2024-000001").successor == "KB-ASM-2025-000001")
+        // Corrections: never of a surveillance, never of a replaced certificate.
+        let correctedSurveillance = try fixture.run(["issue", "lower.yaml", "-o", "fixed", "--date", "2025-03-04", "--replaces", "2"])
+        #expect(correctedSurveillance.status == 1 && correctedSurveillance.stderr.contains("evaluation 2 is a surveillance decision; it is not corrected"), "\(correctedSurveillance.stderr)")
+        let correctedReplaced = try fixture.run(["issue", "initial.yaml", "-o", "fixed", "--date", "2025-03-04", "--replaces", "1"])
+        #expect(correctedReplaced.status == 1 && correctedReplaced.stderr.contains("certificate KB-ASM-2024-000001 is superseded"), "\(correctedReplaced.stderr)")
     }
 
     /// Every refusal names who, what and why, exits 1 and changes nothing.
