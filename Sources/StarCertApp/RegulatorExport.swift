@@ -101,6 +101,8 @@ public enum RegulatorExport {
                             let message = "\(place) is missing; \(Self.remedy(column.field, source: record.source))"
                             if request.allowMissing { warnings.append(message) } else { problems.append(message) }
                         }
+                    } else if Self.eventDays.contains(column.field), sheet.rows != .plans, !value.hasPrefix(request.month + "-") {
+                        problems.append("\(place) is \(value), outside \(request.month); expected a day of the month reported")
                     } else if let problem = Self.problem(value, column: column, definition: definition) {
                         problems.append("\(place) \(problem)")
                     } else if value.utf16.count > Self.cellLimit {
@@ -147,6 +149,9 @@ public enum RegulatorExport {
         }
         return Outcome(rows: counts, warnings: warnings, changes: changes, previousExport: previous?.at, files: files.map(\.path))
     }
+
+    /// The days that date a row's event: they fall in the month reported.
+    static let eventDays: Set<RegulatorField> = [.decisionDate, .changeDate, .suspensionStart, .withdrawalDate]
 
     /// The most characters (UTF-16 code units) a workbook cell keeps.
     static let cellLimit = 32_767

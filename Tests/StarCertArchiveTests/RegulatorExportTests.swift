@@ -1,4 +1,5 @@
 import Foundation
+@testable import StarCertApp
 import StarCertTestSupport
 import Testing
 
@@ -179,6 +180,22 @@ import Testing
         #expect(column("证书编号") == ["text:KB-ASM-2025-000001", "text:KB-ASM-2025-000001", "text:KB-ASM-2025-000002"])
         #expect(column("证书状态代码") == ["text:01", "text:04", "text:01"] && column("上报类型") == ["text:01", "text:04", "text:02"])
         #expect(column("原证书编号")[2] == "text:KB-ASM-2025-000001" && column("审核人日数")[0] == "text:4")
+    }
+
+    /// Every value is checked against its column: credit codes by their check character, codes by
+    /// their tables, region codes by their province.
+    @Test func valuesAreCheckedAgainstTheirColumns() throws {
+        let definition = try RegulatorDefinition.load(file: Fixtures.packageRoot.appendingPathComponent("Templates/cnca/monthly-report.yaml").path)
+        let columns = Dictionary(uniqueKeysWithValues: definition.sheets[0].columns.map { ($0.field, $0) })
+        let credit = try #require(columns[.organizationCreditCode])
+        #expect(RegulatorExport.problem("91110108MA01C2XK3R", column: credit, definition: definition) == nil)
+        #expect(RegulatorExport.problem("91110108MA01C2XK3S", column: credit, definition: definition)?.contains("not a valid unified social credit code") == true)
+        let status = try #require(columns[.certificateStatusCode])
+        #expect(RegulatorExport.problem("05", column: status, definition: definition) == nil)
+        #expect(RegulatorExport.problem("5", column: status, definition: definition)?.contains("is not a code of the table `status`") == true)
+        let region = try #require(columns[.organizationRegionCode])
+        #expect(RegulatorExport.problem("440305", column: region, definition: definition) == nil)
+        #expect(RegulatorExport.problem("990101", column: region, definition: definition)?.contains("not in a province") == true)
     }
 
     @Test func aDefinitionWithErrorsIsRefusedWithItsLinesAndColumns() throws {
