@@ -65,6 +65,11 @@ public struct EventRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     }
 
     static let chainStart = String(repeating: "0", count: 64)
+
+    /// The event's facts: its body (canonical JSON written by `appendEvent`) as a dictionary.
+    var facts: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:]
+    }
 }
 
 /// Who signs an event: the issuer (the body) or a staff member, with their private key.
@@ -202,9 +207,9 @@ extension Archive {
             } else if event.actor != EventSigner.issuerActor {
                 problems.append("\(name): only the issuer signs a \(TerminalText.quoted(event.kind)) entry")
             }
-            let body = event.body
+            let facts = event.facts
             if event.kind == "staff-added", let id = Int64(event.subject.dropFirst("staff:".count)),
-               let name = Self.field("name", in: body), let roles = Self.field("roles", in: body), let key = Self.field("public_key", in: body) {
+               let name = facts["name"] as? String, let roles = facts["roles"] as? String, let key = facts["public_key"] as? String {
                 staffKeys[name] = key
                 staffFacts[id] = (name, roles, key, false)
             } else if event.kind == "staff-retired", let id = Int64(event.subject.dropFirst("staff:".count)) {
@@ -231,14 +236,11 @@ extension Archive {
         guard try db.tableExists("cycle_step") else { return [] }
         var problems: [String] = []
         let events = try EventRow.order(EventRow.Columns.id).fetchAll(db)
-        func object(_ event: EventRow) -> [String: Any] {
-            (try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any]) ?? [:]
-        }
         // Status changes.
         let boundary = try Int64.fetchOne(db, sql: "SELECT value FROM archive_mark WHERE name = 'status_rows_before_journal'") ?? 0
         var statusEvents: [Int64: EventRow] = [:]
         for event in events where event.kind.hasPrefix("status-") {
-            if let row = object(event)["row"] as? Int { statusEvents[Int64(row)] = event }
+            if let row = event.facts["row"] as? Int { statusEvents[Int64(row)] = event }
         }
         let statusRows = try StatusRow.order(StatusRow.Columns.id).fetchAll(db)
         // Before the journal, a change had none of the facts schema 7 added.
@@ -264,7 +266,7 @@ extension Archive {
         // Cycle decisions.
         var stepEvents: [Int64: EventRow] = [:]
         for event in events where event.kind.hasPrefix("decision-") || event.kind == "issued-single-step" {
-            let fields = object(event)
+            let fields = event.facts
             if fields["cycle"] != nil, let evaluation = fields["evaluation"] as? Int { stepEvents[Int64(evaluation)] = event }
         }
         for step in try CycleStepRow.order(CycleStepRow.Columns.id).fetchAll(db) {
@@ -295,7 +297,7 @@ extension Archive {
         // Closed findings.
         var closures = Set(try FindingClosureRow.fetchAll(db).map { "\($0.submissionID) \($0.item) \($0.finding) \($0.closedBy) \($0.evidence)" })
         for event in events where event.kind == "finding-closed" {
-            let fields = object(event)
+            let fields = event.facts
             let key = "\(event.subject.dropFirst("submission:".count)) \(fields["item"] as? String ?? "") \(fields["finding"] as? Int ?? 0) \(event.actor) \(event.reason)"
             if closures.remove(key) == nil { problems.append("journal entry \(event.id ?? 0) records a closed finding that the archive no longer holds as recorded") }
         }
@@ -303,11 +305,6 @@ extension Archive {
         return problems
     }
 
-    /// A text field of an event body (canonical JSON written by `appendEvent`).
-    static func field(_ key: String, in body: String) -> String? {
-        guard let data = body.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object[key] as? String
-    }
 }
 
 extension ArchiveSchema {

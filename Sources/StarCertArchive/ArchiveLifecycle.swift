@@ -581,7 +581,7 @@ extension Archive {
     public func closedFindings(of id: Int64) throws(ArchiveError) -> [FindingClosureRow] {
         try typed { try read { db in
             let journaled = Set(try EventRow.filter(Column("kind") == "finding-closed" && Column("subject") == "submission:\(id)").fetchAll(db).map { event in
-                let fields = (try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any]) ?? [:]
+                let fields = event.facts
                 return "\(fields["item"] as? String ?? "") \(fields["finding"] as? Int ?? 0) \(event.actor)"
             })
             return try FindingClosureRow.filter(FindingClosureRow.Columns.submissionID == id).fetchAll(db)

@@ -219,7 +219,7 @@ extension Archive {
         var states: [Int64: JournaledSubmission] = [:]
         for event in events where event.subject.hasPrefix("submission:") {
             guard let id = Int64(event.subject.dropFirst("submission:".count)) else { continue }
-            let fields = (try? JSONSerialization.jsonObject(with: Data(event.body.utf8)) as? [String: Any]) ?? [:]
+            let fields = event.facts
             switch event.kind {
             case "submitted":
                 states[id] = JournaledSubmission(state: .awaitingReview, assessmentSHA256: fields["assessment_sha256"] as? String ?? "")
