@@ -123,13 +123,5 @@ public enum CertificateLifecycle {
     }
 
     /// Whole days from `start` to `end` (negative when `end` is earlier).
-    static func days(from start: CalendarDate, to end: CalendarDate) -> Int {
-        func ordinal(_ date: CalendarDate) -> Int {
-            // Days since 0000-03-01 in the proleptic Gregorian calendar.
-            let shifted = date.month <= 2 ? date.year - 1 : date.year
-            let month = (date.month + 9) % 12
-            return 365 * shifted + shifted / 4 - shifted / 100 + shifted / 400 + (153 * month + 2) / 5 + date.day - 1
-        }
-        return ordinal(end) - ordinal(start)
-    }
+    static func days(from start: CalendarDate, to end: CalendarDate) -> Int { end.daysSince1970 - start.daysSince1970 }
 }

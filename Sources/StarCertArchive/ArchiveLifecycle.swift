@@ -145,6 +145,14 @@ extension Archive {
         /// stored: a JSON list of `{item, severity, text}`.
         public let agenda: String
 
+        /// The programme as it stands once suspended from `day`.
+        func suspended(from day: CalendarDate, rules: SurveillanceProgramme) -> Programme {
+            Programme(
+                number: number, organization: organization, creditCode: creditCode, scope: scope, starLevel: starLevel, evaluationID: evaluationID,
+                issued: issued, expires: expires, status: .suspended, statusSince: day, cycle: cycle, cycleStart: cycleStart, surveillances: surveillances,
+                next: next, suspensionEnds: day.adding(months: rules.suspensionLimitMonths), lastEventOn: day, path: path, agenda: agenda)
+        }
+
         /// The agenda's entries.
         public var agendaItems: [(item: String, severity: String, text: String)] {
             guard let list = try? JSONSerialization.jsonObject(with: Data(agenda.utf8)) as? [[String: String]] else { return [] }
@@ -358,12 +366,7 @@ extension Archive {
         while let change = lifecycleChange(current, on: date, rules: rules) {
             result = (change.to, change.effectiveOn)
             guard change.to == .suspended else { break }
-            current = Programme(
-                number: current.number, organization: current.organization, creditCode: current.creditCode, scope: current.scope, starLevel: current.starLevel,
-                evaluationID: current.evaluationID, issued: current.issued, expires: current.expires, status: .suspended, statusSince: change.effectiveOn,
-                cycle: current.cycle, cycleStart: current.cycleStart, surveillances: current.surveillances, next: current.next,
-                suspensionEnds: change.effectiveOn.adding(months: rules.suspensionLimitMonths), lastEventOn: change.effectiveOn, path: current.path,
-                agenda: current.agenda)
+            current = current.suspended(from: change.effectiveOn, rules: rules)
         }
         return result
     }

@@ -205,32 +205,12 @@ package enum CellReading {
         guard serial > 0, serial < 2_958_466, uses1904 || serial != 60 else { return nil }
         // Days from 1970-01-01.
         let days = uses1904 ? serial - 24_107 : serial - (serial > 60 ? 25_569 : 25_568)
-        return civilDate(daysSince1970: days)
-    }
-
-    static func civilDate(daysSince1970 days: Int) -> CalendarDate? {
-        // Howard Hinnant's days-to-civil algorithm, in whole numbers.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return CalendarDate(year: year, month: month, day: day)
+        return CalendarDate(daysSince1970: days)
     }
 
     /// The serial number of `date` in the 1900 date system.
     package static func serial(of date: CalendarDate) -> Int {
-        let year = date.month <= 2 ? date.year - 1 : date.year
-        let era = (year >= 0 ? year : year - 399) / 400
-        let yearOfEra = year - era * 400
-        let monthPrime = date.month > 2 ? date.month - 3 : date.month + 9
-        let dayOfYear = (153 * monthPrime + 2) / 5 + date.day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
+        let days = date.daysSince1970
         // Day 60 is the 1900-02-29 that never was: earlier days are one lower.
         return days + 25_569 < 61 ? days + 25_568 : days + 25_569
     }

@@ -19,6 +19,20 @@ import Testing
         return false
     }
 
+    /// `starcert serve` over the fixture's archive on a free port, its log on a pipe.
+    func startServing(_ fixture: IssuingFixture) throws -> (server: Process, port: Int, log: Pipe) {
+        let port = freePort()
+        let server = Process()
+        server.executableURL = try StarCertExecutable.url()
+        server.arguments = ["serve", "--archive", fixture.archive, "--listen", "127.0.0.1:\(port)"]
+        server.currentDirectoryURL = fixture.folder
+        server.standardOutput = FileHandle.nullDevice
+        let log = Pipe()
+        server.standardError = log
+        try server.run()
+        return (server, port, log)
+    }
+
     @Test func serveRefusesAProfileWithPlaceholdersOrAForeignArchive() throws {
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
@@ -36,15 +50,7 @@ import Testing
         let fixture = try IssuingFixture()
         defer { fixture.remove() }
         try fixture.run(["issue", "vetoed-certification.yaml", "-o", "warm", "--date", "2026-06-10"]).expectSuccess()
-        let port = freePort()
-        let server = Process()
-        server.executableURL = try StarCertExecutable.url()
-        server.arguments = ["serve", "--archive", fixture.archive, "--listen", "127.0.0.1:\(port)"]
-        server.currentDirectoryURL = fixture.folder
-        server.standardOutput = FileHandle.nullDevice
-        let log = Pipe()
-        server.standardError = log
-        try server.run()
+        let (server, port, log) = try startServing(fixture)
         defer { if server.isRunning { server.terminate() } }
         #expect(waitUntilServing(port))
         // A certificate issued by another process while the server runs is served at once.
@@ -83,15 +89,7 @@ import Testing
         let done = try fixture.run(["issue", "old.yaml", "-o", "out", "--date", issued])
         try done.expectSuccess()
         let number = try #require(done.stdout.firstMatch(of: /certificate (KB-ASM-\d{4}-\d{6})/)?.1)
-        let port = freePort()
-        let server = Process()
-        server.executableURL = try StarCertExecutable.url()
-        server.arguments = ["serve", "--archive", fixture.archive, "--listen", "127.0.0.1:\(port)"]
-        server.currentDirectoryURL = fixture.folder
-        server.standardOutput = FileHandle.nullDevice
-        let log = Pipe()
-        server.standardError = log
-        try server.run()
+        let (server, port, log) = try startServing(fixture)
         defer { if server.isRunning { server.terminate() } }
         #expect(waitUntilServing(port))
         let page = try get(port, "/c/\(number)")
