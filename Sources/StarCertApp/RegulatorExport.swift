@@ -212,9 +212,12 @@ public enum RegulatorExport {
         for (sheet, cells) in tables {
             var page = SheetDraft(name: sheet.name)
             page.firstScrollingRow = 2
+            // As wide as the longest entry of the column (a wide character takes two units), within reason.
+            func units(_ text: String) -> Int { text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x2E80 ? 2 : 1) } }
             for (column, definition) in sheet.columns.enumerated() {
                 page.set(1, column + 1, .text(definition.header), CellStyle(font: .bold, fill: .header, format: .text))
-                page.columnWidths[column + 1] = String(max(10, min(40, definition.header.count * 2 + 4)))
+                let widest = ([units(definition.header)] + cells.map { units($0[column]) }).max() ?? 0
+                page.columnWidths[column + 1] = String(max(8, min(60, widest + 2)))
             }
             for (index, line) in cells.enumerated() {
                 for (column, value) in line.enumerated() where !value.isEmpty {
