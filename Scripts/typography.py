@@ -14,8 +14,9 @@ em separates table cells. Per line, between neighbouring characters:
 - line-start and line-end violations: a line opening with a closing mark or ending with an
   opening one.
 Per text block (lines at one left edge and an even pitch):
-- single-character last lines (孤字): a block's last line holding one Han character, with at most
-  punctuation after it, below a full line;
+- single-character last lines (孤字): a paragraph's last line holding one Han character, with at
+  most punctuation after it, below a full line (paragraphs set at one pitch share a block: any line
+  after a line that reaches the block's right edge is taken as a possible last line);
 - lone lines at page breaks: a block of one full line at the foot of a page whose text goes on at
   the top of the next, or a last line alone at the top of a page.
 The page's running header and footer (the top and bottom 8 % of the page) are left out.
@@ -86,7 +87,8 @@ def blocks_of(lines):
         for block in open_blocks:
             last = block[-1]
             pitch = line[0][3] - last[0][3]
-            same_column = abs(line[0][1] - block[0][0][1]) <= 2.1 * size and abs(last[-1][2] - line[-1][2]) < 40 * size
+            # one column: the same left edge (a last line may end anywhere short of the right)
+            same_column = abs(line[0][1] - block[0][0][1]) <= 2.1 * size
             if same_column and abs(last[0][4] - size) < 0.1 and 0.9 * size < pitch < 2.0 * size:
                 if len(block) == 1 or abs(pitch - (block[-1][0][3] - block[-2][0][3])) < 0.3 * size:
                     block.append(line)
@@ -163,14 +165,15 @@ def measure(paths, verbose):
         page_blocks = [(number, blocks_of(lines), width) for number, lines, width in pages]
         for number, blocks, _ in page_blocks:
             for block in blocks:
-                if len(block) < 2:
-                    continue
-                last = block[-1]
-                glyphs = [c for c in last if c[0] not in MARKS and not c[0].isspace()]
-                full = block[-2][-1][2] - block[-2][0][1]
-                if len(glyphs) == 1 and is_han(glyphs[0][0]) and full > 8 * last[0][4]:
-                    totals["single_char_last_lines"] += 1
-                    cases.append((path, number, "孤字", "".join(c[0] for c in block[-2][-6:]) + "/" + "".join(c[0] for c in last)))
+                # paragraphs set one after another at one pitch make one block: any line after a
+                # full one (to the block's right edge) may be a paragraph's last
+                right = max(line[-1][2] for line in block)
+                for before, last in zip(block, block[1:]):
+                    glyphs = [c for c in last if c[0] not in MARKS and not c[0].isspace()]
+                    full = before[-1][2] - before[0][1]
+                    if len(glyphs) == 1 and is_han(glyphs[0][0]) and full > 8 * last[0][4] and before[-1][2] > right - last[0][4]:
+                        totals["single_char_last_lines"] += 1
+                        cases.append((path, number, "孤字", "".join(c[0] for c in before[-6:]) + "/" + "".join(c[0] for c in last)))
         for (number, blocks, _), (_, following, _) in zip(page_blocks, page_blocks[1:]):
             if not blocks or not following:
                 continue

@@ -109,6 +109,13 @@ enum CJKSpacing {
     }
 
     static let zeroWidthSpace: Unicode.Scalar = "\u{200B}"
+    /// What stands for a gap where the line must not break (as long in UTF-8 as a zero-width space).
+    static let wordJoinerBytes = Array("\u{2060}".utf8)
+
+    /// A zero-width space or word joiner: what carries a gap or a break opportunity in laid-out text.
+    static func isGapCarrier(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == zeroWidthSpace || scalar == "\u{2060}"
+    }
 
     /// Han characters, CJK punctuation and full-width forms.
     static func isCJK(_ scalar: Unicode.Scalar) -> Bool {

@@ -59,11 +59,11 @@ final class TextLayout {
 
     private static func readable(_ utf8: [UInt8], _ range: Range<Int>, gaps: Set<Int>) -> String {
         let raw = String(decoding: utf8[range], as: UTF8.self)
-        guard raw.unicodeScalars.contains(CJKSpacing.zeroWidthSpace) else { return raw }
+        guard raw.unicodeScalars.contains(where: CJKSpacing.isGapCarrier) else { return raw }
         var out = String.UnicodeScalarView()
         var offset = range.lowerBound
         for scalar in raw.unicodeScalars {
-            if scalar == CJKSpacing.zeroWidthSpace {
+            if CJKSpacing.isGapCarrier(scalar) {
                 if gaps.contains(offset) { out.append(" ") }
             } else {
                 out.append(scalar)
@@ -254,6 +254,8 @@ final class TextEngine {
     /// and a gap that, closed, let the line take in what followed it.
     private struct LineEdges: Equatable {
         var halfWidthMarks: Set<Int> = []
+        /// Gaps never closed: where closing one let the last line join the line before.
+        var keptOpen: Set<Int> = []
         var closedGaps: Set<Int> = []
         var unbreakable: [Range<Int>] = []
         /// Whether the paragraph's last line has been given a second character.
@@ -278,8 +280,18 @@ final class TextEngine {
         return made
     }
 
-    private func makeLayout(_ spacing: CJKSpacing.Result, text: String, style: TextStyle, width: Length?, edges: LineEdges) -> TextLayout {
+    private func makeLayout(_ spacing: CJKSpacing.Result, text typed: String, style: TextStyle, width: Length?, edges: LineEdges) -> TextLayout {
         let layout = pango_layout_new(context)!
+        // Pango keeps the break after a zero-width space where it starts a run of its own, even in
+        // a range that allows no breaks: a gap inside one is carried by a word joiner instead (the
+        // same three bytes long, so every offset holds).
+        var text = typed
+        let held = spacing.gaps.filter { gap in edges.unbreakable.contains { $0.contains(gap.lowerBound) } }
+        if !held.isEmpty {
+            var bytes = Array(typed.utf8)
+            for gap in held { bytes.replaceSubrange(gap, with: CJKSpacing.wordJoinerBytes) }
+            text = String(decoding: bytes, as: UTF8.self)
+        }
         pango_layout_set_text(layout, text, Int32(text.utf8.count))
         pango_layout_set_font_description(layout, description(style.font, bold: style.bold, size: style.size))
         if let width {
@@ -307,13 +319,14 @@ final class TextEngine {
     /// The line-edge rules for `layout`'s breaks: an opening bracket that starts a line and a
     /// closing mark that ends one (the last line's end aside) are set half-width; a gap that ends
     /// a line takes no width (line ends only where the text is not ragged-right); a justified paragraph whose last line would hold one Han character
-    /// takes one more character onto it, when the line before keeps at least twelve (so that
-    /// spreading it adds at most a tenth of an em between characters).
+    /// (its punctuation not counted, as readers count) takes the character or number before it
+    /// along, when the line before keeps at least twelve (so that spreading it adds little
+    /// between characters).
     private func lineEdges(of layout: TextLayout, gaps: Set<Int>, previous: LineEdges) -> LineEdges {
         // A mark once set half-width stays so: were it set full again when its line took in what
         // followed it, the passes would not settle, and a mark compressed inside a line is how
         // clreq fits a line before pushing characters over.
-        var edges = LineEdges(halfWidthMarks: previous.halfWidthMarks, unbreakable: previous.unbreakable, lastLineKept: previous.lastLineKept)
+        var edges = LineEdges(halfWidthMarks: previous.halfWidthMarks, keptOpen: previous.keptOpen, unbreakable: previous.unbreakable, lastLineKept: previous.lastLineKept)
         let utf8 = layout.utf8
         func scalarEnd(_ offset: Int) -> Int {
             var end = offset + 1
@@ -323,7 +336,7 @@ final class TextEngine {
         func scalar(at offset: Int) -> Unicode.Scalar? {
             var bytes = utf8[offset..<scalarEnd(offset)].makeIterator()
             var decoder = UTF8()
-            if case let .scalarValue(scalar) = decoder.decode(&bytes), scalar != CJKSpacing.zeroWidthSpace, !scalar.properties.isWhitespace {
+            if case let .scalarValue(scalar) = decoder.decode(&bytes), !CJKSpacing.isGapCarrier(scalar), !scalar.properties.isWhitespace {
                 return scalar
             }
             return nil
@@ -355,11 +368,18 @@ final class TextEngine {
             if let (last, offset) = visible(range, fromEnd: true, limit: 1).first, CJKSpacing.markKind(last) == .closing { edges.halfWidthMarks.insert(offset) }
             var end = range.upperBound
             while end > range.lowerBound, utf8[end - 1] == 0x20 || utf8[end - 1] == 0x0A { end -= 1 }
-            if end >= range.lowerBound + 3, gaps.contains(end - 3) { edges.closedGaps.insert(end - 3) }
+            if end >= range.lowerBound + 3, gaps.contains(end - 3), !edges.keptOpen.contains(end - 3) { edges.closedGaps.insert(end - 3) }
         }
         // A gap closed last time that no longer ends a line: open it again and keep the line from
-        // breaking there, so that the passes settle.
+        // breaking there, so that the passes settle. Where closing it let the last line join the
+        // line before, the break belongs there: the gap stays open (a quarter em short of the
+        // measure) rather than push a character of the line before down.
+        let lastLine = layout.lineRanges.last ?? 0..<0
         for gap in previous.closedGaps.subtracting(edges.closedGaps) where gap > 0 && gap + 3 < utf8.count {
+            if previous.lastLineKept, lastLine.contains(gap) {
+                edges.keptOpen.insert(gap)
+                continue
+            }
             var start = gap - 1
             while start > 0, utf8[start] & 0xC0 == 0x80 { start -= 1 }
             edges.unbreakable.append(start..<scalarEnd(gap + 3))
@@ -368,7 +388,7 @@ final class TextEngine {
             let glyphs = visible(layout.lineRanges[layout.lineRanges.count - 1]).filter { CJKSpacing.markKind($0.0) == .none }
             let before = visible(layout.lineRanges[layout.lineRanges.count - 2], fromEnd: true, limit: 13)
             if glyphs.count == 1, CJKSpacing.isHan(glyphs[0].0), before.count >= 13, let carried = before.first,
-               CJKSpacing.isHan(carried.0) {
+               CJKSpacing.isHan(carried.0) || CJKSpacing.isLatin(carried.0) {
                 edges.unbreakable.append(carried.1..<scalarEnd(glyphs[0].1))
                 edges.lastLineKept = true
             }
