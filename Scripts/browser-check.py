@@ -4,7 +4,9 @@ them as a reader's browser would see them.
 
 For each HTML file: no console errors or page errors, no request leaving the file (only data: URIs),
 no element wider than the page, text contrast that passes WCAG AA (4.5:1, 3:1 for large text), and
-the certificate on a single A4 landscape page. Writes a
+the certificate on a single A4 landscape page, and the Han-Latin gaps drawn by markup: copying an
+element gives its text as typed (no added space) and searching the page finds characters typed
+without a space across a gap. Writes a
 full-page screenshot (PNG) and a printed PDF next to each file.
 
 With --pages URL...: the service's pages (`starcert serve`), each at 390 px (a phone) and 1280 px:
@@ -69,6 +71,40 @@ CONTRAST_SCRIPT = """
 """
 
 
+COPY_SCRIPT = """
+() => {
+  // Every element holding a Han-Latin gap: copying it gives its text as typed, and searching the
+  // page for the characters on both sides of a gap (typed without a space) finds them.
+  const problems = [];
+  let checked = 0, found = 0;
+  const elements = [...document.querySelectorAll('h1, h2, h3, h4, p, li, td, th, dd, dt, figcaption, caption')]
+    .filter(e => e.querySelector('.g') && !e.querySelector('h1, h2, h3, h4, p, li, td, th, dd, dt, figcaption, caption'));
+  for (const element of elements) {
+    const selection = getSelection();
+    selection.removeAllRanges();
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    selection.addRange(range);
+    const copied = selection.toString();
+    checked++;
+    if (/[\u2005\u200b\u2060]/.test(copied)) problems.push('copying gives an added space: ' + copied.slice(0, 40));
+    if (copied.replace(/\s+/g, '') !== element.textContent.replace(/\s+/g, '')) problems.push('copying gives other text: ' + copied.slice(0, 40));
+    if (checked > 40) continue;
+    const before = document.createRange();
+    before.setStart(element, 0);
+    before.setEndBefore(element.querySelector('.g'));
+    const at = before.toString().length, text = element.textContent;
+    const around = text.slice(Math.max(0, at - 3), at + 3);
+    selection.removeAllRanges();
+    if (window.find(around, true, false, true)) found++;
+    else problems.push('searching the page does not find ' + around);
+  }
+  getSelection().removeAllRanges();
+  return { checked, found, problems: problems.slice(0, 10) };
+}
+"""
+
+
 def compare_with_pdf(path, shown):
     """The scores and percentages the browser shows must be those of the PDF rendered beside it."""
     pdf = os.path.splitext(path)[0] + ".pdf"
@@ -107,6 +143,10 @@ def check(browser, path):
     for failure in page.evaluate(CONTRAST_SCRIPT):
         problems.append(f"contrast below WCAG AA: {failure}")
     problems += compare_with_pdf(path, page.evaluate("document.body.innerText"))
+    copying = page.evaluate(COPY_SCRIPT)
+    problems += copying["problems"]
+    if "zh" in path and not landscape and copying["checked"] < 2:
+        problems.append(f"only {copying['checked']} elements with Han-Latin gaps were copied: the check does not reach the text")
     page.emulate_media(media="screen")
     base = os.path.splitext(path)[0]
     page.screenshot(path=base + ".png", full_page=True)

@@ -77,9 +77,9 @@ SPACING = """
         // most 1.5 em when compressed, 2 em when not.
         if (rb.right - ra.left <= 1.6 * em) compressed++;
       }
-      // across one typed space or the four-per-em space that stands for the gap
+      // across one typed space
       let j = i + 1;
-      if ((text[j] === ' ' || text[j] === '\\u2005') && j + 1 < text.length) j++;
+      if (text[j] === ' ' && j + 1 < text.length) j++;
       if ((han.test(a) && latin.test(text[j])) || (latin.test(a) && han.test(text[j]))) {
         const ra = box(node, i), rb = box(node, j);
         if (ra.width === 0 || rb.width === 0 || Math.abs(ra.top - rb.top) > 1) continue;
@@ -88,6 +88,19 @@ SPACING = """
         if (gap >= 0.15 && gap <= 0.4) quarter++;
       }
     }
+  }
+  // where no space was typed, the gap is an empty element between two text nodes
+  for (const gap of document.querySelectorAll('.g')) {
+    const before = gap.previousSibling, after = gap.nextSibling;
+    if (!before || !after || before.nodeType !== 3 || after.nodeType !== 3 || !before.data || !after.data) continue;
+    const a = before.data[before.data.length - 1], b = after.data[0];
+    if (!((han.test(a) && latin.test(b)) || (latin.test(a) && han.test(b)))) continue;
+    const em = parseFloat(getComputedStyle(gap.parentElement).fontSize);
+    const ra = box(before, before.data.length - 1), rb = box(after, 0);
+    if (ra.width === 0 || rb.width === 0 || Math.abs(ra.top - rb.top) > 1) continue;
+    boundaries++;
+    const width = (rb.left - ra.right) / em;
+    if (width >= 0.15 && width <= 0.4) quarter++;
   }
   return { pairs, compressed, boundaries, quarter };
 }
@@ -116,6 +129,38 @@ SMALLEST_TEXT = """
 }
 """
 
+LONE = """
+() => {
+  // Paragraphs whose last line holds one Han character, punctuation not counted (孤字).
+  const han = /[\u3400-\u4dbf\u4e00-\u9fff]/, skipped = /[，。、；：？！）》」』】〕〉（《「『【〔〈“”‘’\s]/;
+  const selector = 'p, li, td, dd, figcaption';
+  const blocks = [...document.querySelectorAll(selector)].filter(e => !e.querySelector(selector) && !e.closest('svg'));
+  const range = document.createRange();
+  let paragraphs = 0, lone = 0;
+  const examples = [];
+  for (const block of blocks) {
+    const glyphs = [];
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (let i = 0; i < node.data.length; i++) {
+        if (skipped.test(node.data[i])) continue;
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        const rect = range.getBoundingClientRect();
+        if (rect.width > 0) glyphs.push([node.data[i], rect.top]);
+      }
+    }
+    if (glyphs.length < 2 || block.querySelector('br')) continue;
+    const top = glyphs[glyphs.length - 1][1];
+    const last = glyphs.filter(g => Math.abs(g[1] - top) < 2);
+    if (last.length === glyphs.length) continue;
+    paragraphs++;
+    if (last.length === 1 && han.test(last[0][0])) { lone++; examples.push(block.textContent.slice(-16)); }
+  }
+  return { paragraphs, lone, examples: examples.slice(0, 5) };
+}
+"""
+
 
 def pdf_pages(data):
     return len(re.findall(rb"/Type\s*/Page[^s]", data))
@@ -130,12 +175,16 @@ def main(argv):
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.goto("file://" + report)
         phone = page.evaluate(PHONE)
+        lone = page.evaluate(LONE)
         result.update(wrapped_numeric_cells=len(phone["wrappedNumbers"]), char_per_line_labels=len(phone["charPerLine"]),
                       smallest_chart_text_px=round(phone["smallestChart"], 1) if phone["smallestChart"] else None,
                       phone_overflow_px=phone["overflow"], examples=phone["wrappedNumbers"][:5] + phone["charPerLine"][:5])
         wide = browser.new_page(viewport={"width": 1280, "height": 900})
         wide.goto("file://" + report)
         spacing = wide.evaluate(SPACING)
+        lone_wide = wide.evaluate(LONE)
+        result.update(single_char_last_lines_phone=lone["lone"], single_char_last_lines_1280=lone_wide["lone"],
+                      wrapped_paragraphs=lone["paragraphs"] + lone_wide["paragraphs"], lone_examples=lone["examples"] + lone_wide["examples"])
         result.update(punctuation_pairs=spacing["pairs"], pairs_compressed=spacing["compressed"],
                       han_latin=spacing["boundaries"], han_latin_quarter=spacing["quarter"])
         printed = page.pdf(format="A4", prefer_css_page_size=True)

@@ -20,11 +20,11 @@ public struct HTMLDocuments: Sendable {
     }
 
     public func report(_ model: ReportModel, images: [String: ImageData]) throws(TemplateError) -> String {
-        try library.render("report", spacedContext(ReportContext(model, images: images).values))
+        placingGaps(try library.render("report", spacedContext(ReportContext(model, images: images).values)))
     }
 
     public func certificate(_ model: CertificateModel) throws(TemplateError) -> String {
-        try library.render("certificate", spacedContext(CertificateContext(model).values))
+        placingGaps(try library.render("certificate", spacedContext(CertificateContext(model).values)))
     }
 }
 
@@ -32,20 +32,76 @@ public struct HTMLDocuments: Sendable {
 /// code, set as issued), and CSS strings, which are built from spaced text.
 private let unspacedKeys: Set<String> = ["documentTitle", "author", "subject", "keywords", "number", "runningTitleCSS", "runningOrganizationCSS", "footerCSS"]
 
-/// Every text of a template context with the PDF's Han–Latin gaps (`quarterEmSpaced`): Chromium's
-/// `text-autospace` adds only an eighth of an em, so the HTML carries the gaps itself.
+/// Stands in rendered HTML for a Han–Latin gap until `placingGaps` replaces it. No text can hold
+/// it: YAML, XML (workbooks) and StarCert's JSON reader refuse control characters.
+private let gapMark: Unicode.Scalar = "\u{1}"
+
+/// Every text of a template context marked where the PDF sets a Han–Latin gap.
 private func spacedContext(_ context: [String: Any]) -> [String: Any] {
     context.reduce(into: [:]) { result, entry in result[entry.key] = unspacedKeys.contains(entry.key) ? entry.value : spaced(entry.value) }
 }
 
 private func spaced(_ value: Any) -> Any {
     switch value {
-    case let text as String: return quarterEmSpaced(text)
+    case let text as String: return markingHanLatinGaps([Span(text)], with: gapMark)
     // Dictionaries and arrays of any element type cast to these two.
     case let values as [String: Any]: return values.mapValues(spaced)
     case let list as [Any]: return list.map(spaced)
     default: return value
     }
+}
+
+/// `html` with each gap mark drawn as a quarter-em gap that is no character of the text, so that
+/// copying, searching the page and screen readers get the text as typed: in HTML text an empty
+/// `<span class="g">` (its `::before` draws a four-per-em space with no spoken alternative), in SVG
+/// text the next character moved a quarter em; in attribute values (alternative texts, labels) and
+/// anywhere else the mark is dropped. Chromium's own `text-autospace` adds an eighth of an em only.
+func placingGaps(_ html: String) -> String {
+    guard html.unicodeScalars.contains(gapMark) else { return html }
+    var out = String.UnicodeScalarView()
+    var scalars = html.unicodeScalars[...]
+    var svgDepth = 0
+    /// Elements whose content is not markup: nothing but the mark is looked for until they end.
+    var rawUntil: String?
+    while let scalar = scalars.popFirst() {
+        if scalar == gapMark {
+            guard rawUntil == nil else { continue }
+            if svgDepth > 0 {
+                guard let next = scalars.first, next != "<" else { continue }
+                scalars.removeFirst()
+                out.append(contentsOf: "<tspan dx=\"0.25em\">".unicodeScalars)
+                out.append(next)
+                out.append(contentsOf: "</tspan>".unicodeScalars)
+            } else {
+                out.append(contentsOf: "<span class=\"g\"></span>".unicodeScalars)
+            }
+            continue
+        }
+        out.append(scalar)
+        guard scalar == "<" else { continue }
+        // A tag: copied whole, marks in its attribute values dropped.
+        var tag = String.UnicodeScalarView()
+        while let inside = scalars.popFirst() {
+            if inside == gapMark { continue }
+            out.append(inside)
+            if inside == ">" { break }
+            tag.append(inside)
+        }
+        var name = String(String(tag).prefix { !$0.isWhitespace }).lowercased()
+        let selfClosing = tag.last == "/"
+        if name.hasSuffix("/") { name.removeLast() }
+        if let raw = rawUntil {
+            if name == raw { rawUntil = nil }
+            continue
+        }
+        switch name {
+        case "svg" where !selfClosing: svgDepth += 1
+        case "/svg": svgDepth = max(0, svgDepth - 1)
+        case "style", "script", "title": rawUntil = "/" + name
+        default: break
+        }
+    }
+    return String(out)
 }
 
 /// Label keys as Mustache names: `summary.heading` becomes `summary_heading`.
@@ -62,6 +118,12 @@ private func number(_ value: Double) -> String { String(format: "%.2f", value) }
 /// A picture as a `data:` address.
 private func dataURI(_ image: ImageData) -> String {
     "data:\(image.format == .jpeg ? "image/jpeg" : "image/png");base64," + Data(image.bytes).base64EncodedString()
+}
+
+/// Text for CSS generated content (a printed page's running header), which is drawn but never
+/// selected or searched: a four-per-em space (U+2005) stands for each Han–Latin gap.
+private func fourPerEmSpaced(_ spans: [Span]) -> String {
+    String(markingHanLatinGaps(spans, with: "\u{2005}"))
 }
 
 /// `text` as a CSS string literal: quotes, backslashes, markup characters and every invisible or
@@ -178,7 +240,7 @@ private struct ReportContext {
             "hasHistory": model.history != nil, "history": history,
             "lang": model.labels.language,
             "l": labelValues(labels),
-            "runningTitleCSS": cssString(quarterEmSpaced(model.runningTitle)), "runningOrganizationCSS": cssString(quarterEmSpaced(model.organizationName)),
+            "runningTitleCSS": cssString(fourPerEmSpaced(model.runningTitle.spans)), "runningOrganizationCSS": cssString(fourPerEmSpaced([Span(model.organizationName)])),
             "footerCSS": cssPageCounter(labels["report.footer"]),
             "documentTitle": model.documentTitle, "author": model.issuer.name, "subject": model.subject, "keywords": model.keywords,
             "issuerName": labels.isChinese ? model.issuer.name : model.issuer.nameEnglish,

@@ -17,8 +17,8 @@ struct ReportDocument {
         let metadata = DocumentMetadata(
             title: model.documentTitle, author: model.issuer.name, subject: model.subject, keywords: model.keywords,
             creator: "StarCert", creationDate: model.creationDate, language: model.labels.language)
-        let header = RunningText(left: model.runningTitle, right: model.organizationName, style: Theme.running, rule: true)
-        let footer = RunningText(center: model.labels["report.footer"], style: Theme.running, rule: false, numbersPages: true)
+        let header = RunningText(left: model.runningTitle.spans, right: [Span(model.organizationName)], style: Theme.running, rule: true)
+        let footer = RunningText(center: [Span(model.labels["report.footer"])], style: Theme.running, rule: false, numbersPages: true)
         // A chapter starts on a new page unless more than 40 % of the page is left.
         let chapterBreak = Block.pageBreakUnlessRoom(Self.bodyHeight * 0.4)
         var body: [Block] = summary()
@@ -322,4 +322,9 @@ struct ReportDocument {
     }
 
     private var labels: Labels { model.labels }
+}
+
+extension [TextPiece] {
+    /// The pieces as spans, those set as typed verbatim.
+    var spans: [Span] { map { Span($0.text, verbatim: $0.asTyped) } }
 }

@@ -112,8 +112,8 @@ public struct ReportModel: Sendable {
     public let standardLine: String
     public let organizationName: String
     /// The left of every page's running header: the title, and the report number when there is
-    /// one, so that a loose page can be traced.
-    public private(set) var runningTitle: String
+    /// one, so that a loose page can be traced. The number is set as typed.
+    public private(set) var runningTitle: [TextPiece]
     public private(set) var coverFields: [Field]
     public let issuer: Issuer
     public let reportDate: String
@@ -174,7 +174,9 @@ public struct ReportModel: Sendable {
     /// every page, its cover saying that it is no certification result.
     public mutating func markAsDraft() {
         title = labels.format("report.draft-title", ["title": title])
-        runningTitle = labels.format("report.draft-title", ["title": runningTitle])
+        runningTitle = labels.pieces("report.draft-title", ["title": ""]).flatMap { piece in
+            piece.placeholder == "title" ? runningTitle : [TextPiece(piece.text)]
+        }
         coverFields.insert(Field(label: labels["cover.draft"], value: labels["cover.draft-notice"]), at: 0)
     }
 
@@ -195,7 +197,9 @@ public struct ReportModel: Sendable {
         let standardTitle = title(standard.title, standard.titleEnglish)
         standardLine = labels.format("report.standard-line", ["id": standard.id, "title": standardTitle])
         organizationName = organization.name
-        runningTitle = assessment.reportNumber.map { labels.format("report.running-title", ["title": reportTitle, "number": $0]) } ?? reportTitle
+        runningTitle = assessment.reportNumber.map { number in
+            labels.pieces("report.running-title", ["title": reportTitle, "number": number]).map { TextPiece($0.text, asTyped: $0.placeholder == "number") }
+        } ?? [TextPiece(reportTitle)]
         reportDate = date(assessment.audit.end)
         let separator = labels["list.separator"]
 
@@ -383,5 +387,16 @@ public struct ReportModel: Sendable {
         if start == end { return date(start, labels) }
         let endKey = start.year != end.year ? "date" : start.month != end.month ? "date.range.end.same-year" : "date.range.end.same-month"
         return labels.format("date.range", ["start": date(start, labels), "end": date(end, labels, key: endKey)])
+    }
+}
+
+/// A piece of a text: set by the Chinese spacing rules, or as typed (a code such as a report number).
+public struct TextPiece: Hashable, Sendable {
+    public var text: String
+    public var asTyped: Bool
+
+    public init(_ text: String, asTyped: Bool = false) {
+        self.text = text
+        self.asTyped = asTyped
     }
 }

@@ -81,14 +81,22 @@ public struct Labels: Sendable {
     /// The text of `key` with each `{name}` replaced by its value, in one pass over the label: a
     /// value is inserted as it is, never read again for placeholders (user text may hold braces).
     public func format(_ key: String, _ values: [String: String]) -> String {
-        var result = ""
+        pieces(key, values).map(\.text).joined()
+    }
+
+    /// `format`'s result in pieces: the label's own text, and each value with the name of the
+    /// placeholder it stands in for (a number may be set as typed where the label's text is not).
+    public func pieces(_ key: String, _ values: [String: String]) -> [(text: String, placeholder: String?)] {
+        var pieces: [(text: String, placeholder: String?)] = []
         var rest = Substring(self[key])
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            result += rest[..<open]
-            result += values[String(rest[rest.index(after: open)..<close])] ?? String(rest[open...close])
+            if open > rest.startIndex { pieces.append((String(rest[..<open]), nil)) }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let value = values[name] { pieces.append((value, name)) } else { pieces.append((String(rest[open...close]), nil)) }
             rest = rest[rest.index(after: close)...]
         }
-        return result + rest
+        if !rest.isEmpty { pieces.append((String(rest), nil)) }
+        return pieces
     }
 
     public var isChinese: Bool { language.hasPrefix("zh") }

@@ -168,14 +168,34 @@ enum CJKSpacing {
     }
 }
 
-/// The Han–Latin rule for media that set text themselves (HTML): `text` with a four-per-em space
-/// (U+2005, a quarter em) at every boundary between a Han character and a Latin letter or digit,
-/// in place of a space typed there; URLs and addresses stay as typed.
-public func quarterEmSpaced(_ text: String) -> String {
-    let spacing = CJKSpacing.apply([Span(text)], justified: false)
-    guard !spacing.gaps.isEmpty, var bytes = spacing.spans.first.map({ Array($0.text.utf8) }) else { return text }
-    for gap in spacing.gaps.reversed() { bytes.replaceSubrange(gap, with: Array("\u{2005}".utf8)) }
-    return String(decoding: bytes, as: UTF8.self)
+/// The Han–Latin rule for media that set text themselves (HTML): the text of `spans` as typed,
+/// with `mark` wherever a Han character meets a Latin letter or digit with no space typed between
+/// them, for the medium to draw as a quarter-em gap that is no character of the text. A space typed
+/// there stays a space; URLs, addresses and verbatim spans get no mark.
+public func markingHanLatinGaps(_ spans: [Span], with mark: Unicode.Scalar) -> String {
+    let typed = spans.map(\.text).joined()
+    let spacing = CJKSpacing.apply(spans, justified: false)
+    guard !spacing.gaps.isEmpty else { return typed }
+    let gapStarts = Set(spacing.gaps.map(\.lowerBound))
+    var original = typed.unicodeScalars.makeIterator()
+    var marked = String.UnicodeScalarView()
+    var offset = 0
+    for scalar in spacing.spans.map(\.text).joined().unicodeScalars {
+        defer { offset += UTF8.width(scalar) }
+        if gapStarts.contains(offset) {
+            // A gap stands for a typed space or was inserted where none was typed.
+            var lookahead = original
+            if lookahead.next() == " " {
+                original = lookahead
+                marked.append(" ")
+            } else {
+                marked.append(mark)
+            }
+        } else if let next = original.next() {
+            marked.append(next)
+        }
+    }
+    return String(marked)
 }
 
 /// Long Latin tokens (URLs, file names, codes) get a break opportunity after every character,

@@ -273,15 +273,15 @@ public indirect enum Block: Hashable, Sendable {
 /// `{page}` and `{pages}` are replaced by the page number and the page count; otherwise the texts
 /// (user text, say) are shown as they are. Left and right texts that would meet share the width.
 public struct RunningText: Hashable, Sendable {
-    public var left: String
-    public var center: String
-    public var right: String
+    public var left: [Span]
+    public var center: [Span]
+    public var right: [Span]
     public var style: TextStyle
     /// A rule between the running text and the body.
     public var rule: Bool
     public var numbersPages: Bool
 
-    public init(left: String = "", center: String = "", right: String = "", style: TextStyle, rule: Bool, numbersPages: Bool = false) {
+    public init(left: [Span] = [], center: [Span] = [], right: [Span] = [], style: TextStyle, rule: Bool, numbersPages: Bool = false) {
         self.left = left
         self.center = center
         self.right = right

@@ -76,7 +76,7 @@ final class FontLibrary {
     }
 
     deinit {
-        FcConfigDestroy(config)
+        GraphicsLibraries.use { FcConfigDestroy(config) }
     }
 
     /// Which font draws each character of `text` when `family` (regular weight) is asked for, as

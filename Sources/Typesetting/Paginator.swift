@@ -20,12 +20,23 @@ struct LineStack {
     var lines: [Line] = []
 
     mutating func append(_ paragraph: Paragraph, layout: TextLayout, marker: TextLayout?, spaceBefore: Length) {
+        append(paragraph, layouts: [layout], marker: marker, spaceBefore: spaceBefore)
+    }
+
+    /// A paragraph laid out in pieces (see `TextEngine.layouts`): one line follows another across
+    /// the pieces at the paragraph's line pitch.
+    mutating func append(_ paragraph: Paragraph, layouts: [TextLayout], marker: TextLayout?, spaceBefore: Length) {
         let textX = paragraph.indent + paragraph.markerWidth
-        for index in layout.lines.indices {
-            lines.append(Line(
-                layout: layout, index: index, gapBefore: index == 0 ? spaceBefore : 0, x: textX,
-                marker: index == 0 ? marker : nil, markerX: paragraph.indent,
-                leading: paragraph.marker != nil && index == layout.lines.count - 1 ? layout.leading(after: index) : 0))
+        for (piece, layout) in layouts.enumerated() {
+            let last = piece == layouts.count - 1
+            for index in layout.lines.indices {
+                let first = piece == 0 && index == 0
+                let gapBefore = first ? spaceBefore : index == 0 ? lines.last.map { $0.layout.leading(after: $0.index) } ?? 0 : 0
+                lines.append(Line(
+                    layout: layout, index: index, gapBefore: gapBefore, x: textX,
+                    marker: first ? marker : nil, markerX: paragraph.indent,
+                    leading: paragraph.marker != nil && last && index == layout.lines.count - 1 ? layout.leading(after: index) : 0))
+            }
         }
     }
 
@@ -66,7 +77,8 @@ struct LineStack {
             if position != range.lowerBound { y += lines[position].gapBefore }
             let first = lines[position]
             var end = position + 1
-            while end < range.upperBound, lines[end].layout === first.layout, lines[end].gapBefore == 0 { end += 1 }
+            // (two pieces of a long paragraph may be one layout: the same text twice)
+            while end < range.upperBound, lines[end].layout === first.layout, lines[end].index == lines[end - 1].index + 1, lines[end].gapBefore == 0 { end += 1 }
             let layoutRange = first.index..<lines[end - 1].index + 1
             let height = (position..<end).reduce(0) { $0 + lines[$1].advance - lines[$1].leading }
             let width = layoutRange.map { first.layout.lines[$0].x + first.layout.lines[$0].width }.max() ?? 0
@@ -204,8 +216,7 @@ final class Paginator {
         case let .table(table):
             placeTable(table)
         case let .figure(figure):
-            let (items, paths) = figureItems(figure)
-            placeWhole(items, paths: paths)
+            placeFigure(figure)
         case let .drawing(drawing):
             let (items, paths) = drawingItems(drawing, width: body.width)
             placeWhole(items, paths: paths, spaceBefore: drawing.spaceBefore, spaceAfter: drawing.spaceAfter)
@@ -237,17 +248,17 @@ final class Paginator {
 
     private func stack(for paragraph: Paragraph, width: Length? = nil) -> LineStack {
         let available = (width ?? body.width) - paragraph.indent - paragraph.markerWidth
-        let layout = engine.layout(paragraph.spans, style: paragraph.style, width: available)
+        let layouts = engine.layouts(paragraph.spans, style: paragraph.style, width: available)
         let marker = paragraph.marker.map { engine.layout([Span($0)], style: paragraph.style.with { $0.alignment = .left }, width: nil) }
         var stack = LineStack()
-        stack.append(paragraph, layout: layout, marker: marker, spaceBefore: paragraph.spaceBefore)
+        stack.append(paragraph, layouts: layouts, marker: marker, spaceBefore: paragraph.spaceBefore)
         return stack
     }
 
     /// Places a paragraph's lines, splitting across pages; at least two lines stay together at
     /// the bottom and at the top of a page when the paragraph has enough lines.
-    private func placeStack(_ stack: LineStack, spaceAfter: Length, paths: ((_ isMarker: Bool) -> [StructureNode])? = nil) {
-        var start = 0
+    private func placeStack(_ stack: LineStack, from first: Int = 0, spaceAfter: Length, paths: ((_ isMarker: Bool) -> [StructureNode])? = nil) {
+        var start = first
         let total = stack.lines.count
         while start < total {
             if start == 0, let first = stack.lines.first { advance(by: first.gapBefore) }
@@ -367,9 +378,28 @@ final class Paginator {
 
     // MARK: Figures and drawings
 
+    /// A figure: the picture with the first two lines of its caption, kept together; the rest of a
+    /// long caption runs on as a paragraph does, across pages if it must.
+    private func placeFigure(_ figure: Figure) {
+        let caption = figure.caption.map { stack(for: $0.with { $0.style.alignment = .center }) }
+        let kept = min(2, caption?.lines.count ?? 0)
+        let captionNode = node(.paragraph)
+        let (items, paths, captionTop) = figureItems(figure, captionLines: kept, captionNode: captionNode)
+        let height = items.map(\.bounds.maxY).max() ?? 0
+        if !pageIsEmpty, height > remaining { newPage() }
+        let top = y
+        emit(items.map { offset($0, by: Point(x: body.x, y: top)) }, paths: paths)
+        y += height
+        guard let caption, kept < caption.lines.count else { return }
+        y = top + captionTop + caption.height(0..<kept) + caption.lines[kept].gapBefore
+        structure = [captionNode]
+        placeStack(caption, from: kept, spaceAfter: 0)
+    }
+
     /// The picture (a Figure element with its caption's text as alternative text), its frame
-    /// (decoration) and its caption (a paragraph).
-    private func figureItems(_ figure: Figure) -> (items: [PageItem], paths: [[StructureNode]]) {
+    /// (decoration) and the first `captionLines` lines of its caption (a paragraph), with the top
+    /// of the caption.
+    private func figureItems(_ figure: Figure, captionLines: Int = .max, captionNode: StructureNode? = nil) -> (items: [PageItem], paths: [[StructureNode]], captionTop: Length) {
         let aspect = Double(figure.image.pixelHeight) / Double(figure.image.pixelWidth)
         var width = min(figure.maxWidth, body.width)
         var height = width * aspect
@@ -384,11 +414,11 @@ final class Paginator {
         var paths: [[StructureNode]] = [[node(.figure, alternativeText: figure.alternativeText ?? figure.caption?.text ?? "")], []]
         if let caption = figure.caption {
             let stack = stack(for: caption.with { $0.style.alignment = .center })
-            let captionItems = stack.items(0..<stack.lines.count, at: Point(x: 0, y: height + 8))
+            let captionItems = stack.items(0..<min(captionLines, stack.lines.count), at: Point(x: 0, y: height + 8))
             items += captionItems
-            paths += Array(repeating: [node(.paragraph)], count: captionItems.count)
+            paths += Array(repeating: [captionNode ?? node(.paragraph)], count: captionItems.count)
         }
-        return (items, paths)
+        return (items, paths, height + 8)
     }
 
     /// The drawing's items: all of one Figure element when the drawing has an alternative text,
@@ -572,12 +602,17 @@ final class Paginator {
     }
 
     /// A running header or footer: its first line at `top`; a text that needs more lines (left and
-    /// right texts share the width when they would meet) grows away from the body.
+    /// right texts share the width when they would meet) grows away from the body, by at most
+    /// `runningLines` lines, so that it stays on the page: a longer text (an organization's name of
+    /// hundreds of characters, shown whole on the cover) ends in an ellipsis there.
     private func running(_ running: RunningText, fill: (String) -> String, top: Length, page: Page, growsUp: Bool) -> [PageItem] {
-        let texts = [running.left, running.center, running.right].map { running.numbersPages ? fill($0) : $0 }
+        let texts = [running.left, running.center, running.right].map { spans in
+            running.numbersPages ? spans.map { Span(fill($0.text), bold: $0.bold, color: $0.color, verbatim: $0.verbatim) } : spans
+        }
+        let isEmpty = texts.map { $0.allSatisfy(\.text.isEmpty) }
         let width = page.body.width
         var widths = [width, width, width]
-        let natural = [texts[0], texts[2]].map { $0.isEmpty ? 0 : engine.layout([Span($0)], style: running.style, width: nil).naturalWidth }
+        let natural = [0, 2].map { isEmpty[$0] ? 0 : engine.layout(Self.cappedForRunning(texts[$0], width: width, style: running.style), style: running.style, width: nil).naturalWidth }
         let gap = running.style.size * 2
         if natural[0] > 0, natural[1] > 0, natural[0] + natural[1] + gap > width {
             // The left text (a title and a number) keeps its line when it takes at most 60 %.
@@ -589,13 +624,55 @@ final class Paginator {
             widths[2] = min(widths[2], natural[1] / lines + running.style.size * 2)
         }
         var items: [PageItem] = []
-        for (index, alignment) in [TextAlignment.left, .center, .right].enumerated() where !texts[index].isEmpty {
-            let stack = stack(for: Paragraph(texts[index], style: running.style.with { $0.alignment = alignment }), width: widths[index])
+        for (index, alignment) in [TextAlignment.left, .center, .right].enumerated() where !isEmpty[index] {
+            let style = running.style.with { $0.alignment = alignment }
+            let stack = stack(for: Paragraph(shortenedForRunning(texts[index], style: style, width: widths[index]), style: style), width: widths[index])
             let x = index == 2 ? page.body.maxX - widths[2] : page.body.x
             let y = growsUp ? top - stack.height(0..<stack.lines.count) + stack.height(0..<min(1, stack.lines.count)) : top
             items += stack.items(0..<stack.lines.count, at: Point(x: x, y: y))
         }
         return items
+    }
+
+    /// How many lines a running text may take.
+    static let runningLines = 2
+
+    /// `spans` cut to the characters that could fill `runningLines` lines at `width` were every
+    /// character a hair space wide: what lies beyond can never be shown in the margin.
+    private static func cappedForRunning(_ spans: [Span], width: Length, style: TextStyle) -> [Span] {
+        let limit = Int(Double(runningLines) * width / (style.size * 0.1)) + 1
+        return prefix(of: spans, characters: limit)
+    }
+
+    /// `spans` as they fit `runningLines` lines at `width`: whole, or their longest beginning that
+    /// fits with an ellipsis after it.
+    private func shortenedForRunning(_ spans: [Span], style: TextStyle, width: Length) -> [Span] {
+        func lines(_ candidate: [Span]) -> Int {
+            engine.layout(candidate, style: style, width: width).lines.count
+        }
+        let capped = Self.cappedForRunning(spans, width: width, style: style)
+        let count = spans.reduce(0) { $0 + $1.text.count }
+        if capped.reduce(0, { $0 + $1.text.count }) == count, lines(capped) <= Self.runningLines { return spans }
+        func shortened(_ characters: Int) -> [Span] { Self.prefix(of: capped, characters: characters) + [Span("…")] }
+        var fitting = 0
+        var tooMany = capped.reduce(0) { $0 + $1.text.count }
+        while tooMany - fitting > 1 {
+            let middle = (fitting + tooMany) / 2
+            if lines(shortened(middle)) <= Self.runningLines { fitting = middle } else { tooMany = middle }
+        }
+        return shortened(fitting)
+    }
+
+    /// The first `characters` characters of `spans`, in their spans.
+    private static func prefix(of spans: [Span], characters: Int) -> [Span] {
+        var left = characters
+        var kept: [Span] = []
+        for span in spans where left > 0 {
+            let count = span.text.count
+            kept.append(count <= left ? span : Span(String(span.text.prefix(left)), bold: span.bold, color: span.color, verbatim: span.verbatim))
+            left -= min(count, left)
+        }
+        return kept
     }
 
     private func offset(_ item: PageItem, by point: Point) -> PageItem {

@@ -84,6 +84,10 @@ public enum PictureCleaning {
     }
 
     static func png(_ bytes: [UInt8]) throws(Problem) -> [UInt8] {
+        try GraphicsLibraries.use { () throws(Problem) -> [UInt8] in try pngLocked(bytes) }
+    }
+
+    private static func pngLocked(_ bytes: [UInt8]) throws(Problem) -> [UInt8] {
         let source = PNGSource(bytes)
         let surface = withExtendedLifetime(source) {
             cairo_image_surface_create_from_png_stream(readPNGBytes, Unmanaged.passUnretained(source).toOpaque())

@@ -35,9 +35,9 @@ struct PreparedTable {
                 var stack = LineStack()
                 let contentWidth = max(1, widths[min(index, widths.count - 1)] - padding)
                 for paragraph in cell.paragraphs {
-                    let layout = engine.layout(paragraph.spans, style: paragraph.style, width: contentWidth - paragraph.indent - paragraph.markerWidth)
+                    let layouts = engine.layouts(paragraph.spans, style: paragraph.style, width: contentWidth - paragraph.indent - paragraph.markerWidth)
                     let marker = paragraph.marker.map { engine.layout([Span($0)], style: paragraph.style.with { $0.alignment = .left }, width: nil) }
-                    stack.append(paragraph, layout: layout, marker: marker, spaceBefore: stack.lines.isEmpty ? 0 : paragraph.spaceBefore)
+                    stack.append(paragraph, layouts: layouts, marker: marker, spaceBefore: stack.lines.isEmpty ? 0 : paragraph.spaceBefore)
                 }
                 return Cell(lines: stack, fill: cell.fill)
             }
@@ -64,10 +64,11 @@ struct PreparedTable {
         for row in table.header + table.rows {
             for (index, cell) in row.cells.enumerated() where index < count {
                 for paragraph in cell.paragraphs {
-                    let unwrapped = engine.layout(paragraph.spans, style: paragraph.style, width: nil)
-                    natural[index] = max(natural[index], unwrapped.naturalWidth + paragraph.indent + paragraph.markerWidth + padding)
+                    // (a text in pieces is as wide as its pieces set one after another)
+                    let unwrapped = engine.layouts(paragraph.spans, style: paragraph.style, width: nil).reduce(0) { $0 + $1.naturalWidth }
+                    natural[index] = max(natural[index], unwrapped + paragraph.indent + paragraph.markerWidth + padding)
                     // Never narrower than four characters of the cell's font (short labels stay whole).
-                    minimum[index] = max(minimum[index], min(unwrapped.naturalWidth, paragraph.style.size * 4) + paragraph.markerWidth + padding)
+                    minimum[index] = max(minimum[index], min(unwrapped, paragraph.style.size * 4) + paragraph.markerWidth + padding)
                 }
             }
         }

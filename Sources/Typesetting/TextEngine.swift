@@ -54,7 +54,7 @@ final class TextLayout {
     }
 
     deinit {
-        starcert_object_unref(UnsafeMutableRawPointer(layout))
+        GraphicsLibraries.use { starcert_object_unref(UnsafeMutableRawPointer(layout)) }
     }
 
     private static func readable(_ utf8: [UInt8], _ range: Range<Int>, gaps: Set<Int>) -> String {
@@ -75,6 +75,10 @@ final class TextLayout {
 
     /// The characters of line `index`: each with its left edge and advance, justification included.
     func characters(ofLine index: Int) -> [(scalar: Unicode.Scalar, x: Length, advance: Length)] {
+        GraphicsLibraries.use { charactersLocked(ofLine: index) }
+    }
+
+    private func charactersLocked(ofLine index: Int) -> [(scalar: Unicode.Scalar, x: Length, advance: Length)] {
         let range = lineRanges[index]
         let iter = pango_layout_get_iter(layout)
         defer { pango_layout_iter_free(iter) }
@@ -148,9 +152,13 @@ final class TextEngine {
     }
 
     deinit {
-        for description in descriptions.values { pango_font_description_free(description) }
-        starcert_object_unref(UnsafeMutableRawPointer(context))
-        starcert_object_unref(UnsafeMutableRawPointer(fontMap))
+        GraphicsLibraries.use {
+            measured = [:]
+            earlier = []
+            for description in descriptions.values { pango_font_description_free(description) }
+            starcert_object_unref(UnsafeMutableRawPointer(context))
+            starcert_object_unref(UnsafeMutableRawPointer(fontMap))
+        }
     }
 
     private func description(_ role: FontRole, bold: Bool, size: Length) -> UnsafeMutablePointer<PangoFontDescription> {
@@ -244,6 +252,77 @@ final class TextEngine {
         let made = makeLayout(spans, style: style, width: width)
         measured[key] = made
         return made
+    }
+
+    /// Pango measures in 32-bit integers of 1/1024 pt: a line or a column of lines longer than about
+    /// 2.1 million points overflows, and the text then runs off the page as one line. No piece of
+    /// text handed to Pango may come near: a paragraph is laid out in pieces of at most
+    /// `pieceLength(for:)` characters, each at most `safeExtent` long were it set on one line or
+    /// one character to a line.
+    static let safeExtent: Length = 500_000
+    /// More than any character's advance or line height, in ems.
+    static let largestExtentInEms: Double = 4
+
+    /// The most characters one piece of a paragraph in `style` may hold.
+    static func pieceLength(for style: TextStyle) -> Int {
+        max(64, Int(safeExtent / (max(style.size, 1) * max(style.lineSpacing, 1) * largestExtentInEms)))
+    }
+
+    /// Lays out `spans` as `layout` does, in as many pieces as its length needs (one for any
+    /// paragraph of ordinary length): each piece starts a line; only the first has the style's
+    /// first-line indent. A piece ends after a sentence where one ends near its end, else at a
+    /// space, else between two characters that are not letters or digits of one word.
+    func layouts(_ spans: [Span], style: TextStyle, width: Length?) -> [TextLayout] {
+        let limit = Self.pieceLength(for: style)
+        let pieces = Self.pieces(of: spans, limit: limit)
+        return pieces.enumerated().map { index, piece in
+            layout(piece, style: index == 0 ? style : style.with { $0.firstLineIndent = 0 }, width: width)
+        }
+    }
+
+    /// `spans` cut into runs of at most `limit` characters (see `layouts`).
+    static func pieces(of spans: [Span], limit: Int) -> [[Span]] {
+        var total = 0
+        for span in spans {
+            total += span.text.count
+            if total > limit { break }
+        }
+        guard total > limit else { return [spans] }
+        // Each character with the span it came from.
+        var characters: [(Character, Int)] = []
+        for (index, span) in spans.enumerated() { for character in span.text { characters.append((character, index)) } }
+        func isWordCharacter(_ character: Character) -> Bool { character.isASCII && (character.isLetter || character.isNumber) }
+        var pieces: [[Span]] = []
+        var start = 0
+        while start < characters.count {
+            var end = min(start + limit, characters.count)
+            if end < characters.count {
+                let earliest = start + limit * 4 / 5
+                let candidates = stride(from: end, to: earliest, by: -1)
+                if let sentence = candidates.first(where: { "。！？；\n".contains(characters[$0 - 1].0) || (".!?;".contains(characters[$0 - 1].0) && characters[$0].0 == " ") }) {
+                    end = sentence
+                } else if let space = candidates.first(where: { characters[$0 - 1].0 == " " }) {
+                    end = space
+                } else if let between = candidates.first(where: { !isWordCharacter(characters[$0 - 1].0) || !isWordCharacter(characters[$0].0) }) {
+                    end = between
+                }
+            }
+            var piece: [Span] = []
+            var position = start
+            while position < end {
+                let spanIndex = characters[position].1
+                var text = ""
+                while position < end, characters[position].1 == spanIndex {
+                    text.append(characters[position].0)
+                    position += 1
+                }
+                let span = spans[spanIndex]
+                piece.append(Span(text, bold: span.bold, color: span.color, verbatim: span.verbatim))
+            }
+            pieces.append(piece)
+            start = end
+        }
+        return pieces
     }
 
     /// Marks set half-width per run of one font (see `applyAttributes`).

@@ -171,6 +171,32 @@ struct ReportHarness {
         #expect(alongside.certificateHTML?.contains("证书") == true)
     }
 
+    /// The inputs that take the drawing libraries longest (a name of tens of thousands of
+    /// characters, fitted to the certificate by trying size after size, and set on every page of
+    /// the report) drawn on two threads at once, again and again: the renders finish, and give the
+    /// bytes they give one after the other.
+    @Test func aVeryLongNameDrawnOnTwoThreadsAtOnceFinishes() throws {
+        let name = String(String(repeating: "北京华信家电服务有限公司", count: 4_000).prefix(40_000))
+        let input = try harness.variant(of: Fixtures.fourStar) { $0.replacingOccurrences(of: "name: 北京华信家电服务有限公司", with: "name: \(name)") }
+        let sequential = try ReportHarness().renderer.render(input, formats: [.pdf])
+        let finished = DispatchSemaphore(value: 0)
+        let rounds = 3
+        nonisolated(unsafe) var results: [RenderedDocuments?] = Array(repeating: nil, count: rounds)
+        Thread.detachNewThread {
+            for round in 0..<rounds {
+                guard let renderer = try? ReportHarness().renderer else { break }
+                renderer.drawsCertificateAlongside = true
+                results[round] = try? renderer.render(input, formats: [.pdf])
+            }
+            finished.signal()
+        }
+        #expect(finished.wait(timeout: .now() + 600) == .success, "the renders did not finish in ten minutes")
+        for result in results {
+            #expect(result?.report == sequential.report)
+            #expect(result?.certificate == sequential.certificate)
+        }
+    }
+
     @Test func onlyACertifiedEvaluationGetsACertificate() throws {
         let certified = try rendered("four-star-certification")
         #expect(certified.certificate != nil)

@@ -76,10 +76,17 @@ import Typesetting
         }
     }
 
-    @Test func theHTMLGetsTheSameGapsAsFourPerEmSpaces() {
-        #expect(quarterEmSpaced("抽查10份，满分 100 分，见https://a.example.cn/x说明") == "抽查\u{2005}10\u{2005}份，满分\u{2005}100\u{2005}分，见https://a.example.cn/x说明")
-        #expect(quarterEmSpaced("Q/BJKB 006-2026") == "Q/BJKB 006-2026")
-        #expect(quarterEmSpaced("第 3 页") == "第\u{2005}3\u{2005}页")
+    @Test func mediaThatSetTextThemselvesGetAMarkWhereNoSpaceWasTyped() {
+        let marked = { (text: String) in markingHanLatinGaps([Span(text)], with: "|") }
+        #expect(marked("抽查10份，满分 100 分，见https://a.example.cn/x说明") == "抽查|10|份，满分 100 分，见https://a.example.cn/x说明")
+        #expect(marked("Q/BJKB 006-2026") == "Q/BJKB 006-2026")
+        #expect(marked("第 3 页") == "第 3 页")
+        #expect(marked("第3页 and 页 3 x") == "第|3|页 and 页 3 x")
+        #expect(markingHanLatinGaps([Span("编号"), Span("京KB2026", verbatim: true), Span("号")], with: "|") == "编号京KB2026号")
+        // the text comes back whole, the marks taken out
+        for text in ["一二三abc四五六 7 八", "  双空格  A  中 ", "ＡＢ全角１２", "中\u{2005}A", "𠀀A𠀁"] {
+            #expect(String(String.UnicodeScalarView(marked(text).unicodeScalars.filter { $0 != "|" })) == text, "\(text)")
+        }
     }
 
     @Test func marksAtLineEdgesAreSetHalfWidth() throws {

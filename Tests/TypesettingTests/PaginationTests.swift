@@ -19,7 +19,7 @@ import Typesetting
             metadata: DocumentMetadata(title: "t", author: "a", subject: "s", keywords: "k", creator: "c", creationDate: "2026-05-12T00:00:00+08:00"),
             sequences: [PageSequence(
                 size: .a4Portrait, margins: EdgeInsets(top: 72, right: 60, bottom: 72, left: 60),
-                footer: footer ? RunningText(center: "第 {page} 页 共 {pages} 页", style: TextStyle(font: .sans, size: 8), rule: false, numbersPages: true) : nil,
+                footer: footer ? RunningText(center: [Span("第 {page} 页 共 {pages} 页")], style: TextStyle(font: .sans, size: 8), rule: false, numbersPages: true) : nil,
                 blocks: blocks)])
     }
 
@@ -183,7 +183,7 @@ import Typesetting
         let document = Document(
             metadata: DocumentMetadata(title: "t", author: "a", subject: "s", keywords: "k", creator: "c", creationDate: "2026-05-12T00:00:00+08:00"),
             sequences: [PageSequence(size: .a4Portrait, margins: EdgeInsets(top: 72, right: 60, bottom: 72, left: 60),
-                                     header: RunningText(left: left, right: right, style: TextStyle(font: .sans, size: 12), rule: true),
+                                     header: RunningText(left: [Span(left)], right: [Span(right)], style: TextStyle(font: .sans, size: 12), rule: true),
                                      blocks: [.paragraph(Paragraph(Self.sentence, style: Self.body))])])
         let page = try #require(typesetter.layout(document).pages.first)
         let header = page.fragments.filter { $0.frame.maxY < page.body.y }
@@ -193,6 +193,46 @@ import Typesetting
         #expect(rightParts.map(\.text).joined() == right)
         for part in leftParts { for other in rightParts { #expect(part.frame.maxX <= other.frame.x, "\(part.text) meets \(other.text)") } }
         #expect(header.allSatisfy { $0.frame.x >= page.body.x - 0.5 && $0.frame.maxX <= page.body.maxX + 0.5 })
+    }
+
+    /// The header of the first page of a document whose running header is `header`.
+    func runningHeader(_ header: RunningText) throws -> (page: Page, fragments: [TextFragment]) {
+        let document = Document(
+            metadata: DocumentMetadata(title: "t", author: "a", subject: "s", keywords: "k", creator: "c", creationDate: "2026-05-12T00:00:00+08:00"),
+            sequences: [PageSequence(size: .a4Portrait, margins: EdgeInsets(top: 72, right: 60, bottom: 72, left: 60), header: header,
+                                     blocks: [.paragraph(Paragraph(Self.sentence, style: Self.body))])])
+        let page = try #require(typesetter.layout(document).pages.first)
+        return (page, page.fragments.filter { $0.frame.maxY < page.body.y })
+    }
+
+    @Test func aNumberInARunningTextIsSetAsTyped() throws {
+        let number = "京KB2026第0117号-A"
+        let (_, header) = try runningHeader(RunningText(left: [Span("评价报告　报告编号 "), Span(number, verbatim: true)], style: TextStyle(font: .sans, size: 8), rule: true))
+        let text = header.map(\.text).joined()
+        #expect(text.hasSuffix(" " + number), "\(text)")
+        // the label's own text keeps its spacing rules
+        let (_, spaced) = try runningHeader(RunningText(left: [Span("报告编号 " + number)], style: TextStyle(font: .sans, size: 8), rule: true))
+        #expect(spaced.map(\.text).joined() == "报告编号 京 KB2026 第 0117 号-A")
+    }
+
+    @Test func aRunningTextOfAnyLengthStaysOnThePageInTwoLines() throws {
+        for (count, unit) in [(60, "北京华信家电服务有限公司"), (400, "华"), (5_000, "A"), (200_000, "服"), (30_000, "Wide Ｗ字 ")] {
+            let right = String(repeating: unit, count: count)
+            let (page, header) = try runningHeader(RunningText(left: [Span("售后服务成熟度评价报告")], right: [Span(right)], style: TextStyle(font: .sans, size: 8), rule: true))
+            let rightParts = header.filter { $0.frame.x > page.body.x + 1 }
+            #expect(!rightParts.isEmpty)
+            #expect(header.allSatisfy { $0.frame.y >= 0 && $0.frame.x >= page.body.x - 0.5 && $0.frame.maxX <= page.body.maxX + 0.5 }, "\(count) × \(unit)")
+            let lines = rightParts.flatMap(\.lines)
+            #expect(lines.count <= 2, "\(count) × \(unit): \(lines.count) lines")
+            let shown = rightParts.map(\.text).joined()
+            if shown.hasSuffix("…") {
+                // shortened only when the whole text takes more than two lines
+                #expect(unit.count * count > 60, "\(count) × \(unit)")
+                #expect(right.replacingOccurrences(of: " ", with: "").hasPrefix(String(shown.dropLast()).replacingOccurrences(of: " ", with: "")))
+            } else {
+                #expect(shown.replacingOccurrences(of: " ", with: "") == right.replacingOccurrences(of: " ", with: ""))
+            }
+        }
     }
 
     @Test func footersCountPages() throws {
