@@ -260,7 +260,8 @@ final class TextEngine {
     /// `pieceLength(for:)` characters, each at most `safeExtent` long were it set on one line or
     /// one character to a line.
     static let safeExtent: Length = 500_000
-    /// More than any character's advance or line height, in ems.
+    /// More than any scalar's advance or line height, in ems (the widest glyphs of the configured
+    /// fonts, such as the three-em dash, are three ems wide; characters no font has are refused).
     static let largestExtentInEms: Double = 4
 
     /// The most characters one piece of a paragraph in `style` may hold.
@@ -280,40 +281,49 @@ final class TextEngine {
         }
     }
 
-    /// `spans` cut into runs of at most `limit` characters (see `layouts`).
+    /// `spans` cut into runs of at most `limit` Unicode scalars (see `layouts`), between
+    /// characters: a character of many scalars (a letter with a stack of combining marks, jamo
+    /// that a font draws one by one) counts for each.
     static func pieces(of spans: [Span], limit: Int) -> [[Span]] {
         var total = 0
         for span in spans {
-            total += span.text.count
+            total += span.text.unicodeScalars.count
             if total > limit { break }
         }
         guard total > limit else { return [spans] }
-        // Each character with the span it came from.
-        var characters: [(Character, Int)] = []
-        for (index, span) in spans.enumerated() { for character in span.text { characters.append((character, index)) } }
+        // Each character with the span it came from, and the scalars before it.
+        var characters: [(character: Character, span: Int)] = []
+        var scalarsBefore: [Int] = [0]
+        for (index, span) in spans.enumerated() {
+            for character in span.text {
+                characters.append((character, index))
+                scalarsBefore.append(scalarsBefore[scalarsBefore.count - 1] + character.unicodeScalars.count)
+            }
+        }
         func isWordCharacter(_ character: Character) -> Bool { character.isASCII && (character.isLetter || character.isNumber) }
         var pieces: [[Span]] = []
         var start = 0
         while start < characters.count {
-            var end = min(start + limit, characters.count)
-            if end < characters.count {
-                let earliest = start + limit * 4 / 5
-                let candidates = stride(from: end, to: earliest, by: -1)
-                if let sentence = candidates.first(where: { "。！？；\n".contains(characters[$0 - 1].0) || (".!?;".contains(characters[$0 - 1].0) && characters[$0].0 == " ") }) {
+            // The most characters within `limit` scalars, at least one.
+            var end = start + 1
+            while end < characters.count, scalarsBefore[end + 1] - scalarsBefore[start] <= limit { end += 1 }
+            if end < characters.count, end - start > 5 {
+                let candidates = stride(from: end, to: start + (end - start) * 4 / 5, by: -1)
+                if let sentence = candidates.first(where: { "。！？；\n".contains(characters[$0 - 1].character) || (".!?;".contains(characters[$0 - 1].character) && characters[$0].character == " ") }) {
                     end = sentence
-                } else if let space = candidates.first(where: { characters[$0 - 1].0 == " " }) {
+                } else if let space = candidates.first(where: { characters[$0 - 1].character == " " }) {
                     end = space
-                } else if let between = candidates.first(where: { !isWordCharacter(characters[$0 - 1].0) || !isWordCharacter(characters[$0].0) }) {
+                } else if let between = candidates.first(where: { !isWordCharacter(characters[$0 - 1].character) || !isWordCharacter(characters[$0].character) }) {
                     end = between
                 }
             }
             var piece: [Span] = []
             var position = start
             while position < end {
-                let spanIndex = characters[position].1
+                let spanIndex = characters[position].span
                 var text = ""
-                while position < end, characters[position].1 == spanIndex {
-                    text.append(characters[position].0)
+                while position < end, characters[position].span == spanIndex {
+                    text.append(characters[position].character)
                     position += 1
                 }
                 let span = spans[spanIndex]

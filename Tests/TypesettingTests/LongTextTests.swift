@@ -15,8 +15,10 @@ import Typesetting
     static let caption = TextStyle(font: .sans, size: 9, alignment: .center)
     static let heading = TextStyle(font: .sans, size: 16, bold: true)
     /// Scripts of different widths: Han, Latin words, digits with no break, full-width forms, and
-    /// Han with numbers and Latin (quarter-em gaps).
-    static let scripts = ["服务记录抽查结果显示工单完整。", "Service records were sampled; ", "20260315123456789", "ＷＩＤＥ全角Ａ１", "抽查 ISO 10002 记录12项，"]
+    /// Han with numbers and Latin (quarter-em gaps), letters under stacks of combining marks (one
+    /// character of several scalars).
+    static let scripts = ["服务记录抽查结果显示工单完整。", "Service records were sampled; ", "20260315123456789", "ＷＩＤＥ全角Ａ１", "抽查 ISO 10002 记录12项，",
+                          "e\u{301}\u{302}\u{303}o\u{308}\u{304} "]
 
     init() throws {
         typesetter = try Typesetter(fonts: TypesettingFixtures.fonts)
