@@ -121,14 +121,16 @@ public final class DocumentPipeline {
             var warnings = checked.warnings
             let here = SourceLocation(file: file, line: 0, column: 0)
             warnings += ((report.laidOut?.warnings ?? []) + (certificate?.warnings ?? [])).map { Diagnostic(.warning, at: here, $0) }
-            for overflow in certificate?.overflows ?? [] {
-                warnings.append(Diagnostic(.warning, at: here, Self.describe(overflow) + "; the specimen cuts it, and `starcert issue` refuses it"))
+            // A specimen that would show a text cut is not written: the report is.
+            let overflows = certificate?.overflows ?? []
+            for overflow in overflows {
+                warnings.append(Diagnostic(.warning, at: here, Self.describe(overflow) + "; no specimen certificate is written, and `starcert issue` refuses it"))
             }
             var outputs: [NamedOutput] = []
             if let pdf = report.pdf { outputs.append(NamedOutput(name: "report.pdf", bytes: pdf)) }
             if let html = report.html { outputs.append(NamedOutput(name: "report.html", bytes: Array(html.utf8))) }
-            if let pdf = certificate?.pdf { outputs.append(NamedOutput(name: "certificate.pdf", bytes: pdf)) }
-            if let html = certificate?.html { outputs.append(NamedOutput(name: "certificate.html", bytes: Array(html.utf8))) }
+            if overflows.isEmpty, let pdf = certificate?.pdf { outputs.append(NamedOutput(name: "certificate.pdf", bytes: pdf)) }
+            if overflows.isEmpty, let html = certificate?.html { outputs.append(NamedOutput(name: "certificate.html", bytes: Array(html.utf8))) }
             return .success(Rendered(evaluation: evaluation, outputs: outputs, warnings: warnings, reportPages: report.laidOut?.pages.count ?? 0))
         } catch {
             return .failure(DiagnosedFailure([Diagnostic(.error, at: SourceLocation(file: file, line: 0, column: 0), "\(error)")]))

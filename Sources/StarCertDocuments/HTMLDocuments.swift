@@ -120,11 +120,15 @@ private func dataURI(_ image: ImageData) -> String {
     "data:\(image.format == .jpeg ? "image/jpeg" : "image/png");base64," + Data(image.bytes).base64EncodedString()
 }
 
-/// Text for CSS generated content (a printed page's running header), which is drawn but never
-/// selected or searched: a four-per-em space (U+2005) stands for each Han–Latin gap.
-private func fourPerEmSpaced(_ spans: [Span]) -> String {
-    String(markingHanLatinGaps(spans, with: "\u{2005}"))
+/// Text for a printed page's running header (CSS generated content, in a margin box that does not
+/// grow): as typed, and a text longer than two lines of the box shortened with an ellipsis, as the
+/// PDF's running header shows it (the whole text stands on the cover).
+private func runningText(_ text: String) -> String {
+    text.count > runningTextCharacters ? String(text.prefix(runningTextCharacters - 1)) + "…" : text
 }
+
+/// Two lines of a running header's half of the page, in Han characters at 8 pt.
+private let runningTextCharacters = 56
 
 /// `text` as a CSS string literal: quotes, backslashes, markup characters and every invisible or
 /// control character escaped, so that no text can end the string or the style sheet.
@@ -240,7 +244,7 @@ private struct ReportContext {
             "hasHistory": model.history != nil, "history": history,
             "lang": model.labels.language,
             "l": labelValues(labels),
-            "runningTitleCSS": cssString(fourPerEmSpaced(model.runningTitle.spans)), "runningOrganizationCSS": cssString(fourPerEmSpaced([Span(model.organizationName)])),
+            "runningTitleCSS": cssString(runningText(model.runningTitle.map(\.text).joined())), "runningOrganizationCSS": cssString(runningText(model.organizationName)),
             "footerCSS": cssPageCounter(labels["report.footer"]),
             "documentTitle": model.documentTitle, "author": model.issuer.name, "subject": model.subject, "keywords": model.keywords,
             "issuerName": labels.isChinese ? model.issuer.name : model.issuer.nameEnglish,

@@ -224,7 +224,8 @@ public struct FittedText: Hashable, Sendable {
     public var paragraph: Paragraph
     public var frame: Rect
     public var minimumSize: Length
-    /// What the box holds, for `TextOverflow` (e.g. "the organization's scope").
+    /// What the box holds, for `TextOverflow` (e.g. "the organization's scope"): a named box's
+    /// last span is the value, any before it its labels.
     public var name: String?
     /// How the text stands in the document's structure: a paragraph, or a heading of a level.
     public var headingLevel: Int?
@@ -245,7 +246,7 @@ public struct FittedText: Hashable, Sendable {
 public struct TextOverflow: Hashable, Sendable {
     public let name: String
     public let minimumSize: Length
-    /// Characters of the box's text (labels included).
+    /// Characters of the box's value (its labels not counted).
     public let characters: Int
     /// How many of them fit at the minimum size.
     public let fittingCharacters: Int

@@ -465,9 +465,18 @@ final class Paginator {
         return (items, paths)
     }
 
-    /// Text in a fixed box: wrapped at the box's width and made smaller until it fits, centred vertically.
+    /// Text in a fixed box: wrapped at the box's width and made smaller until it fits, centred
+    /// vertically. A text longer than the box could hold even at its minimum size were every
+    /// character a tenth of an em wide is set at that size at once, from the characters it could
+    /// hold, so that a name of a million characters costs no more than one that just overflows.
     private func fittedItems(_ fitted: FittedText) -> [PageItem] {
         var paragraph = fitted.paragraph
+        let capacity = Int(fitted.frame.width / (fitted.minimumSize * 0.1) * max(1, fitted.frame.height / fitted.minimumSize)) + 1
+        let characters = paragraph.text.count
+        if characters > capacity {
+            paragraph = paragraph.prefix(capacity)
+            paragraph.style.size = fitted.minimumSize
+        }
         var stack = self.stack(for: paragraph, width: fitted.frame.width)
         var height = stack.height(0..<stack.lines.count)
         while height > fitted.frame.height, paragraph.style.size - 0.5 >= fitted.minimumSize {
@@ -480,8 +489,10 @@ final class Paginator {
             count = max(1, stack.fitting(from: 0, in: fitted.frame.height))
             height = stack.height(0..<count)
             if let name = fitted.name {
-                overflows.append(TextOverflow(name: name, minimumSize: fitted.minimumSize, characters: paragraph.text.count,
-                                              fittingCharacters: fittingCharacters(paragraph, in: fitted.frame)))
+                // A named box holds its labels, then the value, its last span: the counts are the value's.
+                let label = paragraph.spans.dropLast().reduce(0) { $0 + $1.text.count }
+                overflows.append(TextOverflow(name: name, minimumSize: fitted.minimumSize, characters: characters - label,
+                                              fittingCharacters: max(0, fittingCharacters(paragraph, in: fitted.frame) - label)))
             } else {
                 warnings.append("text was cut to fit its box even at \(fitted.minimumSize) pt: \(String(paragraph.text.prefix(40)))…")
             }

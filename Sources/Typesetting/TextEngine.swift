@@ -497,6 +497,8 @@ final class TextEngine {
         insert(pango_attr_foreground_new(UInt16(style.color.red * scale), UInt16(style.color.green * scale), UInt16(style.color.blue * scale)), 0, Int(Int32.max))
         // Chinese punctuation in its full-width form and no synthetic letter spacing.
         insert(pango_attr_language_new(pango_language_from_string("zh-cn")), 0, Int(Int32.max))
+        // A word broken for want of room breaks as typed: no hyphen is drawn that the text lacks.
+        insert(pango_attr_insert_hyphens_new(0)!, 0, Int(Int32.max))
         for range in spacing.gaps where !edges.closedGaps.contains(range.lowerBound) {
             var box = PangoRectangle(x: 0, y: 0, width: Int32(style.size * 0.25 * pangoScale), height: 0)
             insert(pango_attr_shape_new(&box, &box), range.lowerBound, range.upperBound)

@@ -111,13 +111,16 @@ import Testing
         let scopeLine = try #require(lines.first { $0.contains("the organization's scope does not fit") })
         #expect(scopeLine.contains("even at 7.5 pt, the smallest legible size"))
         let counts = scopeLine.matches(of: /(\d+) of its (\d+) characters are too many/).first
-        #expect(counts.map { Int($0.output.2)! >= scope.count && Int($0.output.1)! > 0 } == true, "\(scopeLine)")
+        // (the value's characters: the label 认证范围 is not counted)
+        #expect(counts.map { Int($0.output.2)! == scope.count && Int($0.output.1)! > 0 } == true, "\(scopeLine)")
         let nameLine = try #require(lines.first { $0.contains("the organization's name does not fit") })
         #expect(nameLine.contains("even at 10 pt"))
-        // The same texts in a specimen are cut, with a warning that issuing will refuse them.
+        // `report` writes the report, and no specimen that would show the texts cut.
         let report = try fixture.run(["report", "long.yaml", "-o", "specimen"])
         #expect(report.status == 0)
-        #expect(report.stderr.contains("the specimen cuts it, and `starcert issue` refuses it"))
+        #expect(report.stderr.contains("no specimen certificate is written, and `starcert issue` refuses it"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.appendingPathComponent("specimen").path).sorted()
+        #expect(written == ["report.html", "report.pdf"])
     }
 
     @Test func aCorrectionMustBeOfTheSameOrganizationAndReplacesOnce() throws {

@@ -71,6 +71,15 @@ import Typesetting
         #expect(try #require(documents.reportHTML).contains("@top-left { content: \"售后服务成熟度评价报告　报告编号 KB-{page}/{pages}-{title}\"; }"))
     }
 
+    @Test func aPrintedRunningHeaderKeepsToTwoLinesAsTyped() throws {
+        let name = String(repeating: "北京华信家电服务有限公司ABC", count: 40)
+        let evaluation = try harness.variant(of: Fixtures.fourStar) { $0.replacingOccurrences(of: "name: 北京华信家电服务有限公司", with: "name: \(name)") }
+        let html = try #require(try both(evaluation).reportHTML)
+        let header = try #require(html.firstMatch(of: /@top-right \{ content: "([^"]*)"; \}/)).output.1
+        #expect(header == String(name.prefix(55)) + "…")
+        #expect(html.contains(escapeHTML(name)))
+    }
+
     @Test func theHTMLIsSelfContainedAndAccessible() throws {
         let documents = try both(try harness.input(Fixtures.fourStar))
         for html in [try #require(documents.reportHTML), try #require(documents.certificateHTML)] {
