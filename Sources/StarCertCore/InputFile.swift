@@ -17,7 +17,10 @@ public enum InputFile {
             case .missing: return "no such file"
             case let .notRegular(kind): return "it is \(kind), not a regular file"
             case let .unreadable(reason): return "it cannot be read (\(reason))"
-            case let .tooLarge(bytes, limit): return "it is \(Self.size(bytes)), more than the \(Self.size(limit)) allowed"
+            case let .tooLarge(bytes, limit):
+                // In bytes when the rounded sizes would read alike (16 MiB against 16 MiB).
+                let (size, allowed) = Self.size(bytes) == Self.size(limit) ? ("\(bytes) bytes", "\(limit) bytes") : (Self.size(bytes), Self.size(limit))
+                return "it is \(size), more than the \(allowed) allowed"
             }
         }
 

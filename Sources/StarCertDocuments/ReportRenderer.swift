@@ -20,11 +20,14 @@ public enum ReportError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unshowableCharacters(list):
-            let described = list.map { entry in
+            // The first few of them: a pasted text may hold thousands.
+            let shown = 12
+            let described = list.prefix(shown).map { entry in
                 let codes = entry.character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
                 return "“\(entry.character)” (\(codes)) in \(entry.field)"
             }
-            return "the fonts cannot show \(described.joined(separator: ", ")); replace these characters or add a font that has them to Fonts/ (see Fonts/README.md)"
+            let more = list.count > shown ? " and \(list.count - shown) more" : ""
+            return "the fonts cannot show \(described.joined(separator: ", "))\(more); replace these characters or add a font that has them to Fonts/ (see Fonts/README.md)"
         case let .missingColorProfile(message):
             return message
         case let .archivalForm(error):
@@ -158,16 +161,22 @@ public final class ReportRenderer {
         // Each distinct character once, for both roles.
         var seen = Set<Character>()
         let distinct = String(texts.flatMap(\.text).filter { seen.insert($0).inserted })
+        // Each field read once per role, whatever the number of characters found (linear in the texts).
+        var reported = Set<String>()
         for role in FontRole.allCases {
             let coverage = typesetter.coverage(of: distinct, role: role)
             if coverage.isComplete { continue }
+            let lacking = Set(coverage.missing)
+            let fallbacks = Dictionary(coverage.fallbacks.map { ($0.character, $0.family) }, uniquingKeysWith: { first, _ in first })
             for (field, text) in texts {
-                for character in coverage.missing where text.contains(character) && !missing.contains(where: { $0.0 == character && $0.1 == field }) {
-                    missing.append((character, field))
-                }
-                for (character, family) in coverage.fallbacks where text.contains(character) {
-                    let warning = "“\(character)” in \(field) is drawn with \(family), which the main fonts lack"
-                    if !warnings.contains(warning) { warnings.append(warning) }
+                var inField = Set<Character>()
+                for character in text where (lacking.contains(character) || fallbacks[character] != nil) && inField.insert(character).inserted {
+                    if lacking.contains(character) {
+                        if reported.insert("\(field)\u{0}\(character)").inserted { missing.append((character, field)) }
+                    } else if let family = fallbacks[character] {
+                        let warning = "“\(character)” in \(field) is drawn with \(family), which the main fonts lack"
+                        if reported.insert(warning).inserted { warnings.append(warning) }
+                    }
                 }
             }
         }

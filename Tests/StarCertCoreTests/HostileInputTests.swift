@@ -69,6 +69,18 @@ import Testing
         #expect(found.first?.range(of: #"^test\.yaml:\d+:\d+: error"#, options: .regularExpression) != nil)
     }
 
+    @Test func aFileJustOverItsLimitSaysByHowMuch() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let file = folder.appendingPathComponent("big.yaml")
+        try Data(count: InputFile.Limit.document + 30_000).write(to: file)
+        guard case let .failure(problem) = InputFile.read(file.path, limit: InputFile.Limit.document) else {
+            Issue.record("a file over the limit was read")
+            return
+        }
+        #expect(problem.description == "it is 16807216 bytes, more than the 16777216 bytes allowed")
+        #expect(InputFile.Problem.tooLarge(bytes: 20 << 20, limit: 16 << 20).description == "it is 20 MiB, more than the 16 MiB allowed")
+    }
+
     @Test func deepJSONNestingIsAnErrorWithAPosition() throws {
         let text = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let found = try errors(text, file: "deep.json")

@@ -282,6 +282,22 @@ struct ReportHarness {
         }
     }
 
+    /// A pasted text of thousands of characters no font has (Extension F, three times over): one
+    /// error naming the first twelve and how many more, found in one reading of the texts.
+    @Test func thousandsOfCharactersTheFontsLackAreNamedInAFewAndCounted() throws {
+        let lacking = String(String.UnicodeScalarView((0..<5_000).map { Unicode.Scalar(0x2CEB0 + $0)! }))
+        let evaluation = try harness.variant(of: Fixtures.fourStar) { $0.replacingOccurrences(of: "      - 在岗售后人员 236 人", with: "      - " + String(repeating: lacking, count: 3)) }
+        #expect {
+            try harness.renderer.render(evaluation)
+        } throws: { error in
+            // (the few of them the complete face has are drawn from it, with a warning)
+            guard let failure = error as? DiagnosedFailure else { return false }
+            let errors = failure.diagnostics.filter { $0.severity == .error }
+            guard errors.count == 1, let more = errors[0].message.firstMatch(of: /\sand (\d+) more;/).flatMap({ Int($0.output.1) }) else { return false }
+            return errors[0].message.contains("“\u{2CEB0}” (U+2CEB0) in items.4.3.1.evidence[1]") && more > 4_000 && errors[0].message.utf8.count < 2_000
+        }
+    }
+
     @Test func longNamesAndScopesFitTheCertificate() throws {
         let longName = String(repeating: "北京华信家电服务", count: 9) + "有限公司"
         // About the most the scope's box holds at its smallest legible size (7.5 pt).
