@@ -29,7 +29,7 @@ public struct HTMLDocuments: Sendable {
 }
 
 /// Values of a template context that are not running text: metadata, a certificate's number (a
-/// code, set as issued), and CSS strings, which are built from spaced text.
+/// code, set as issued), and CSS strings (running headers as typed).
 private let unspacedKeys: Set<String> = ["documentTitle", "author", "subject", "keywords", "number", "runningTitleCSS", "runningOrganizationCSS", "footerCSS"]
 
 /// Stands in rendered HTML for a Han–Latin gap until `placingGaps` replaces it. No text can hold
@@ -56,7 +56,7 @@ private func spaced(_ value: Any) -> Any {
 /// `<span class="g">` (its `::before` draws a four-per-em space with no spoken alternative), in SVG
 /// text the next character moved a quarter em; in attribute values (alternative texts, labels) and
 /// anywhere else the mark is dropped. Chromium's own `text-autospace` adds an eighth of an em only.
-func placingGaps(_ html: String) -> String {
+private func placingGaps(_ html: String) -> String {
     guard html.unicodeScalars.contains(gapMark) else { return html }
     var out = String.UnicodeScalarView()
     var scalars = html.unicodeScalars[...]

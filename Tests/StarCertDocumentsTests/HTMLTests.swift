@@ -71,6 +71,15 @@ import Typesetting
         #expect(try #require(documents.reportHTML).contains("@top-left { content: \"售后服务成熟度评价报告　报告编号 KB-{page}/{pages}-{title}\"; }"))
     }
 
+    @Test func gapsAreMarkupInTextAndNothingInAttributes() throws {
+        let evaluation = try harness.variant(of: Fixtures.fourStar) { $0.replacingOccurrences(of: "caption: 丰台备件中心库货架分区与标识", with: "caption: 丰台备件中心库A区货架与<标识>") }
+        let html = try #require(try both(evaluation).reportHTML)
+        // the picture's alternative text as typed; the caption with its gaps drawn, its text as typed
+        #expect(html.contains("alt=\"丰台备件中心库A区货架与&lt;标识&gt;\""))
+        #expect(html.contains("<figcaption>图：丰台备件中心库<span class=\"g\"></span>A<span class=\"g\"></span>区货架与&lt;标识&gt;</figcaption>"))
+        #expect(!html.unicodeScalars.contains("\u{1}"))
+    }
+
     @Test func aPrintedRunningHeaderKeepsToTwoLinesAsTyped() throws {
         let name = String(repeating: "北京华信家电服务有限公司ABC", count: 40)
         let evaluation = try harness.variant(of: Fixtures.fourStar) { $0.replacingOccurrences(of: "name: 北京华信家电服务有限公司", with: "name: \(name)") }
