@@ -6,7 +6,8 @@ For each HTML file: no console errors or page errors, no request leaving the fil
 no element wider than the page, text contrast that passes WCAG AA (4.5:1, 3:1 for large text), and
 the certificate on a single A4 landscape page, and the Han-Latin gaps drawn by markup: copying an
 element gives its text as typed (no added space) and searching the page finds characters typed
-without a space across a gap. Writes a
+without a space across a gap, and no paragraph's last line holding one Han character at the page's
+width or at 390 px (孤字, punctuation not counted). Writes a
 full-page screenshot (PNG) and a printed PDF next to each file.
 
 With --pages URL...: the service's pages (`starcert serve`), each at 390 px (a phone) and 1280 px:
@@ -15,6 +16,7 @@ no console errors, no request leaving the service, nothing wider than the screen
 Usage: browser-check.py FILE.html...          exit 1 when any check fails
        browser-check.py --pages OUTDIR URL...
 """
+import importlib.util
 import os
 import re
 import subprocess
@@ -105,6 +107,17 @@ COPY_SCRIPT = """
 """
 
 
+def typography_script(name):
+    """A measuring script of Scripts/typography-html.py, which `Scripts/typography` runs on the peers' content."""
+    spec = importlib.util.spec_from_file_location("typography_html", os.path.join(os.path.dirname(os.path.abspath(__file__)), "typography-html.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+LONE_SCRIPT = typography_script("LONE")
+
+
 def compare_with_pdf(path, shown):
     """The scores and percentages the browser shows must be those of the PDF rendered beside it."""
     pdf = os.path.splitext(path)[0] + ".pdf"
@@ -143,6 +156,13 @@ def check(browser, path):
     for failure in page.evaluate(CONTRAST_SCRIPT):
         problems.append(f"contrast below WCAG AA: {failure}")
     problems += compare_with_pdf(path, page.evaluate("document.body.innerText"))
+    for phone in (False, True):
+        if phone:
+            page.set_viewport_size({"width": 390, "height": 844})
+        lines = page.evaluate(LONE_SCRIPT)
+        if lines["lone"]:
+            problems.append(f"{'390 px' if phone else 'page width'}: {lines['lone']} paragraph(s) end with one character on the last line, e.g. …{lines['examples'][0]}")
+    page.set_viewport_size({"width": width, "height": 1100})
     copying = page.evaluate(COPY_SCRIPT)
     problems += copying["problems"]
     if "zh" in path and not landscape and copying["checked"] < 2:
