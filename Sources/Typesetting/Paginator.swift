@@ -19,12 +19,8 @@ struct LineStack {
 
     var lines: [Line] = []
 
-    mutating func append(_ paragraph: Paragraph, layout: TextLayout, marker: TextLayout?, spaceBefore: Length) {
-        append(paragraph, layouts: [layout], marker: marker, spaceBefore: spaceBefore)
-    }
-
-    /// A paragraph laid out in pieces (see `TextEngine.layouts`): one line follows another across
-    /// the pieces at the paragraph's line pitch.
+    /// A paragraph, laid out in one piece or several (see `TextEngine.layouts`): one line follows
+    /// another across the pieces at the paragraph's line pitch.
     mutating func append(_ paragraph: Paragraph, layouts: [TextLayout], marker: TextLayout?, spaceBefore: Length) {
         let textX = paragraph.indent + paragraph.markerWidth
         for (piece, layout) in layouts.enumerated() {
@@ -652,7 +648,7 @@ final class Paginator {
     /// character a hair space wide: what lies beyond can never be shown in the margin.
     private static func cappedForRunning(_ spans: [Span], width: Length, style: TextStyle) -> [Span] {
         let limit = Int(Double(runningLines) * width / (style.size * 0.1)) + 1
-        return prefix(of: spans, characters: limit)
+        return Paragraph(spans, style: style).prefix(limit).spans
     }
 
     /// `spans` as they fit `runningLines` lines at `width`: whole, or their longest beginning that
@@ -664,7 +660,7 @@ final class Paginator {
         let capped = Self.cappedForRunning(spans, width: width, style: style)
         let count = spans.reduce(0) { $0 + $1.text.count }
         if capped.reduce(0, { $0 + $1.text.count }) == count, lines(capped) <= Self.runningLines { return spans }
-        func shortened(_ characters: Int) -> [Span] { Self.prefix(of: capped, characters: characters) + [Span("…")] }
+        func shortened(_ characters: Int) -> [Span] { Paragraph(capped, style: style).prefix(characters).spans + [Span("…")] }
         var fitting = 0
         var tooMany = capped.reduce(0) { $0 + $1.text.count }
         while tooMany - fitting > 1 {
@@ -674,17 +670,6 @@ final class Paginator {
         return shortened(fitting)
     }
 
-    /// The first `characters` characters of `spans`, in their spans.
-    private static func prefix(of spans: [Span], characters: Int) -> [Span] {
-        var left = characters
-        var kept: [Span] = []
-        for span in spans where left > 0 {
-            let count = span.text.count
-            kept.append(count <= left ? span : Span(String(span.text.prefix(left)), bold: span.bold, color: span.color, verbatim: span.verbatim))
-            left -= min(count, left)
-        }
-        return kept
-    }
 
     private func offset(_ item: PageItem, by point: Point) -> PageItem {
         func move(_ rect: Rect) -> Rect { Rect(x: rect.x + point.x, y: rect.y + point.y, width: rect.width, height: rect.height) }
