@@ -349,7 +349,7 @@ final class Paginator {
                 let prepared = PreparedTable(table, width: body.width, engine: engine)
                 return total + table.spaceBefore + prepared.headerHeight + prepared.rows.reduce(0) { $0 + $1.height } + table.spaceAfter
             case let .figure(figure):
-                return total + (figureItems(figure).items.map(\.bounds.maxY).max() ?? 0)
+                return total + (figureItems(figure, caption: captionStack(figure)).items.map(\.bounds.maxY).max() ?? 0)
             case let .drawing(drawing):
                 return total + drawing.spaceBefore + drawing.size.height + drawing.spaceAfter
             case let .space(length):
@@ -377,10 +377,10 @@ final class Paginator {
     /// A figure: the picture with the first two lines of its caption, kept together; the rest of a
     /// long caption runs on as a paragraph does, across pages if it must.
     private func placeFigure(_ figure: Figure) {
-        let caption = figure.caption.map { stack(for: $0.with { $0.style.alignment = .center }) }
+        let caption = captionStack(figure)
         let kept = min(2, caption?.lines.count ?? 0)
         let captionNode = node(.paragraph)
-        let (items, paths, captionTop) = figureItems(figure, captionLines: kept, captionNode: captionNode)
+        let (items, paths, captionTop) = figureItems(figure, caption: caption, captionLines: kept, captionNode: captionNode)
         let height = items.map(\.bounds.maxY).max() ?? 0
         if !pageIsEmpty, height > remaining { newPage() }
         let top = y
@@ -392,10 +392,15 @@ final class Paginator {
         placeStack(caption, from: kept, spaceAfter: 0)
     }
 
+    /// A figure's caption, centred, as lines.
+    private func captionStack(_ figure: Figure) -> LineStack? {
+        figure.caption.map { stack(for: $0.with { $0.style.alignment = .center }) }
+    }
+
     /// The picture (a Figure element with its caption's text as alternative text), its frame
     /// (decoration) and the first `captionLines` lines of its caption (a paragraph), with the top
     /// of the caption.
-    private func figureItems(_ figure: Figure, captionLines: Int = .max, captionNode: StructureNode? = nil) -> (items: [PageItem], paths: [[StructureNode]], captionTop: Length) {
+    private func figureItems(_ figure: Figure, caption: LineStack?, captionLines: Int = .max, captionNode: StructureNode? = nil) -> (items: [PageItem], paths: [[StructureNode]], captionTop: Length) {
         let aspect = Double(figure.image.pixelHeight) / Double(figure.image.pixelWidth)
         var width = min(figure.maxWidth, body.width)
         var height = width * aspect
@@ -408,9 +413,8 @@ final class Paginator {
             .rectangle(Rect(x: (body.width - width) / 2, y: 4, width: width, height: height), fill: nil, stroke: Color(hex: 0xB0B8C4), lineWidth: 0.5),
         ]
         var paths: [[StructureNode]] = [[node(.figure, alternativeText: figure.alternativeText ?? figure.caption?.text ?? "")], []]
-        if let caption = figure.caption {
-            let stack = stack(for: caption.with { $0.style.alignment = .center })
-            let captionItems = stack.items(0..<min(captionLines, stack.lines.count), at: Point(x: 0, y: height + 8))
+        if let caption {
+            let captionItems = caption.items(0..<min(captionLines, caption.lines.count), at: Point(x: 0, y: height + 8))
             items += captionItems
             paths += Array(repeating: [captionNode ?? node(.paragraph)], count: captionItems.count)
         }
